@@ -1,0 +1,64 @@
+# Everything starts here. `make build` and `make test` set up .venv themselves,
+# from the pinned versions in requirements.lock, on a machine with python3,
+# make and git only.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SITE   := site
+
+# Material 9.8 prints a banner about its end of life (see README, "Beyond MkDocs").
+export NO_MKDOCS_2_WARNING := 1
+
+# Dates MkDocs writes (the sitemap) come from the last commit, so that two
+# builds of one commit are byte-identical.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+.DEFAULT_GOAL := help
+.PHONY: help build serve test validate render schema new lint lock clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+build: $(STAMP) ## Build the site into site/ (replaced only when the build succeeds)
+	@tmp=$$(mktemp -d .site-build.XXXXXX) && \
+	if $(BIN)/mkdocs build --strict --site-dir "$$tmp"; then \
+		chmod 755 "$$tmp" && rm -rf $(SITE) && mv "$$tmp" $(SITE); \
+	else \
+		rm -rf "$$tmp"; echo "make build: failed; $(SITE)/ is unchanged." >&2; exit 1; \
+	fi
+
+serve: $(STAMP) ## Live preview on http://127.0.0.1:8000, reloading when a record changes
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+test: $(STAMP) ## Run every test
+	$(BIN)/pytest
+
+validate: $(STAMP) ## Check every file under clusters/ without building
+	@$(BIN)/meetings validate
+
+render: $(STAMP) ## Write the site's Markdown into OUT=dir, for other MkDocs-like tools
+	@test -n "$(OUT)" || { echo "usage: make render OUT=dir" >&2; exit 2; }
+	$(BIN)/meetings render "$(OUT)"
+
+schema: $(STAMP) ## Regenerate docs/schema/*.json from the data model
+	$(BIN)/meetings schema
+
+lint: $(STAMP) ## ruff on the Python code
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+
+lock: ## Re-pin requirements.lock from pyproject.toml (needs the registry)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --all-extras --all-build-deps --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --no-header -o requirements.lock pyproject.toml
+
+clean: ## Remove the built site and caches (not .venv)
+	rm -rf $(SITE) .site-build.* .pytest_cache .hypothesis .ruff_cache

@@ -1,0 +1,153 @@
+"""Stage 3 of the pipeline: the validated records as one site.
+
+:func:`collect` runs the first stages (read, validate) and returns a
+:class:`Catalog`: the events, newest first, each with its meetings in cluster
+order, and what the pages need from all of them at once (the page of every
+record, the topics, the related meetings). Everything here is computed once
+per build; the templates only present it.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .load import read_records
+from .model import Event, Meeting
+from .problems import InvalidRecords
+from .validate import EventRecord, validate
+
+RELATED_LIMIT = 5
+
+
+@dataclass(eq=False)
+class MeetingEntry:
+    """A meeting as the site publishes it."""
+
+    meeting: Meeting
+    file: str
+    """The YAML file it comes from, e.g. ``clusters/forum-2021/ac1.yaml``."""
+    event: EventEntry
+    page: str
+    """The generated Markdown page, e.g. ``forum-2021/ac1-business-models-finance.md``."""
+    related: list[Related] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        """The page's address relative to the site root, e.g. ``forum-2021/ac1/``."""
+        return page_url(self.page)
+
+
+@dataclass(eq=False)
+class EventEntry:
+    """An event as the site publishes it."""
+
+    event: Event
+    file: str
+    page: str
+    meetings: list[MeetingEntry] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return page_url(self.page)
+
+
+@dataclass(frozen=True, eq=False)
+class Related:
+    """Another meeting that shares topics with a meeting."""
+
+    entry: MeetingEntry
+    shared: tuple[str, ...]
+
+
+@dataclass
+class Catalog:
+    """Every event and meeting of the site, with their cross-references."""
+
+    events: list[EventEntry]
+    topics: dict[str, list[MeetingEntry]]
+    """Each topic (as first written) with the meetings tagged with it."""
+
+    @property
+    def meetings(self) -> list[MeetingEntry]:
+        return [meeting for event in self.events for meeting in event.meetings]
+
+
+def collect(root: Path, base: Path | None = None, reserved: Iterable[str] = ()) -> Catalog:
+    """Read and validate every record under ``root`` into a catalog.
+
+    Raises :class:`~meetings.problems.InvalidRecords` with every problem
+    found in every file when any record is wrong.
+    """
+    documents, problems = read_records(root, base)
+    records, invalid = validate(documents, reserved)
+    problems += invalid
+    if problems:
+        raise InvalidRecords(problems)
+    return build(records)
+
+
+def build(records: Iterable[EventRecord]) -> Catalog:
+    """Arrange validated records into a catalog."""
+    events: list[EventEntry] = []
+    for record in records:
+        slug = record.event.slug
+        entry = EventEntry(record.event, record.file, f"{slug}/index.md")
+        entry.meetings = [
+            MeetingEntry(m.meeting, m.file, entry, f"{slug}/{m.meeting.slug}.md")
+            for m in sorted(
+                record.meetings, key=lambda m: (m.meeting.cluster.number, m.meeting.slug)
+            )
+        ]
+        events.append(entry)
+    events.sort(key=lambda e: (e.event.start_date, e.event.slug), reverse=True)
+    catalog = Catalog(events, _topics(events))
+    _relate(catalog)
+    return catalog
+
+
+def page_url(page: str) -> str:
+    """The directory-style address of a Markdown page, as MkDocs gives it."""
+    stem = page.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def _topics(events: list[EventEntry]) -> dict[str, list[MeetingEntry]]:
+    """Topics are matched without regard to case; the first spelling names them."""
+    names: dict[str, str] = {}
+    topics: dict[str, list[MeetingEntry]] = defaultdict(list)
+    for event in events:
+        for meeting in event.meetings:
+            for topic in meeting.meeting.topics:
+                name = names.setdefault(topic.casefold(), topic)
+                topics[name].append(meeting)
+    return dict(sorted(topics.items(), key=lambda item: item[0].casefold()))
+
+
+def _relate(catalog: Catalog) -> None:
+    """Give each meeting the others that share most of its topics.
+
+    Built from the topic index in one pass: each meeting counts the meetings
+    listed under its own topics, so the work grows with the number of
+    shared topics, not with the square of the number of meetings.
+    """
+    order = {id(m): rank for rank, m in enumerate(catalog.meetings)}
+    key_of = {name.casefold(): name for name in catalog.topics}
+    for meeting in catalog.meetings:
+        shared: dict[int, list[str]] = defaultdict(list)
+        others: dict[int, MeetingEntry] = {}
+        for topic in meeting.meeting.topics:
+            name = key_of[topic.casefold()]
+            for other in catalog.topics[name]:
+                if other is not meeting:
+                    shared[id(other)].append(name)
+                    others[id(other)] = other
+        best = heapq.nsmallest(
+            RELATED_LIMIT, shared, key=lambda key: (-len(shared[key]), order[key])
+        )
+        meeting.related = [Related(others[key], tuple(shared[key])) for key in best]

@@ -1,0 +1,100 @@
+"""The ``meetings`` command: the pipeline's stages for editors and maintainers.
+
+``make validate``, ``make render`` and ``make schema`` call these commands;
+``mkdocs build`` and ``mkdocs serve`` use the plugin instead.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from .catalog import collect
+from .model import Event, Meeting, json_schema
+from .problems import InvalidRecords
+from .render import render_pages
+
+SCHEMAS = {"event.schema.json": Event, "meeting.schema.json": Meeting}
+"""The JSON Schemas editors' tools read, by file name under ``docs/schema/``."""
+
+
+@click.group()
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help="The project folder, holding clusters/ and docs/.",
+    show_default=True,
+)
+@click.pass_context
+def main(ctx: click.Context, root: Path) -> None:
+    """Check and publish the Action Cluster meeting records."""
+    ctx.obj = root
+
+
+@main.command()
+@click.pass_obj
+def validate(root: Path) -> None:
+    """Check every file under clusters/ without building the site.
+
+    Prints one line per problem, FILE:LINE:COLUMN: FIELD: MESSAGE, and exits
+    with 1 if there is any.
+    """
+    try:
+        catalog = collect(root / "clusters", root)
+    except InvalidRecords as error:
+        click.echo(error.report())
+        click.echo(f"{error}.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"OK: {len(catalog.events)} event(s), {len(catalog.meetings)} meeting(s), no problem."
+    )
+
+
+@main.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def render(root: Path, out: Path) -> None:
+    """Write the site's Markdown into OUT: docs/ plus the generated pages.
+
+    OUT can then be built by any MkDocs-like tool without the plugin.
+    """
+    try:
+        catalog = collect(root / "clusters", root)
+    except InvalidRecords as error:
+        click.echo(error.report())
+        sys.exit(1)
+    shutil.copytree(root / "docs", out, dirs_exist_ok=True)
+    pages = render_pages(catalog)
+    for path, markdown in pages.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+    click.echo(f"Wrote {len(pages)} pages to {out}/ beside a copy of docs/.")
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only check that the files are up to date.")
+@click.pass_obj
+def schema(root: Path, check: bool) -> None:
+    """Write the JSON Schemas of the data model into docs/schema/."""
+    folder = root / "docs" / "schema"
+    stale = []
+    for name, model in SCHEMAS.items():
+        text = json.dumps(json_schema(model), indent=2, ensure_ascii=False) + "\n"
+        path = folder / name
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue
+        stale.append(path)
+        if not check:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    if check and stale:
+        names = ", ".join(str(p) for p in stale)
+        click.echo(f"Out of date with the data model: {names}; run 'make schema'.", err=True)
+        sys.exit(1)
+    click.echo("Schemas " + ("are up to date." if check or not stale else "written."))

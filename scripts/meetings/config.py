@@ -1,0 +1,19 @@
+"""Settings of the ``meetings`` MkDocs plugin, as written in ``mkdocs.yml``."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class MeetingsConfig(Config):
+    """``plugins: - meetings: {...}``; every setting has a default."""
+
+    enabled = c.Type(bool, default=True)
+    """Switch the plugin off: no page is generated (used to measure MkDocs alone)."""
+
+    clusters_dir = c.Type(str, default="clusters")
+    """The folder of event folders, relative to ``mkdocs.yml``."""
+
+    templates_dir = c.Optional(c.Type(str))
+    """A folder of page templates to use instead of the built-in ones."""

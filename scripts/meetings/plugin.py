@@ -1,0 +1,107 @@
+"""The ``meetings`` MkDocs plugin: the last stage of the pipeline.
+
+With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
+``mkdocs serve`` do the whole job:
+
+* ``on_config`` reads and validates ``clusters/`` (stages 1 to 3). A mistake
+  in a record stops the build before anything is written, with one line per
+  problem, so ``site/`` (or the page ``mkdocs serve`` shows) stays as it was.
+  The navigation gets one section per event here: pages added later, in
+  ``on_files``, would be left out of an explicit ``nav``.
+* ``on_files`` renders the pages (stage 4) and adds them in memory; nothing is
+  written into ``docs/``, so a deleted record leaves no stale page behind.
+* ``on_serve`` watches the records and the templates for live reload.
+
+The plugin keeps nothing from one build to the next: ``mkdocs serve`` makes a
+new plugin for every rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .catalog import Catalog, collect
+from .config import MeetingsConfig
+from .navigation import navigation
+from .problems import InvalidRecords
+from .render import TEMPLATES, environment, render_pages
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+
+class MeetingsPlugin(BasePlugin[MeetingsConfig]):
+    """Publish the records under ``clusters/`` as pages of the site."""
+
+    def __init__(self) -> None:
+        self.catalog: Catalog | None = None
+        self.root = Path.cwd()
+
+    @property
+    def clusters_dir(self) -> Path:
+        return self.root / self.config.clusters_dir
+
+    @property
+    def templates_dir(self) -> Path:
+        if self.config.templates_dir:
+            return self.root / self.config.templates_dir
+        return TEMPLATES
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        docs_dir = Path(config.docs_dir)
+        try:
+            self.catalog = collect(self.clusters_dir, self.root, _taken_names(docs_dir))
+        except InvalidRecords as error:
+            for problem in error.problems:
+                log.error(str(problem))
+            raise PluginError(
+                f"{error}, listed above: nothing was built. "
+                "Fix them and build again ('make validate' checks the files alone)."
+            ) from None
+        config.nav = navigation(self.catalog, config.nav, docs_dir)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if self.catalog is None:
+            return files
+        pages = render_pages(self.catalog, environment(self.templates_dir))
+        sources = {entry.page: entry.file for entry in self.catalog.events}
+        sources.update({entry.page: entry.file for entry in self.catalog.meetings})
+        for path, markdown in pages.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(
+                    f"docs/{path} is in the way of a page made from clusters/: remove it"
+                )
+            file = File.generated(config, path, content=markdown)
+            if path in sources:
+                # The edit button opens the YAML file the page is made from.
+                file.edit_uri = os.path.relpath(self.root / sources[path], config.docs_dir)
+            files.append(file)
+        return files
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        if self.config.enabled:
+            server.watch(str(self.clusters_dir))
+            server.watch(str(self.templates_dir))
+        return server
+
+
+def _taken_names(docs_dir: Path) -> set[str]:
+    """Top-level addresses that files in ``docs/`` already use."""
+    if not docs_dir.is_dir():
+        return set()
+    names = {entry.stem if entry.suffix == ".md" else entry.name for entry in docs_dir.iterdir()}
+    return names - {"index"}

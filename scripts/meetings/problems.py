@@ -1,0 +1,69 @@
+"""What every stage reports when an editor's file is wrong.
+
+A :class:`Problem` is one mistake in one file. It prints as one line an
+editor's tools can jump to::
+
+    clusters/forum-2021/ac1.yaml:12:3: recording.url: http: links are not allowed; …
+
+Stages collect problems instead of stopping at the first, so that one run
+shows every mistake in every file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one file.
+
+    ``line`` and ``column`` count from 1 and are ``None`` when the mistake
+    has no place in the file (an unreadable file, a missing ``event.yaml``).
+    ``field`` is the dotted path of the field, e.g. ``topics[2]``.
+    """
+
+    file: str
+    line: int | None
+    column: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{place}:{field} {self.message}"
+
+
+class InvalidRecords(Exception):
+    """Raised when the records cannot be published; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems), key=_sort_key)
+        count = len(self.problems)
+        files = len({p.file for p in self.problems})
+        super().__init__(f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}")
+
+    def report(self) -> str:
+        """Every problem, one line each."""
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+def _sort_key(problem: Problem) -> tuple[str, int, int, str]:
+    return (problem.file, problem.line or 0, problem.column or 0, problem.message)
+
+
+def field_path(loc: Iterable[str | int]) -> str:
+    """Format a location such as ``('topics', 2)`` as ``topics[2]``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

@@ -1,0 +1,151 @@
+"""Stage 4 of the pipeline: the catalog as Markdown pages.
+
+Jinja2 templates in ``templates/`` lay the pages out; this module gives them
+the data and the filters that keep text from YAML as data:
+
+* Every ``{{ value }}`` is escaped for Markdown by default (the environment's
+  ``finalize``), so HTML in a summary is shown as text, never run, and
+  Markdown syntax in it (a leading ``#``, ``---``, ``[link](…)``, a fence)
+  cannot change the page's structure. Jinja never evaluates the *values*, so
+  ``{{ }}`` inside a summary stays text too.
+* Values that go elsewhere say so with a filter: ``yaml`` for the front
+  matter, ``attr`` for an HTML attribute, ``paragraphs`` for running text.
+
+A filter that has escaped its value returns :class:`~markupsafe.Markup`,
+which ``finalize`` lets through unchanged.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .catalog import Catalog, EventEntry, MeetingEntry
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Characters Python-Markdown (with the tables extension) unescapes after a backslash.
+_BACKSLASHED = frozenset("\\`*_{}[]()#+-.!|")
+# Characters that are only syntax at the start of a block; written as entities there.
+_ENTITY_AT_START = {"~": "&#126;", "=": "&#61;", ":": "&#58;", "%": "&#37;", "^": "&#94;"}
+_INLINE = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        **{ch: "\\" + ch for ch in "\\`*_{}[]()#|"},
+    }
+)
+_LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
+_SPECIAL_LINE_BREAKS = re.compile(r"[\x85\u2028\u2029]")
+_YAML_UNSAFE = re.compile(r"[\x80-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def markdown_inline(text: str) -> Markup:
+    """Escape text so that Markdown shows it literally, on one line.
+
+    Runs of white space, line breaks included, become one space (as Markdown
+    would show them anyway), so the text can never start a block of its own.
+    """
+    text = " ".join(_SPECIAL_LINE_BREAKS.sub(" ", text).split())
+    escaped = text.translate(_INLINE)
+    # At the start of a block, these would begin a list, a heading, a rule…
+    if escaped[:1] in _BACKSLASHED:
+        escaped = "\\" + escaped
+    elif escaped[:1] in _ENTITY_AT_START:
+        escaped = _ENTITY_AT_START[escaped[0]] + escaped[1:]
+    escaped = _LEADING_NUMBER.sub(r"\1\\\2", escaped)
+    return Markup(escaped)
+
+
+def paragraphs(text: str) -> Markup:
+    """Running text as Markdown paragraphs; a blank line starts a new one."""
+    parts = [part for part in re.split(r"\n\s*\n", text) if part.strip()]
+    return Markup("\n\n".join(markdown_inline(part) for part in parts))
+
+
+def yaml_string(text: str) -> Markup:
+    """Text as a quoted YAML string for the front matter.
+
+    MkDocs and Material print ``title``, ``description`` and tags into HTML
+    without escaping, so the text is HTML-escaped first.
+    """
+    escaped = html.escape(" ".join(text.split()), quote=True)
+    quoted = json.dumps(escaped, ensure_ascii=False)
+    return Markup(_YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted))
+
+
+def html_attribute(value: str) -> Markup:
+    """A value for a double-quoted HTML attribute, such as a link's ``href``."""
+    return Markup(html.escape(value, quote=True))
+
+
+def long_date(value: Any) -> str:
+    """``2021-06-10`` as ``10 June 2021``."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        raise TypeError("a template printed None; guard optional fields with {% if %}")
+    return markdown_inline(str(value))
+
+
+def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+    """The Jinja2 environment for the page templates, compiled once per build."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=False,
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    filters: dict[str, Callable[..., Any]] = {
+        "inline": markdown_inline,
+        "paragraphs": paragraphs,
+        "yaml": yaml_string,
+        "attr": html_attribute,
+        "long_date": long_date,
+    }
+    env.filters.update(filters)
+    return env
+
+
+def render_pages(catalog: Catalog, env: jinja2.Environment | None = None) -> dict[str, str]:
+    """Every generated page: its path under ``docs/`` and its Markdown."""
+    env = env or environment()
+    home = env.get_template("home.md.j2")
+    event_page = env.get_template("event.md.j2")
+    meeting_page = env.get_template("meeting.md.j2")
+
+    pages = {"index.md": home.render(catalog=catalog, link=_linker("index.md"))}
+    for event in catalog.events:
+        pages[event.page] = event_page.render(event=event, link=_linker(event.page))
+        for meeting in event.meetings:
+            pages[meeting.page] = meeting_page.render(
+                entry=meeting, meeting=meeting.meeting, event=event, link=_linker(meeting.page)
+            )
+    return pages
+
+
+def _linker(from_page: str) -> Callable[[EventEntry | MeetingEntry | str], Markup]:
+    """A function giving the relative link from ``from_page`` to another page."""
+    start = posixpath.dirname(from_page) or "."
+
+    def link(target: EventEntry | MeetingEntry | str) -> Markup:
+        page = target if isinstance(target, str) else target.page
+        return Markup(posixpath.relpath(page, start))
+
+    return link

@@ -1,0 +1,68 @@
+"""Shared fixtures: the project's paths, throw-away copies of it, and builds.
+
+Tests never build into the project's own ``site/``: each build goes into a
+temporary folder, from the real records or from records a test writes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CLUSTERS = ROOT / "clusters"
+SITE_SOURCES = ("mkdocs.yml", "docs", "overrides")
+BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1625443200"}
+
+
+def make_project(dest: Path, clusters: Path | None = CLUSTERS) -> Path:
+    """Copy the site's sources into ``dest``, with the records of ``clusters``.
+
+    ``clusters=None`` leaves ``dest/clusters`` empty, for a test to fill.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in SITE_SOURCES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name)
+        else:
+            shutil.copy2(source, dest / name)
+    if clusters is None:
+        (dest / "clusters").mkdir()
+    else:
+        shutil.copytree(clusters, dest / "clusters")
+    return dest
+
+
+def mkdocs_build(
+    project: Path, site_dir: Path, *, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``mkdocs build --strict`` on ``project`` into ``site_dir``."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project,
+        env={**os.environ, **BUILD_ENV, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project, built once for the whole session."""
+    site = tmp_path_factory.mktemp("built") / "site"
+    result = mkdocs_build(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A throw-away copy of the project with the real records."""
+    return make_project(tmp_path / "project")
