@@ -359,7 +359,7 @@ class Locations:
             self._walk(node, ())
 
     def _walk(self, node: Node, path: tuple[Any, ...]) -> None:
-        raw = node.value if isinstance(node, ScalarNode) and node.style is None else None
+        raw = node.value if isinstance(node, ScalarNode) and not node.style else None
         self.values[path] = Place(node.start_mark.line + 1, node.start_mark.column + 1, raw)
         if isinstance(node, MappingNode):
             for key_node, value_node in node.value:

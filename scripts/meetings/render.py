@@ -32,10 +32,8 @@ from .catalog import Catalog, EventEntry, MeetingEntry
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-# Characters Python-Markdown (with the tables extension) unescapes after a backslash.
-_BACKSLASHED = frozenset("\\`*_{}[]()#+-.!|")
-# Characters that are only syntax at the start of a block; written as entities there.
-_ENTITY_AT_START = {"~": "&#126;", "=": "&#61;", ":": "&#58;", "%": "&#37;", "^": "&#94;"}
+# Escaped everywhere: HTML, and what Python-Markdown (with the tables extension)
+# reads as syntax anywhere in a line.
 _INLINE = str.maketrans(
     {
         "&": "&amp;",
@@ -44,6 +42,10 @@ _INLINE = str.maketrans(
         **{ch: "\\" + ch for ch in "\\`*_{}[]()#|"},
     }
 )
+# Syntax only at the start of a block (a list, a rule, an admonition…): a backslash
+# where Python-Markdown accepts one, an entity where it does not.
+_BACKSLASH_AT_START = frozenset("+-.!")
+_ENTITY_AT_START = {"~": "&#126;", "=": "&#61;", ":": "&#58;", "%": "&#37;", "^": "&#94;"}
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
 _SPECIAL_LINE_BREAKS = re.compile(r"[\x85\u2028\u2029]")
 _YAML_UNSAFE = re.compile(r"[\x80-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
@@ -57,11 +59,11 @@ def markdown_inline(text: str) -> Markup:
     """
     text = " ".join(_SPECIAL_LINE_BREAKS.sub(" ", text).split())
     escaped = text.translate(_INLINE)
-    # At the start of a block, these would begin a list, a heading, a rule…
-    if escaped[:1] in _BACKSLASHED:
+    first = text[:1]
+    if first in _BACKSLASH_AT_START:
         escaped = "\\" + escaped
-    elif escaped[:1] in _ENTITY_AT_START:
-        escaped = _ENTITY_AT_START[escaped[0]] + escaped[1:]
+    elif first in _ENTITY_AT_START:
+        escaped = _ENTITY_AT_START[first] + escaped[1:]
     escaped = _LEADING_NUMBER.sub(r"\1\\\2", escaped)
     return Markup(escaped)
 

@@ -1,0 +1,116 @@
+"""Rendering: each meeting becomes a Markdown page that shows its text literally."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+import yaml
+from lxml import html as lxml_html
+
+from meetings.catalog import collect
+from meetings.render import markdown_inline, paragraphs, render_pages, yaml_string
+
+from .conftest import CLUSTERS
+
+CATALOG = collect(CLUSTERS)
+PAGES = render_pages(CATALOG)
+
+
+def to_html(text: str) -> str:
+    """Markdown as the site converts it (the extensions of mkdocs.yml)."""
+    return markdown.markdown(text, extensions=["toc", "tables", "attr_list", "admonition"])
+
+
+def front_matter(page: str) -> dict:
+    _, head, _ = page.split("---\n", 2)
+    return yaml.safe_load(head)
+
+
+def test_one_page_per_meeting_plus_home_and_event():
+    assert sorted(PAGES) == sorted(
+        ["index.md", "forum-2021/index.md"] + [entry.page for entry in CATALOG.meetings]
+    )
+    assert len(CATALOG.meetings) == 6
+
+
+@pytest.mark.parametrize("entry", CATALOG.meetings, ids=lambda e: e.meeting.slug)
+def test_meeting_page_shows_every_fact(entry):
+    meeting = entry.meeting
+    page = PAGES[entry.page]
+    meta = front_matter(page)
+    assert meta["title"] == yaml_string(meeting.title).strip('"')
+    assert meta["tags"] == [yaml_string(t).strip('"') for t in meeting.topics]
+    text = lxml_html.fromstring(to_html(page.split("---\n", 2)[2])).text_content()
+    flat = " ".join(text.split())
+    assert f"Action Cluster: {meeting.cluster.number} · {meeting.cluster.name}" in flat
+    assert "Date: 10 June 2021" in flat
+    assert " ".join(meeting.summary.split()) in flat
+    assert "Topics: " + ", ".join(meeting.topics) in flat
+    for project in meeting.projects:
+        assert project in flat
+    assert f"“{meeting.recording.title}”" in flat
+    assert meeting.source.title in flat
+    tree = lxml_html.fromstring(to_html(page.split("---\n", 2)[2]))
+    hrefs = tree.xpath("//a/@href")
+    assert meeting.recording.search_url in hrefs
+    assert meeting.source.url in hrefs
+    assert "index.md" in hrefs  # the event page, beside it
+
+
+def test_related_meetings_link_by_shared_topic():
+    ac5 = next(e for e in CATALOG.meetings if e.meeting.cluster.number == 5)
+    assert [(r.entry.meeting.cluster.number, r.shared) for r in ac5.related] == [
+        (2, ("scaling up",))
+    ]
+    assert "[Action Cluster 2 - Citizen Focus meeting](ac2-citizen-focus.md)" in PAGES[ac5.page]
+
+
+def test_home_lists_the_six_meetings_with_a_gist():
+    home = PAGES["index.md"]
+    for entry in CATALOG.meetings:
+        assert f"]({entry.page})" in home
+        assert markdown_inline(entry.meeting.one_line) in home
+    assert CATALOG.meetings[0].meeting.one_line == (
+        "Speakers of this session discuss the possibility of pre-commercial procurement of "
+        "solutions for 100 % renewable energy supply in buildings."
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "<!-- unclosed comment",
+        "{{ config.site_name }} {% if true %}x{% endif %}",
+        "# not a heading",
+        "---",
+        "1. not a list",
+        "- not a list",
+        "> not a quote",
+        "```python\nfenced\n```",
+        "    indented code",
+        "[a link](https://example.org) ![img](x.png) <https://auto.link>",
+        "*em* **strong** _u_ `code` \\backslash",
+        "| a | b |\n|---|---|",
+        "&amp; &lt; &#42;",
+        "{: .class } ~~~ === :smile:",
+        "Title\n===",
+    ],
+)
+def test_markdown_syntax_in_text_is_shown_literally(text):
+    rendered = to_html(paragraphs(text))
+    tree = lxml_html.fragment_fromstring(rendered, create_parent="div")
+    assert tree.xpath("count(./*)") == 1 and tree[0].tag == "p", rendered
+    assert not tree.xpath("//script | //a | //img | //code | //em | //strong | //table | //h1")
+    assert tree.text_content() == " ".join(text.split())
+
+
+def test_paragraphs_are_kept():
+    rendered = to_html(paragraphs("First part.\n\nSecond part.\n  \nThird."))
+    assert rendered.count("<p>") == 3
+
+
+def test_front_matter_text_is_html_escaped_and_valid_yaml():
+    nasty = 'A "quote" </title><script>x</script> & \u2028 line'
+    value = yaml.safe_load(f"title: {yaml_string(nasty)}")["title"]
+    assert "<" not in value and "&lt;/title&gt;" in value and "&quot;quote&quot;" in value
