@@ -134,7 +134,7 @@ def test_missing_summary(clusters: Path):
             "title: Action Cluster 1 - Business Models & Finance meeting",
             "title: true",
             "title",
-            'expected text, found the yes/no value true; to keep it as text, put it in quotes: "true"',
+            'found the yes/no value true; to keep it as text, put it in quotes: "true"',
         ),
         (
             "title: Action Cluster 1 - Business Models & Finance meeting",

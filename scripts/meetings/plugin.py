@@ -10,7 +10,10 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
   ``on_files``, would be left out of an explicit ``nav``.
 * ``on_files`` renders the pages (stage 4) and adds them in memory; nothing is
   written into ``docs/``, so a deleted record leaves no stale page behind.
-* ``on_serve`` watches the records and the templates for live reload.
+* ``on_serve`` watches the records and the templates for live reload. When a
+  saved record is wrong, the errors are printed and the last good pages keep
+  being served (MkDocs alone would stall every request until the next good
+  build).
 
 The plugin keeps nothing from one build to the next: ``mkdocs serve`` makes a
 new plugin for every rebuild.
@@ -18,13 +21,15 @@ new plugin for every rebuild.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
@@ -36,6 +41,10 @@ from .problems import InvalidRecords
 from .render import TEMPLATES, environment, render_pages
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+
+class RecordsError(PluginError):
+    """The records are wrong; raised before MkDocs has touched the site folder."""
 
 
 class MeetingsPlugin(BasePlugin[MeetingsConfig]):
@@ -65,7 +74,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         except InvalidRecords as error:
             for problem in error.problems:
                 log.error(str(problem))
-            raise PluginError(
+            raise RecordsError(
                 f"{error}, listed above: nothing was built. "
                 "Fix them and build again ('make validate' checks the files alone)."
             ) from None
@@ -96,7 +105,30 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         if self.config.enabled:
             server.watch(str(self.clusters_dir))
             server.watch(str(self.templates_dir))
+            server.builder = _keeping_last_good_site(server.builder)
         return server
+
+
+def _keeping_last_good_site(builder: Callable[..., None]) -> Callable[..., None]:
+    """Wrap ``mkdocs serve``'s rebuild so that wrong records keep the last good pages.
+
+    A :class:`RecordsError` stops the build in ``on_config``, before the site
+    folder is cleaned, so the pages served are still the last good ones. MkDocs
+    reports a failed build as :class:`~mkdocs.exceptions.Abort` raised while
+    handling the plugin's error; that one is swallowed here so the server goes
+    on serving. Any other failure is left to MkDocs.
+    """
+
+    @functools.wraps(builder)
+    def build(*args: Any, **kwargs: Any) -> None:
+        try:
+            builder(*args, **kwargs)
+        except Abort as error:
+            if not isinstance(error.__context__, RecordsError):
+                raise
+            log.warning("The last good pages are still served; fix the records above.")
+
+    return build
 
 
 def _taken_names(docs_dir: Path) -> set[str]:
