@@ -114,3 +114,18 @@ def test_front_matter_text_is_html_escaped_and_valid_yaml():
     nasty = 'A "quote" </title><script>x</script> & \u2028 line'
     value = yaml.safe_load(f"title: {yaml_string(nasty)}")["title"]
     assert "<" not in value and "&lt;/title&gt;" in value and "&quot;quote&quot;" in value
+
+
+def test_unknown_facts_leave_no_empty_section():
+    """Speakers and times appear only once a record gives them."""
+    catalog = collect(CLUSTERS)
+    entry = catalog.meetings[0]
+    assert "## Speakers" not in PAGES[entry.page]
+    assert "Europe/Brussels" not in PAGES[entry.page]
+    data = entry.meeting.model_dump()
+    data["speakers"] = [{"name": "A. Speaker", "role": "moderator"}]
+    data["time"] = {"start": "10:00", "end": "11:30"}
+    entry.meeting = type(entry.meeting).model_validate(data)
+    page = render_pages(catalog)[entry.page]
+    assert "## Speakers\n\n- A. Speaker, moderator\n" in page
+    assert "- **Date:** 10 June 2021, 10:00–11:30 (Europe/Brussels)\n" in page
