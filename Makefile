@@ -28,12 +28,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $@
 
 build: $(STAMP) ## Build the site into site/ (replaced only when the build succeeds)
-	@tmp=$$(mktemp -d .site-build.XXXXXX) && \
-	if $(BIN)/mkdocs build --strict --site-dir "$$tmp"; then \
-		chmod 755 "$$tmp" && rm -rf $(SITE) && mv "$$tmp" $(SITE); \
-	else \
-		rm -rf "$$tmp"; echo "make build: failed; $(SITE)/ is unchanged." >&2; exit 1; \
-	fi
+	@MKDOCS=$(BIN)/mkdocs scripts/build-site $(SITE)
 
 serve: $(STAMP) ## Live preview on http://127.0.0.1:8000, reloading when a record changes
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000

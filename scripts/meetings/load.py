@@ -18,7 +18,8 @@ surprises: ``no``, ``on``, ``yes``, ``2021-06-10`` and ``1_000`` are text,
 read exactly as written. Only ``true``/``false``, ``null``/``~`` and plain
 decimal numbers are anything else. Anchors and aliases (``&a`` / ``*a``),
 merge keys, explicit tags and duplicate keys are refused, which also keeps
-"billion laughs" files from growing in memory. LibYAML's C parser does the
+"billion laughs" files from growing in memory; so are values nested more
+than :data:`MAX_DEPTH` levels deep. LibYAML's C parser does the
 parsing where PyYAML has it.
 """
 
@@ -38,6 +39,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .problems import Problem, field_path
 
 MAX_FILE_BYTES = 1_000_000
+_MAX_DIGITS = 100
+"""Longer integers are refused (Python refuses to convert beyond 4,300 digits)."""
+MAX_DEPTH = 20
+"""Values nested deeper are refused; a meeting needs four levels."""
 EVENT_FILE = "event.yaml"
 
 Kind = Literal["event", "meeting"]
@@ -105,15 +110,13 @@ class _StrictConstructor(yaml.constructor.BaseConstructor):
                     None, None, "merge keys (<<) are not supported", key_node.start_mark
                 )
             key = self.construct_object(key_node, deep=deep)
-            try:
-                hash(key)
-            except TypeError:
+            if not isinstance(key, str):
                 raise ConstructorError(
                     None,
                     None,
-                    "a key must be a plain word, not a list or mapping",
+                    f"a key must be a word such as 'title', found {describe_value(key)}",
                     key_node.start_mark,
-                ) from None
+                )
             if key in mapping:
                 raise ConstructorError(
                     None,
@@ -142,6 +145,13 @@ class _StrictConstructor(yaml.constructor.BaseConstructor):
         if tag == "tag:yaml.org,2002:str":
             return value
         if tag == "tag:yaml.org,2002:int":
+            if len(value.lstrip("+-0")) > _MAX_DIGITS:
+                raise ConstructorError(
+                    None,
+                    None,
+                    f"a number of {len(value)} digits is too long; a record's numbers are small",
+                    node.start_mark,
+                )
             return int(value)
         if tag == "tag:yaml.org,2002:float":
             return float(value)
@@ -288,7 +298,7 @@ def read_document(path: Path, kind: Kind, base: Path) -> tuple[Document | None, 
             shown,
             line,
             column,
-            None,
+            field_at(raw.decode("utf-8-sig", errors="replace"), line),
             f"the file is not UTF-8 text (byte 0x{raw[error.start]:02X}); save it as UTF-8",
         )
 
@@ -323,9 +333,39 @@ def parse_yaml(text: str) -> Any:
     """Parse one YAML document in the strict dialect."""
     loader = StrictLoader(text)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_depth(node)
+        return loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def _check_depth(root: Node) -> None:
+    """Refuse values nested deeper than a record needs, before building them.
+
+    Walks the nodes without recursion, each node once (aliases share nodes).
+    """
+    seen: set[int] = set()
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise ConstructorError(
+                None,
+                None,
+                f"values are nested more than {MAX_DEPTH} levels deep; "
+                "a record needs only a few levels",
+                node.start_mark,
+            )
+        if isinstance(node, MappingNode):
+            stack += [(child, depth + 1) for pair in node.value for child in pair]
+        elif isinstance(node, SequenceNode):
+            stack += [(child, depth + 1) for child in node.value]
 
 
 # --------------------------------------------------------------------------
@@ -401,14 +441,49 @@ def _yaml_problem(shown: str, text: str, error: yaml.MarkedYAMLError) -> Problem
     elif "mapping values are not allowed" in problem:
         message = "a ':' appears where no key can start; check the indentation, or quote the text"
     elif "expected a single document" in context + problem:
+        field_line = None
         message = "the file holds more than one YAML document ('---'); keep one record per file"
+    elif "nesting depth" in problem:
+        field_line = None  # the path to the place would be a thousand fields long
+        message = (
+            f"values are nested more than {MAX_DEPTH} levels deep; a record needs only a few levels"
+        )
+    elif error.context_mark and ("flow" in context or "quoted scalar" in context):
+        # The field is where the bracket or quote was opened, not where YAML gave up.
+        opened = error.context_mark
+        field_line = opened.line + 1
+        if "escape" in problem:
+            message = (
+                "a backslash in double quotes starts an escape such as \\n; "
+                "write \\\\ for a backslash, or use single quotes"
+            )
+        else:
+            # An unclosed bracket or quote: point where it was opened.
+            line, column = field_line, opened.column + 1
+            what = text[opened.index : opened.index + 1]
+            closing = {"[": "]", "{": "}"}.get(what)
+            advice = (
+                f"close it with {closing!r}, or put the whole text in quotes"
+                if closing
+                else "end the text with the same quote mark"
+            )
+            message = f"the {what!r} opened on line {field_line} is not closed; {advice}"
+    elif "cannot start any token" in problem and mark:
+        message = (
+            f"a value cannot start with {text[mark.index : mark.index + 1]!r} in YAML; "
+            "put the text in quotes"
+        )
+    elif "found undefined alias" in problem:
+        message = "'*' at the start of a value is YAML syntax; put the text in quotes"
+    elif "did not find expected key" in problem:
+        message = (
+            "this line does not continue the 'key: value' lines above; "
+            "check its indentation, and that no quote above is left open"
+        )
     else:
         message = problem
         if error.context_mark:
             message += f" ({context} on line {error.context_mark.line + 1})"
-            if context.startswith("while parsing a flow"):
-                # An unclosed [ or {: the field is where it was opened.
-                field_line = error.context_mark.line + 1
     return Problem(shown, line, column, field_at(text, field_line) if field_line else None, message)
 
 
@@ -423,12 +498,12 @@ def _reader_problem(shown: str, text: str, error: yaml.YAMLError) -> Problem:
         shown,
         line,
         column,
-        None,
+        field_at(text, line) if line else None,
         f"{reason}: the file holds a character that YAML does not allow; remove it",
     )
 
 
-_KEY_LINE = re.compile(r"^(?P<indent>[ -]*)(?P<key>[A-Za-z_][\w-]*)\s*:(?:\s|$)")
+_KEY_LINE = re.compile(r"^(?P<indent>[ -]*)(?P<key>[^\s#:'\"\[\]{}&*!|>%@`-][^:#]*?)\s*:(?:\s|$)")
 
 
 def field_at(text: str, line: int) -> str | None:

@@ -72,7 +72,9 @@ def _slug(value: str) -> str:
 
 def _https_url(value: str) -> str:
     if any(ch.isspace() for ch in value) or _CONTROL.search(value):
-        raise PydanticCustomError("url", "a web address must not contain spaces")
+        raise PydanticCustomError(
+            "url", "a web address must not contain spaces; expected an https:// address"
+        )
     parts = urlsplit(value)
     if parts.scheme == "https" and parts.hostname and "." in parts.hostname:
         return value

@@ -11,6 +11,7 @@ misspelt key, suggests the nearest valid one.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,7 @@ from .model import Event, Meeting
 from .problems import Problem, field_path
 
 RESERVED_SLUGS = frozenset({"index"})
+_COMMENTED_VALUE = re.compile(r"(?:^|[:-])\s+(#.*)$")
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,8 @@ def problems_from(
         else:
             place = where.of_value(loc)
             message = _explain(item, place)
+            if item.get("input") is None:
+                message += _comment_hint(document.text, where.of_key(loc))
         problems.append(
             Problem(document.file, place.line, place.column, field_path(loc) or None, message)
         )
@@ -180,10 +184,20 @@ def _unknown_field(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     key = loc[-1]
     owner = _model_at(model, loc[:-1])
     valid = list(owner.model_fields) if owner else []
-    close = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.7)
     if close:
         return f"unknown field '{key}'; did you mean '{close[0]}'?"
     return f"unknown field '{key}'; the fields here are: {', '.join(valid)}"
+
+
+def _comment_hint(text: str, place: Place) -> str:
+    """Explain an empty value whose text YAML read as a comment (``title: #1``)."""
+    lines = text.splitlines()
+    line = lines[place.line - 1] if 0 < place.line <= len(lines) else ""
+    match = _COMMENTED_VALUE.search(line)
+    if not match:
+        return ""
+    return f"; '#' starts a comment in YAML: put the text in quotes: \"{match[1]}\""
 
 
 def _missing_field(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
@@ -198,14 +212,17 @@ def _explain(item: dict[str, Any], place: Place) -> str:
     value = item.get("input")
     ctx = item.get("ctx") or {}
     found = describe_value(value)
+    if isinstance(value, str) and len(value) <= 40:
+        found = f"text {value!r}"
     if kind == "string_type":
         message = f"expected text, found {found}"
-        if place.raw is not None:
+        if place.raw:
             message += f'; to keep it as text, put it in quotes: "{place.raw}"'
         return message
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         message = f"expected a whole number, found {found}"
-        return message + ("; write it without quotes" if isinstance(value, str) else "")
+        quoted_number = isinstance(value, str) and value.strip().isdigit()
+        return message + ("; write it without quotes" if quoted_number else "")
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         bound = next(iter(ctx.values()), "")
         words = {
