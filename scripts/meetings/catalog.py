@@ -40,6 +40,14 @@ class MeetingEntry:
         """The page's address relative to the site root, e.g. ``forum-2021/ac1/``."""
         return page_url(self.page)
 
+    @property
+    def calendar(self) -> str:
+        """Its iCalendar file beside its page, e.g. ``forum-2021/ac1-business-models-finance.ics``.
+
+        A slug has no dot, so no page or folder of the site can take this name.
+        """
+        return self.page.removesuffix(".md") + ".ics"
+
 
 @dataclass(eq=False)
 class EventEntry:
@@ -53,6 +61,11 @@ class EventEntry:
     @property
     def url(self) -> str:
         return page_url(self.page)
+
+    @property
+    def calendar(self) -> str:
+        """The iCalendar file of all its meetings, at the top of the site: ``forum-2021.ics``."""
+        return f"{self.event.slug}.ics"
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,17 +9,26 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import click
+from mkdocs.config import load_config
+from mkdocs.exceptions import ConfigurationError
 
 from .catalog import collect
-from .model import Event, Meeting, json_schema
+from .exports import DATA_SCHEMA, Site, build_time, export_files
+from .model import Event, Meeting, OpenData, json_schema
+from .plugin import taken_names
 from .problems import InvalidRecords
 from .render import render_pages
 
-SCHEMAS = {"event.schema.json": Event, "meeting.schema.json": Meeting}
-"""The JSON Schemas editors' tools read, by file name under ``docs/schema/``."""
+SCHEMAS = {
+    "event.schema.json": Event,
+    "meeting.schema.json": Meeting,
+    PurePosixPath(DATA_SCHEMA).name: OpenData,
+}
+"""The JSON Schemas editors' tools read, and the one of ``meetings.json``, by file
+name under ``docs/schema/``."""
 
 
 @click.group()
@@ -45,7 +54,7 @@ def validate(root: Path) -> None:
     with 1 if there is any.
     """
     try:
-        catalog = collect(root / "clusters", root)
+        catalog = collect(root / "clusters", root, taken_names(root / "docs"))
     except InvalidRecords as error:
         click.echo(error.report())
         click.echo(f"{error}.", err=True)
@@ -61,20 +70,37 @@ def validate(root: Path) -> None:
 def render(root: Path, out: Path) -> None:
     """Write the site's Markdown into OUT: docs/ plus the generated pages.
 
-    OUT can then be built by any MkDocs-like tool without the plugin.
+    The open data files (meetings.json, feed.xml, the calendars) go beside
+    them, with the addresses of mkdocs.yml's site_url. OUT can then be built by
+    any MkDocs-like tool without the plugin.
     """
     try:
-        catalog = collect(root / "clusters", root)
+        catalog = collect(root / "clusters", root, taken_names(root / "docs"))
     except InvalidRecords as error:
         click.echo(error.report())
         sys.exit(1)
+    try:
+        config = load_config(config_file=str(root / "mkdocs.yml"))
+        if not config.site_url:
+            raise ValueError("mkdocs.yml sets no site_url, which the open data files need")
+        site = Site(config.site_url, config.site_name, config.site_description)
+        exports = export_files(catalog, site, build_time(catalog))
+    except (ValueError, ConfigurationError) as error:
+        click.echo(f"meetings render: {error}", err=True)
+        sys.exit(1)
     shutil.copytree(root / "docs", out, dirs_exist_ok=True)
     pages = render_pages(catalog)
-    for path, markdown in pages.items():
+    for path, content in {**pages, **exports}.items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
-    click.echo(f"Wrote {len(pages)} pages to {out}/ beside a copy of docs/.")
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    click.echo(
+        f"Wrote {len(pages)} pages and {len(exports)} open data files to {out}/ "
+        "beside a copy of docs/."
+    )
 
 
 @main.command()

@@ -341,6 +341,44 @@ class Meeting(Record):
         return text[: match.start()] if match else text
 
 
+# --------------------------------------------------------------------------
+# The open data: the records as the site publishes them in meetings.json
+# --------------------------------------------------------------------------
+
+SiteUrl = Annotated[str, Field(min_length=1), WithJsonSchema({"type": "string", "format": "uri"})]
+"""An absolute address on the site (http:// in a local preview)."""
+
+
+class PublishedEvent(Event):
+    """An event as the open data publishes it: its record and its addresses on the site."""
+
+    url: SiteUrl = Field(description="The address of the event's page.")
+    calendar: SiteUrl = Field(
+        description="The address of the event's iCalendar file, with all its meetings."
+    )
+
+
+class PublishedMeeting(Meeting):
+    """A meeting as the open data publishes it: its record and its addresses on the site."""
+
+    event: Slug = Field(description="The slug of the event the meeting belongs to.")
+    url: SiteUrl = Field(description="The address of the meeting's page.")
+    calendar: SiteUrl = Field(description="The address of the meeting's iCalendar file.")
+
+
+class OpenData(Record):
+    """The site's records as open data (meetings.json): every event and every meeting,
+    as validated, with the addresses where the site publishes them."""
+
+    schema_url: SiteUrl = Field(
+        alias="$schema", description="The address of this JSON Schema, as published by the site."
+    )
+    events: list[PublishedEvent] = Field(description="Every event, newest first.")
+    meetings: list[PublishedMeeting] = Field(
+        description="Every meeting, by event (newest first), then by Action Cluster number."
+    )
+
+
 def json_schema(model: type[Record]) -> dict[str, Any]:
     """The JSON Schema of a record, for editors' tools (draft 2020-12)."""
     schema = model.model_json_schema()

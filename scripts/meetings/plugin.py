@@ -10,6 +10,11 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
   ``on_files``, would be left out of an explicit ``nav``.
 * ``on_files`` renders the pages (stage 4) and adds them in memory; nothing is
   written into ``docs/``, so a deleted record leaves no stale page behind.
+  The open data files (stage 5: ``meetings.json``, the feed, the calendars)
+  are added beside them the same way.
+* ``on_env`` and ``on_page_context`` give the theme the feed's address and
+  each record page's JSON-LD and link-preview tags, printed by
+  ``overrides/partials/open-data.html``.
 * ``on_serve`` watches the records and the templates for live reload. When a
   saved record is wrong, the errors are printed and the last good pages keep
   being served (MkDocs alone would stall every request until the next good
@@ -28,14 +33,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 
 from .catalog import Catalog, collect
 from .config import MeetingsConfig
+from .exports import FEED_FILE, Site, build_time, export_files
+from .metadata import PageHead, page_heads
 from .navigation import navigation
 from .problems import InvalidRecords
 from .render import TEMPLATES, environment, render_pages
@@ -53,6 +63,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
         self.root = Path.cwd()
+        self.site: Site | None = None
+        self.heads: dict[str, PageHead] = {}
 
     @property
     def clusters_dir(self) -> Path:
@@ -70,7 +82,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         docs_dir = Path(config.docs_dir)
         try:
-            self.catalog = collect(self.clusters_dir, self.root, _taken_names(docs_dir))
+            self.catalog = collect(self.clusters_dir, self.root, taken_names(docs_dir))
         except InvalidRecords as error:
             for problem in error.problems:
                 log.error(str(problem))
@@ -79,6 +91,12 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 "Fix them and build again ('make validate' checks the files alone)."
             ) from None
         config.nav = navigation(self.catalog, config.nav, docs_dir)
+        if not config.site_url:
+            raise PluginError(
+                "mkdocs.yml sets no site_url: the calendars, the feed and meetings.json "
+                "give the absolute address of every page, so they need it"
+            )
+        self.site = Site(config.site_url, config.site_name, config.site_description)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -87,17 +105,40 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         pages = render_pages(self.catalog, environment(self.templates_dir))
         sources = {entry.page: entry.file for entry in self.catalog.events}
         sources.update({entry.page: entry.file for entry in self.catalog.meetings})
-        for path, markdown in pages.items():
+        try:
+            exports = export_files(self.catalog, self.site, build_time(self.catalog))
+        except ValueError as error:
+            raise PluginError(str(error)) from None
+        self.heads = page_heads(self.catalog, self.site)
+        for path, content in {**pages, **exports}.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
-                    f"docs/{path} is in the way of a page made from clusters/: remove it"
+                    f"docs/{path} is in the way of a file made from clusters/: remove it"
                 )
-            file = File.generated(config, path, content=markdown)
+            file = File.generated(config, path, content=content)
             if path in sources:
                 # The edit button opens the YAML file the page is made from.
                 file.edit_uri = os.path.relpath(self.root / sources[path], config.docs_dir)
             files.append(file)
         return files
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment | None:
+        if self.site is not None:
+            # Every page's head links the feed (overrides/partials/open-data.html).
+            env.globals["meetings_feed"] = {
+                "url": self.site.address(FEED_FILE),
+                "title": self.site.name,
+            }
+        return env
+
+    def on_page_context(
+        self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any] | None:
+        # JSON-LD, Open Graph and Twitter card tags of the pages made from a record.
+        context["meetings_head"] = self.heads.get(page.file.src_uri)
+        return context
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -131,7 +172,7 @@ def _keeping_last_good_site(builder: Callable[..., None]) -> Callable[..., None]
     return build
 
 
-def _taken_names(docs_dir: Path) -> set[str]:
+def taken_names(docs_dir: Path) -> set[str]:
     """Top-level addresses that files in ``docs/`` already use."""
     if not docs_dir.is_dir():
         return set()

@@ -1,0 +1,226 @@
+"""Stage 5 of the pipeline: the catalog as open data files.
+
+Beside its pages, the site publishes the records in forms that other programs
+read:
+
+* ``meetings.json``: every event and meeting as validated, with the addresses
+  of its page and calendar. Its JSON Schema, ``schema/open-data.schema.json``,
+  is generated from the data model (:class:`~meetings.model.OpenData`) by
+  ``meetings schema``, like the editors' schemas.
+* iCalendar files, made with ``icalendar``: one per event with all its
+  meetings (``forum-2021.ics``) and one per meeting, beside its page
+  (``forum-2021/ac1-business-models-finance.ics``). A meeting is an all-day
+  event on its day unless a source gives its times.
+* ``feed.xml``: an Atom feed, made with ``feedgen``, one entry per meeting.
+
+:func:`export_files` gives them all as ``{path: bytes}``; the plugin adds them
+to the site and ``meetings render`` writes them beside the Markdown.
+
+Identifiers and dates are chosen so that two builds of the same records are
+byte-identical and so that a calendar or feed reader recognises a meeting it
+has seen before:
+
+* A meeting's calendar UID (and feed entry id) is a name-based UUID of its
+  event's and its own slug, in a namespace fixed for this project. It does not
+  depend on the site's address, which differs between a fork, a local preview
+  and the published site and changes if the site moves: a meeting imported
+  from any copy, or again after a move, updates the entry a calendar already
+  holds instead of adding a second one. It changes only with the slugs, which
+  are the meeting's identity (and its page's address) anyway.
+* ``DTSTAMP`` (when the calendar was made) is ``SOURCE_DATE_EPOCH``, the time
+  of the last commit, which ``make`` and CI set; without it, the newest
+  publication date of the sources. The feed's dates are those of the records
+  (the source's publication date, else the meeting's day), so it changes only
+  when the records do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import icalendar
+from feedgen.feed import FeedGenerator
+
+from .catalog import Catalog, EventEntry, MeetingEntry
+from .model import Meeting, OpenData
+
+DATA_FILE = "meetings.json"
+DATA_SCHEMA = "schema/open-data.schema.json"
+"""Where the site publishes the JSON Schema of ``meetings.json`` (from ``docs/``)."""
+FEED_FILE = "feed.xml"
+
+NAMESPACE = uuid.UUID("c9b8902c-f958-4aa8-8879-68fff5907eca")
+"""The project's namespace for name-based UUIDs. Never change it: every
+calendar that imported a meeting would then hold it twice."""
+PRODID = "-//Action Cluster meetings//meetings.exports//EN"
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the exports need to know about the site besides the records."""
+
+    url: str
+    """The address the site is published at (``site_url``)."""
+    name: str
+    description: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.url.endswith("/"):
+            object.__setattr__(self, "url", self.url + "/")
+
+    def address(self, path: str) -> str:
+        """The absolute address of a path relative to the site's root."""
+        return self.url + path
+
+
+def export_files(
+    catalog: Catalog, site: Site, built: dt.datetime | None = None
+) -> dict[str, bytes]:
+    """Every open data file: its path relative to the site's root and its bytes.
+
+    ``built`` is the time the calendars say they were made (``DTSTAMP``); by
+    default :func:`build_time`.
+    """
+    built = built or build_time(catalog)
+    files = {DATA_FILE: open_data(catalog, site), FEED_FILE: feed(catalog, site)}
+    for event in catalog.events:
+        files[event.calendar] = calendar(event.event.name, event.meetings, site, built)
+        for meeting in event.meetings:
+            files[meeting.calendar] = calendar(meeting.meeting.title, [meeting], site, built)
+    return files
+
+
+def build_time(catalog: Catalog, environ: Mapping[str, str] = os.environ) -> dt.datetime:
+    """``SOURCE_DATE_EPOCH`` if set, else the newest publication date of the sources."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError):
+            raise ValueError(
+                f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, found {epoch!r}"
+            ) from None
+    dates = [s.published for e in catalog.events for s in e.event.sources if s.published]
+    dates += [m.meeting.source.published or m.meeting.date for m in catalog.meetings]
+    return _midnight(max(dates, default=dt.date(1970, 1, 1)))
+
+
+def uid(entry: MeetingEntry) -> str:
+    """The meeting's stable identifier, the same in every build and on every copy of the site."""
+    return str(uuid.uuid5(NAMESPACE, f"{entry.event.event.slug}/{entry.meeting.slug}"))
+
+
+def when(meeting: Meeting) -> tuple[dt.date | dt.datetime, dt.datetime | None]:
+    """When the meeting ran: its day alone, or its start (and end) where a source gives them."""
+    if meeting.time is None:
+        return meeting.date, None
+    zone = ZoneInfo(meeting.time.timezone)
+
+    def at(clock: str) -> dt.datetime:
+        return dt.datetime.combine(meeting.date, dt.time.fromisoformat(clock), zone)
+
+    return at(meeting.time.start), at(meeting.time.end) if meeting.time.end else None
+
+
+# --------------------------------------------------------------------------
+# The files
+# --------------------------------------------------------------------------
+
+
+def open_data(catalog: Catalog, site: Site) -> bytes:
+    """``meetings.json``: the records as validated, with their addresses on the site."""
+
+    def addresses(entry: EventEntry | MeetingEntry) -> dict[str, str]:
+        return {"url": site.address(entry.url), "calendar": site.address(entry.calendar)}
+
+    document = OpenData.model_validate(
+        {
+            "$schema": site.address(DATA_SCHEMA),
+            "events": [{**e.event.model_dump(), **addresses(e)} for e in catalog.events],
+            "meetings": [
+                {**m.meeting.model_dump(), "event": m.event.event.slug, **addresses(m)}
+                for m in catalog.meetings
+            ],
+        }
+    )
+    data = document.model_dump(mode="json", by_alias=True)
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def calendar(name: str, meetings: Iterable[MeetingEntry], site: Site, built: dt.datetime) -> bytes:
+    """An iCalendar file with one event per meeting."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    for entry in meetings:
+        cal.add_component(_calendar_event(entry, site, built))
+    return cal.to_ical()
+
+
+def _calendar_event(entry: MeetingEntry, site: Site, built: dt.datetime) -> icalendar.Event:
+    meeting = entry.meeting
+    url = site.address(entry.url)
+    event = icalendar.Event()
+    event.add("uid", uid(entry))
+    event.add("dtstamp", built)
+    start, end = when(meeting)
+    if isinstance(start, dt.datetime):
+        # Times in UTC: exact, and no time zone definition to carry.
+        event.add("dtstart", start.astimezone(dt.UTC))
+        if end is not None:
+            event.add("dtend", end.astimezone(dt.UTC))
+    else:
+        # An all-day event: DTSTART;VALUE=DATE, and DTEND the next day (exclusive).
+        event.add("dtstart", start)
+        event.add("dtend", start + dt.timedelta(days=1))
+    event.add("summary", meeting.title)
+    event.add("description", f"{meeting.summary}\n\n{url}")
+    event.add("url", url)
+    event.add("categories", list(meeting.topics))
+    return event
+
+
+def feed(catalog: Catalog, site: Site) -> bytes:
+    """The Atom feed: one entry per meeting, newest event first."""
+    generator = FeedGenerator()
+    generator.id(f"urn:uuid:{uuid.uuid5(NAMESPACE, FEED_FILE)}")
+    generator.title(site.name)
+    if site.description:
+        generator.subtitle(" ".join(site.description.split()))
+    generator.author({"name": site.name})
+    generator.link(href=site.address(FEED_FILE), rel="self")
+    generator.link(href=site.url, rel="alternate")
+    generator.language("en")
+    dates = [_record_date(entry) for entry in catalog.meetings]
+    generator.updated(max(dates, default=_midnight(dt.date(1970, 1, 1))))
+    for entry, date in zip(catalog.meetings, dates, strict=True):
+        meeting = entry.meeting
+        item = generator.add_entry(order="append")
+        item.id(f"urn:uuid:{uid(entry)}")
+        item.title(meeting.title)
+        item.link(href=site.address(entry.url), rel="alternate")
+        item.summary(meeting.summary)
+        item.published(date)
+        item.updated(date)
+        for topic in meeting.topics:
+            item.category(term=topic)
+    return generator.atom_str(pretty=True)
+
+
+def _record_date(entry: MeetingEntry) -> dt.datetime:
+    """When the record was published: its source's date, else the meeting's day."""
+    return _midnight(entry.meeting.source.published or entry.meeting.date)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), dt.UTC)

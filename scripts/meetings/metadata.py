@@ -1,0 +1,171 @@
+"""What each page made from a record tells search engines and link previews.
+
+For every event and meeting page this module computes, from the records' own
+values (not the HTML-escaped text of the front matter):
+
+* schema.org JSON-LD: an ``Event`` for each meeting and for the event it is
+  part of (``superEvent``; ``isPartOf`` is a property of creative works, not
+  of events). It states only what the records state: ``recordedIn`` only with
+  a verified video address, ``eventAttendanceMode`` only where a source gives
+  the attendance mode. No source gives a place, so there is no ``location``:
+  Google asks for one before it shows an event as a rich result, and an
+  invented one would be worse than none.
+* Open Graph and Twitter card tags: title, description, address.
+
+The theme prints them in the page head (``overrides/partials/open-data.html``);
+the canonical address and the sitemap come from MkDocs and Material.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from .catalog import Catalog, EventEntry, MeetingEntry
+from .exports import Site, when
+from .model import Event, Meeting, Organizer
+
+ATTENDANCE_MODES = {
+    "online": "https://schema.org/OnlineEventAttendanceMode",
+    "offline": "https://schema.org/OfflineEventAttendanceMode",
+    "mixed": "https://schema.org/MixedEventAttendanceMode",
+}
+
+# In a <script> element, only these could end the element or start markup.
+# JSON writes them as \u escapes inside strings, where alone they can occur.
+_SCRIPT_SAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+@dataclass(frozen=True)
+class PageHead:
+    """The metadata of one page, ready for the theme to print."""
+
+    json_ld: Markup
+    """The JSON-LD, escaped to sit inside ``<script type="application/ld+json">``."""
+    properties: tuple[tuple[str, str], ...]
+    """Open Graph ``<meta property=… content=…>`` pairs, raw text."""
+    names: tuple[tuple[str, str], ...]
+    """Twitter card ``<meta name=… content=…>`` pairs, raw text."""
+
+
+def page_heads(catalog: Catalog, site: Site) -> dict[str, PageHead]:
+    """The metadata of every page made from a record, by its Markdown page path."""
+    heads: dict[str, PageHead] = {}
+    for event in catalog.events:
+        description = " ".join(event.event.description.split())
+        heads[event.page] = _head(
+            event_data(event, site), event.event.name, description, event, site
+        )
+        for meeting in event.meetings:
+            heads[meeting.page] = _head(
+                meeting_data(meeting, site),
+                meeting.meeting.title,
+                meeting.meeting.one_line,
+                meeting,
+                site,
+            )
+    return heads
+
+
+def meeting_data(entry: MeetingEntry, site: Site) -> dict[str, Any]:
+    """A meeting as a schema.org ``Event``."""
+    meeting = entry.meeting
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": _id(entry, site),
+        "name": meeting.title,
+        "description": meeting.summary,
+        "url": site.address(entry.url),
+        **_dates(meeting),
+        "superEvent": {
+            "@type": "Event",
+            "@id": _id(entry.event, site),
+            "name": entry.event.event.name,
+            "url": site.address(entry.event.url),
+        },
+        **_about_event(entry.event.event),
+    }
+    recording = meeting.recording
+    if recording and recording.url:
+        data["recordedIn"] = {"@type": "VideoObject", "name": recording.title, "url": recording.url}
+    return data
+
+
+def event_data(entry: EventEntry, site: Site) -> dict[str, Any]:
+    """An event as a schema.org ``Event``, with its meetings as ``subEvent``."""
+    event = entry.event
+    return {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": _id(entry, site),
+        "name": event.name,
+        "description": event.description,
+        "url": site.address(entry.url),
+        "startDate": event.start_date.isoformat(),
+        "endDate": event.end_date.isoformat(),
+        **_about_event(event),
+        "subEvent": [{"@type": "Event", "@id": _id(m, site)} for m in entry.meetings],
+    }
+
+
+def script_json(data: Any) -> Markup:
+    """JSON that can sit inside a ``<script>`` element: ``</script>`` in a text cannot end it."""
+    return Markup(json.dumps(data, ensure_ascii=False, indent=2).translate(_SCRIPT_SAFE))
+
+
+def _head(
+    data: dict[str, Any], title: str, description: str, entry: EventEntry | MeetingEntry, site: Site
+) -> PageHead:
+    url = site.address(entry.url)
+    return PageHead(
+        json_ld=script_json(data),
+        properties=(
+            ("og:type", "website"),
+            ("og:site_name", site.name),
+            ("og:title", title),
+            ("og:description", description),
+            ("og:url", url),
+        ),
+        names=(
+            ("twitter:card", "summary"),
+            ("twitter:title", title),
+            ("twitter:description", description),
+        ),
+    )
+
+
+def _dates(meeting: Meeting) -> dict[str, str]:
+    """Its day (an all-day event starts and ends on it), or its times where known."""
+    start, end = when(meeting)
+    if not isinstance(start, dt.datetime):
+        return {"startDate": start.isoformat(), "endDate": start.isoformat()}
+    return {"startDate": start.isoformat(), **({"endDate": end.isoformat()} if end else {})}
+
+
+def _about_event(event: Event) -> dict[str, Any]:
+    """What the event's record says that holds for each of its meetings too."""
+    data: dict[str, Any] = {}
+    if event.organizer:
+        data["organizer"] = _organization(event.organizer)
+    if event.attendance_mode:
+        data["eventAttendanceMode"] = ATTENDANCE_MODES[event.attendance_mode]
+    return data
+
+
+def _organization(organizer: Organizer) -> dict[str, Any]:
+    data = {"@type": "Organization", "name": organizer.name}
+    if organizer.url:
+        data["url"] = organizer.url
+    return data
+
+
+def _id(entry: EventEntry | MeetingEntry, site: Site) -> str:
+    """The JSON-LD node of the event a page is about (the page itself is ``url``)."""
+    return site.address(entry.url) + "#event"

@@ -1,0 +1,389 @@
+"""The open data, read by real clients: the calendars with ``icalendar``, the feed
+with ``feedparser``, ``meetings.json`` with ``json`` and ``jsonschema``, the page
+metadata with ``lxml`` and ``json``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import feedparser
+import icalendar
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+from lxml import html as lxml_html
+from mkdocs.config import load_config
+
+from meetings.catalog import collect
+from meetings.cli import SCHEMAS, main
+from meetings.exports import DATA_SCHEMA, Site, build_time, export_files, uid
+from meetings.model import Meeting, OpenData, json_schema
+
+from .conftest import BUILD_ENV, CLUSTERS, ROOT, make_project, mkdocs_build
+
+CATALOG = collect(CLUSTERS)
+MEETINGS = CATALOG.meetings
+EVENT = CATALOG.events[0]
+# The address the site is built for: mkdocs.yml's site_url, as the builds see it.
+SITE_URL = load_config(config_file=str(ROOT / "mkdocs.yml")).site_url
+ATTACK = "</script><script>alert(1)</script>"
+
+
+def page(site: Path, url: str) -> lxml_html.HtmlElement:
+    return lxml_html.parse(str(site / url / "index.html")).getroot()
+
+
+def calendar_events(path: Path) -> list[icalendar.Event]:
+    return icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+
+
+def json_ld(tree: lxml_html.HtmlElement) -> list[dict]:
+    return [json.loads(s.text) for s in tree.xpath("//script[@type='application/ld+json']")]
+
+
+def validator() -> jsonschema.Validator:
+    schema = json.loads((ROOT / "docs" / DATA_SCHEMA).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+# --------------------------------------------------------------------------
+# iCalendar
+# --------------------------------------------------------------------------
+
+
+def test_event_calendar_holds_the_six_meetings_as_all_day_events(built_site: Path):
+    events = calendar_events(built_site / "forum-2021.ics")
+    assert len(events) == 6
+    assert len({str(event["uid"]) for event in events}) == 6
+    for event, entry in zip(events, MEETINGS, strict=True):
+        start, end = event.decoded("dtstart"), event.decoded("dtend")
+        assert (start, end) == (dt.date(2021, 6, 10), dt.date(2021, 6, 11))
+        assert not isinstance(start, dt.datetime)
+        assert str(event["summary"]) == entry.meeting.title
+        assert str(event["url"]) == SITE_URL + entry.url
+        assert (built_site / entry.url / "index.html").is_file()
+        assert entry.meeting.summary in str(event["description"])
+        assert [str(t) for t in event["categories"].cats] == entry.meeting.topics
+    text = (built_site / "forum-2021.ics").read_bytes().decode()  # CRLF line ends kept
+    assert text.count("DTSTART;VALUE=DATE:20210610\r\n") == 6
+    assert text.count("DTEND;VALUE=DATE:20210611\r\n") == 6
+    calendar = icalendar.Calendar.from_ical(text)
+    assert str(calendar["x-wr-calname"]) == EVENT.event.name
+
+
+def test_each_meeting_has_its_own_calendar_with_the_same_uid(built_site: Path):
+    uids = {
+        str(e["summary"]): str(e["uid"]) for e in calendar_events(built_site / "forum-2021.ics")
+    }
+    for entry in MEETINGS:
+        (event,) = calendar_events(built_site / entry.calendar)
+        assert str(event["summary"]) == entry.meeting.title
+        assert str(event["uid"]) == uids[entry.meeting.title]
+        assert event.decoded("dtstart") == dt.date(2021, 6, 10)
+
+
+def test_calendar_uids_stay_the_same_on_every_copy_of_the_site():
+    """A calendar that imported a meeting from one copy recognises it from any other."""
+    here = export_files(CATALOG, Site("https://example.org/", "A"), dt.datetime(2022, 1, 1))
+    fork = export_files(
+        collect(CLUSTERS), Site("http://127.0.0.1:8000/fork/", "B"), dt.datetime(2030, 1, 1)
+    )
+    for entry in MEETINGS:
+        (ours,) = icalendar.Calendar.from_ical(here[entry.calendar]).walk("VEVENT")
+        (theirs,) = icalendar.Calendar.from_ical(fork[entry.calendar]).walk("VEVENT")
+        assert str(ours["uid"]) == str(theirs["uid"]) == uid(entry)
+    # Published UIDs are a promise: changing them duplicates the meetings in every calendar
+    # that imported them.
+    assert uid(MEETINGS[0]) == "d9de2eb5-3b72-5f1f-ad08-edd663c42956"
+
+
+def test_dtstamp_is_the_source_date_epoch_or_else_the_newest_source_date():
+    assert build_time(CATALOG, {"SOURCE_DATE_EPOCH": "1700000000"}) == dt.datetime(
+        2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC
+    )
+    assert build_time(CATALOG, {}) == dt.datetime(2021, 7, 5, tzinfo=dt.UTC)
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH must be a number"):
+        build_time(CATALOG, {"SOURCE_DATE_EPOCH": "yesterday"})
+    built = build_time(CATALOG, {"SOURCE_DATE_EPOCH": "1700000000"})
+    files = export_files(CATALOG, Site("https://example.org/", "A"), built)
+    assert b"DTSTAMP:20231114T221320Z\r\n" in files["forum-2021.ics"]
+
+
+# --------------------------------------------------------------------------
+# Atom feed
+# --------------------------------------------------------------------------
+
+
+def test_feed_reads_without_errors_one_entry_per_meeting(built_site: Path):
+    feed = feedparser.parse((built_site / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert len(feed.entries) == 6
+    assert [e.title for e in feed.entries] == [m.meeting.title for m in MEETINGS]
+    assert [e.link for e in feed.entries] == [SITE_URL + m.url for m in MEETINGS]
+    assert [e.id for e in feed.entries] == [f"urn:uuid:{uid(m)}" for m in MEETINGS]
+    for entry, record in zip(feed.entries, MEETINGS, strict=True):
+        assert entry.summary == record.meeting.summary
+        assert [tag.term for tag in entry.tags] == record.meeting.topics
+        assert entry.updated_parsed[:3] == (2021, 7, 5)  # the source's publication date
+    self_links = [link.href for link in feed.feed.links if link.rel == "self"]
+    assert self_links == [SITE_URL + "feed.xml"]
+
+
+def test_every_page_head_links_the_feed(built_site: Path):
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) >= 10
+    for path in pages:
+        tree = lxml_html.parse(str(path)).getroot()
+        feeds = tree.xpath("//head/link[@rel='alternate' and @type='application/atom+xml']/@href")
+        assert feeds == [SITE_URL + "feed.xml"], path
+
+
+# --------------------------------------------------------------------------
+# meetings.json and its schema
+# --------------------------------------------------------------------------
+
+
+def test_meetings_json_validates_against_its_published_schema(built_site: Path):
+    data = json.loads((built_site / "meetings.json").read_bytes())
+    assert data["$schema"] == SITE_URL + DATA_SCHEMA
+    published = built_site / DATA_SCHEMA
+    assert published.read_bytes() == (ROOT / "docs" / DATA_SCHEMA).read_bytes()
+    validator().validate(data)
+
+    assert len(data["meetings"]) == 6
+    for record, entry in zip(data["meetings"], MEETINGS, strict=True):
+        assert {key: record[key] for key in Meeting.model_fields} == entry.meeting.model_dump(
+            mode="json"
+        )
+        assert record["event"] == "forum-2021"
+        assert record["url"] == SITE_URL + entry.url
+        assert record["calendar"] == SITE_URL + entry.calendar
+        assert (built_site / entry.calendar).is_file()
+    (event,) = data["events"]
+    assert event["slug"] == "forum-2021"
+    assert event["url"] == SITE_URL + "forum-2021/"
+    assert event["calendar"] == SITE_URL + "forum-2021.ics"
+
+
+def test_the_schema_refuses_what_the_model_refuses(built_site: Path):
+    data = json.loads((built_site / "meetings.json").read_bytes())
+    check = validator()
+    for broken in (
+        {**data, "extra": 1},
+        {**data, "meetings": [{**data["meetings"][0], "date": "10 June 2021"}]},
+        {**data, "meetings": [{k: v for k, v in data["meetings"][0].items() if k != "url"}]},
+    ):
+        assert not check.is_valid(broken)
+
+
+def test_published_fields_do_not_shadow_record_fields():
+    """A record field named like an address field would be silently replaced."""
+    from meetings.model import Event, PublishedEvent, PublishedMeeting
+
+    assert set(PublishedMeeting.model_fields) - set(Meeting.model_fields) == {
+        "event",
+        "url",
+        "calendar",
+    }
+    assert set(PublishedEvent.model_fields) - set(Event.model_fields) == {"url", "calendar"}
+
+
+def test_schemas_are_generated_from_the_model(tmp_path: Path):
+    assert SCHEMAS[Path(DATA_SCHEMA).name] is OpenData
+    runner = CliRunner()
+    result = runner.invoke(main, ["--root", str(ROOT), "schema", "--check"])
+    assert result.exit_code == 0, result.output
+    for name, model in SCHEMAS.items():
+        written = json.loads((ROOT / "docs" / "schema" / name).read_text(encoding="utf-8"))
+        assert written == json_schema(model)
+
+    copy = make_project(tmp_path / "project")
+    path = copy / "docs" / DATA_SCHEMA
+    path.write_text(path.read_text(encoding="utf-8").replace('"events"', '"evnts"'))
+    stale = runner.invoke(main, ["--root", str(copy), "schema", "--check"])
+    assert stale.exit_code == 1
+    assert "open-data.schema.json" in stale.output
+
+
+# --------------------------------------------------------------------------
+# Search engines and link previews
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("entry", MEETINGS, ids=lambda e: e.meeting.slug)
+def test_meeting_page_describes_the_meeting_as_an_event(built_site: Path, entry):
+    tree = page(built_site, entry.url)
+    url = SITE_URL + entry.url
+    (data,) = json_ld(tree)
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "Event"
+    assert data["startDate"] == data["endDate"] == "2021-06-10"
+    assert data["name"] == entry.meeting.title
+    assert data["description"] == entry.meeting.summary
+    assert data["url"] == url
+    assert data["superEvent"]["@type"] == "Event"
+    assert data["superEvent"]["name"] == EVENT.event.name
+    assert data["superEvent"]["url"] == SITE_URL + EVENT.url
+    organizer = EVENT.event.organizer
+    assert data["organizer"] == {
+        "@type": "Organization",
+        "name": organizer.name,
+        "url": organizer.url,
+    }
+    # Not stated by any source: no video address, no attendance mode, no place.
+    assert not {"recordedIn", "eventAttendanceMode", "location"} & set(data)
+
+    head = tree.xpath("//head")[0]
+    assert head.xpath("link[@rel='canonical']/@href") == [url]
+    og = {m.get("property"): m.get("content") for m in head.xpath("meta[@property]")}
+    assert og["og:title"] == entry.meeting.title
+    assert og["og:description"] == entry.meeting.one_line
+    assert og["og:url"] == url
+    twitter = {m.get("name"): m.get("content") for m in head.xpath("meta[@name]")}
+    assert twitter["twitter:card"] == "summary"
+    assert twitter["twitter:title"] == entry.meeting.title
+    assert twitter["twitter:description"] == entry.meeting.one_line
+
+    calendar = tree.xpath("//article//a[normalize-space()='Add to calendar']/@href")
+    assert calendar == [f"../{entry.meeting.slug}.ics"]
+
+
+def test_event_page_describes_the_event_and_links_its_calendar(built_site: Path):
+    tree = page(built_site, EVENT.url)
+    (data,) = json_ld(tree)
+    assert data["@type"] == "Event"
+    assert (data["startDate"], data["endDate"]) == ("2021-06-09", "2021-06-10")
+    assert data["@id"] == SITE_URL + EVENT.url + "#event"
+    meeting_ids = [json_ld(page(built_site, m.url))[0]["@id"] for m in MEETINGS]
+    assert [sub["@id"] for sub in data["subEvent"]] == meeting_ids
+    links = tree.xpath("//article//a[contains(@href, '.ics')]/@href")
+    assert links == ["../forum-2021.ics"]
+
+
+def test_pages_not_made_from_a_record_have_no_event_data(built_site: Path):
+    for url in ("", "topics/", "about/"):
+        assert json_ld(page(built_site, url)) == []
+
+
+def test_sitemap_lists_every_page(built_site: Path):
+    tree = etree.parse(str(built_site / "sitemap.xml"))
+    locs = tree.xpath(
+        "//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    )
+    expected = [SITE_URL, SITE_URL + EVENT.url, *(SITE_URL + m.url for m in MEETINGS)]
+    assert set(expected) <= set(locs)
+
+
+# --------------------------------------------------------------------------
+# Text from YAML stays data in every output
+# --------------------------------------------------------------------------
+
+
+def scripts(tree: lxml_html.HtmlElement) -> list[tuple]:
+    """The page's script elements other than JSON-LD, as (src, type, id, text)."""
+    return [
+        (s.get("src"), s.get("type"), s.get("id"), s.text)
+        for s in tree.iter("script")
+        if s.get("type") != "application/ld+json"
+    ]
+
+
+@pytest.fixture(scope="module")
+def attacked_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built with a meeting whose title, summary and a topic try to end the JSON-LD."""
+    project = make_project(tmp_path_factory.mktemp("attack") / "project")
+    path = project / "clusters/forum-2021/ac1-business-models-finance.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "title: Action Cluster 1 - Business Models & Finance meeting",
+        f"title: 'AC1 \"quoted\" & <b>bold</b> {ATTACK}'",
+        1,
+    )
+    text = text.replace("summary: >-\n", f"summary: >-\n  {ATTACK} & <!-- comment\n", 1)
+    text = text.replace("  - buildings\n", f"  - '{ATTACK}'\n", 1)
+    path.write_text(text, encoding="utf-8")
+    site = tmp_path_factory.mktemp("attack") / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_a_script_in_the_text_leaves_every_page_safe(attacked_site: Path, built_site: Path):
+    pages = sorted(attacked_site.rglob("*.html"))
+    assert len(pages) >= 10
+    for path in pages:
+        tree = lxml_html.parse(str(path)).getroot()
+        clean = lxml_html.parse(str(built_site / path.relative_to(attacked_site))).getroot()
+        # The theme's scripts and nothing else; no handler attribute anywhere.
+        assert scripts(tree) == scripts(clean), path
+        assert not [a for e in tree.iter() for a in e.attrib if a.lower().startswith("on")]
+        for data in json_ld(tree):  # every JSON-LD parses
+            assert data["@context"] == "https://schema.org"
+
+    entry = MEETINGS[0]
+    tree = page(attacked_site, entry.url)
+    (data,) = json_ld(tree)
+    title = f'AC1 "quoted" & <b>bold</b> {ATTACK}'
+    assert data["name"] == title
+    assert data["description"].startswith(f"{ATTACK} & <!-- comment ")
+    assert data["startDate"] == "2021-06-10"
+    raw = tree.xpath("//script[@type='application/ld+json']")[0].text
+    assert "<" not in raw and ">" not in raw and "&" not in raw
+    og = {m.get("property"): m.get("content") for m in tree.xpath("//head/meta[@property]")}
+    assert og["og:title"] == title
+    assert ATTACK in tree.xpath("string(//article)")
+
+
+def test_a_script_in_the_text_stays_text_in_the_data_files(attacked_site: Path):
+    feed = feedparser.parse((attacked_site / "feed.xml").read_bytes())
+    assert not feed.bozo
+    assert feed.entries[0].title == f'AC1 "quoted" & <b>bold</b> {ATTACK}'
+    assert ATTACK in feed.entries[0].summary
+    (event,) = calendar_events(attacked_site / MEETINGS[0].calendar)
+    assert ATTACK in str(event["summary"]) and ATTACK in str(event["description"])
+    data = json.loads((attacked_site / "meetings.json").read_bytes())
+    validator().validate(data)
+    assert ATTACK in data["meetings"][0]["summary"]
+    assert ATTACK in data["meetings"][0]["topics"]
+
+
+# --------------------------------------------------------------------------
+# Reproducible, and the same from `meetings render`
+# --------------------------------------------------------------------------
+
+
+def tree_bytes(site: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()
+    }
+
+
+def test_two_builds_are_byte_identical(built_site: Path, tmp_path: Path):
+    project = make_project(tmp_path / "project")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    again, first = tree_bytes(tmp_path / "site"), tree_bytes(built_site)
+    assert sorted(again) == sorted(first)
+    assert [path for path in first if again[path] != first[path]] == []
+
+
+def test_render_writes_the_open_data_beside_the_markdown(
+    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    for name, value in BUILD_ENV.items():
+        monkeypatch.setenv(name, value)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["--root", str(ROOT), "render", str(out)])
+    assert result.exit_code == 0, result.output
+    files = export_files(CATALOG, Site(SITE_URL, "x"))
+    assert len(files) == 2 + 1 + 6
+    for path in files:
+        assert (out / path).read_bytes() == (built_site / path).read_bytes(), path
+    assert "(ac1-business-models-finance.ics)" in (out / MEETINGS[0].page).read_text()
