@@ -437,7 +437,11 @@ def _yaml_problem(shown: str, text: str, error: yaml.MarkedYAMLError) -> Problem
     if mark and text[mark.index : mark.index + 1] == "\t":
         message = "a tab character is used for indentation; indent with spaces only"
     elif "could not find expected ':'" in problem:
-        message = "a line is missing its ':' or is indented wrongly; align the keys of one block"
+        if error.context_mark:
+            # YAML notices at the next line; the line without its ':' is where the key began.
+            line, column = error.context_mark.line + 1, error.context_mark.column + 1
+            field_line = None
+        message = "this line is missing its ':' or is indented wrongly; align the keys of one block"
     elif "mapping values are not allowed" in problem:
         message = "a ':' appears where no key can start; check the indentation, or quote the text"
     elif "expected a single document" in context + problem:
@@ -503,7 +507,7 @@ def _reader_problem(shown: str, text: str, error: yaml.YAMLError) -> Problem:
     )
 
 
-_KEY_LINE = re.compile(r"^(?P<indent>[ -]*)(?P<key>[^\s#:'\"\[\]{}&*!|>%@`-][^:#]*?)\s*:(?:\s|$)")
+_KEY_LINE = re.compile(r"^(?P<indent>[ -]*)(?P<key>[\w~][\w.~+-]*)\s*:(?:\s|$)")
 
 
 def field_at(text: str, line: int) -> str | None:

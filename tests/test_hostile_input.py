@@ -1,0 +1,737 @@
+"""Broken and hostile records: each gets one clear line per problem, and loses nothing.
+
+Every case below breaks a copy of the real records in one way an editor (or an
+attacker) might. For each, ``meetings validate`` (what ``make validate`` runs)
+must print exactly the expected lines, ``FILE:LINE:COL: field: message`` where
+the file has a place and a field, exit with 1 and show no traceback; and a
+build through ``scripts/build-site`` (what ``make build`` runs) must fail with
+the same lines and leave the previous ``site/`` byte for byte as it was.
+
+Text that is valid but looks like code is in ``test_hostile_text.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from meetings.cli import main
+from meetings.load import MAX_DEPTH, MAX_FILE_BYTES, read_document
+
+from .conftest import BUILD_ENV, ROOT, make_project
+
+AC1 = "clusters/forum-2021/ac1-business-models-finance.yaml"
+AC2 = "clusters/forum-2021/ac2-citizen-focus.yaml"
+EVENT = "clusters/forum-2021/event.yaml"
+NEW = "clusters/forum-2021/ac7-new-meeting.yaml"
+BUILD_SITE = ROOT / "scripts" / "build-site"
+
+Edit = Callable[[str], str | bytes]
+
+
+@dataclass(frozen=True)
+class Bad:
+    """One broken file and the lines ``meetings validate`` must print for it."""
+
+    file: str
+    """The file written, relative to the project."""
+    edit: Edit
+    """Makes the file's new content from the text of ``base``."""
+    expect: Callable[[str], list[str]]
+    """Given the new text, a regular expression for each line printed."""
+    base: str | None = None
+    """The file whose text ``edit`` starts from (default: ``file`` itself)."""
+
+
+def replace(pattern: str, new: str) -> Edit:
+    """Replace the first match of a multi-line regular expression."""
+
+    def edit(text: str) -> str:
+        changed, count = re.subn(pattern, new, text, count=1, flags=re.MULTILINE)
+        assert count == 1, f"{pattern!r} not found"
+        return changed
+
+    return edit
+
+
+def append(extra: str) -> Edit:
+    return lambda text: text + extra
+
+
+def constant(content: str | bytes) -> Edit:
+    return lambda _text: content
+
+
+def then(*edits: Edit) -> Edit:
+    def edit(text: str) -> str | bytes:
+        for step in edits:
+            text = step(text)  # type: ignore[assignment]
+        return text
+
+    return edit
+
+
+def at(text: str, needle: str) -> int:
+    """The line number of the first occurrence of ``needle``."""
+    assert needle in text, needle
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def first_key(text: str) -> int:
+    """The line of the first key (after the schema comment): where a missing field is reported."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if re.match(r"\w", line))
+
+
+def line(file: str, where: int | None, column: int | None, field: str | None, message: str) -> str:
+    """The regular expression of one printed line; ``message`` is itself a regex."""
+    place = re.escape(file)
+    place += f":{where}" if where is not None else ""
+    place += f":{column}" if column is not None else ""
+    return f"{place}: " + (f"{re.escape(field)}: " if field else "") + message
+
+
+Where = str | int | Callable[[str], int] | None
+"""The line of a problem: of a text's first occurrence, a number, computed, or none."""
+
+
+def case(
+    name: str,
+    edit: Edit,
+    where: Where,
+    column: int | Callable[[str], int] | None,
+    field: str | None,
+    message: str,
+    *,
+    file: str = AC1,
+    base: str | None = None,
+    shown: str | None = None,
+    also: Callable[[str], list[str]] = lambda _text: [],
+):
+    """A case printing one line (plus ``also``) about ``shown`` (default: ``file``).
+
+    ``message`` is a regular expression.
+    """
+
+    def expect(text: str) -> list[str]:
+        if isinstance(where, str):
+            number = at(text, where)
+        elif callable(where):
+            number = where(text)
+        else:
+            number = where
+        col = column(text) if callable(column) else column
+        return [line(shown or file, number, col, field, message), *also(text)]
+
+    return pytest.param(Bad(file, edit, expect, base), id=name)
+
+
+def laughs(levels: int = 10, width: int = 10) -> str:
+    """A "billion laughs" document: ``width ** levels`` copies of one word, by aliases."""
+    rows = ["lol0: &lol0 lol"]
+    for level in range(1, levels + 1):
+        aliases = ", ".join([f"*lol{level - 1}"] * width)
+        rows.append(f"lol{level}: &lol{level} [{aliases}]")
+    return "\n".join(rows) + "\n"
+
+
+LAUGHS = laughs()
+SOURCE_URL = r"^(  url: )https://smart-cities[^\n]*"
+ORGANIZER_URL = r"^(  url: )https://smart-cities-marketplace.ec.europa.eu/$"
+RECORDING_URL = replace(r"^(  channel: .*\n)", r"\g<1>  url: javascript:alert(document.cookie)\n")
+TOPICS = r"^topics:\n(  - .*\n)+"
+NUMBER = r"^  number: 1$"
+TITLE = r"^title: .*$"
+FIELDS = (
+    "slug, cluster, title, date, summary, gist, topics, projects, recording, source, speakers, time"
+)
+
+
+def latin_1(text: str) -> bytes:
+    return text.replace("possibility", "possibilit\xe9").encode("latin-1")
+
+
+def column_after(needle: str) -> Callable[[str], int]:
+    return lambda text: text.splitlines()[at(text, needle) - 1].index(needle) + len(needle) + 1
+
+
+# fmt: off
+CASES = [
+    # ---------------------------------------------------------------- broken YAML
+    case(
+        "unclosed-bracket",
+        replace(TOPICS, "topics: [buildings, renewable energy\n"),
+        "topics: [", 9, "topics",
+        r"the '\[' opened on line \d+ is not closed; "
+        r"close it with '\]', or put the whole text in quotes",
+    ),
+    case(
+        "unclosed-quote",
+        replace(r"^title: (.*)$", r'title: "\1'),
+        'title: "', 8, "title",
+        """the '"' opened on line \\d+ is not closed; end the text with the same quote mark""",
+    ),
+    case(
+        "tab-indentation",
+        replace(NUMBER, "\tnumber: 1"),
+        "\tnumber", 1, "cluster.number",
+        "a tab character is used for indentation; indent with spaces only",
+    ),
+    case(
+        "duplicate-key",
+        replace(r"^(date: .*\n)", r"\1title: A second title\n"),
+        "title: A second", 1, "title",
+        r"duplicate key 'title' \(first given on line \d+\); give each key once",
+    ),
+    case(
+        "duplicate-nested-key",
+        replace(r"^(  platform: .*\n)", r"\1  platform: YouTube\n"),
+        lambda t: at(t, "  platform:") + 1, 3, "recording.platform",
+        r"duplicate key 'platform' \(first given on line \d+\); give each key once",
+    ),
+    case(
+        "missing-colon",
+        replace(r"^date: ", "date "),
+        "date ", 1, None,
+        "this line is missing its ':' or is indented wrongly; align the keys of one block",
+    ),
+    case(
+        "wrong-indentation",
+        replace(r"^  name: ", "   name: "),
+        "   name:", 8, "cluster.number.name",
+        "a ':' appears where no key can start; check the indentation, or quote the text",
+    ),
+    case(
+        "two-documents",
+        replace(r"^(date: .*\n)", r"\1---\n"),
+        "---", 1, None,
+        r"the file holds more than one YAML document \('---'\); keep one record per file",
+    ),
+    case(
+        "reserved-indicator",
+        replace(TITLE, "title: %s"),
+        "title: %", 8, "title",
+        "a value cannot start with '%' in YAML; put the text in quotes",
+    ),
+    case(
+        "python-tag",
+        replace(TITLE, "title: !!python/object/apply:os.system [echo]"),
+        "title: !", 8, "title",
+        "the tag tag:yaml.org,2002:python/object/apply:os.system is not supported; "
+        "remove it and write a plain value",
+    ),
+    case(
+        "null-key",
+        append("~: nothing\n"),
+        "~:", 1, "~",
+        r"a key must be a word such as 'title', found nothing \(an empty value\)",
+    ),
+    case(
+        "huge-number",
+        replace(NUMBER, "  number: " + "9" * 5000),
+        "  number: 9", 11, "cluster.number",
+        "a number of 5000 digits is too long; a record's numbers are small",
+    ),
+    case(
+        "deep-nesting",
+        append("gist: " + "[" * 50 + "]" * 50 + "\n"),
+        "gist:", 6 + MAX_DEPTH, "gist",
+        f"values are nested more than {MAX_DEPTH} levels deep; a record needs only a few levels",
+    ),
+    case(
+        "very-deep-nesting",
+        append("gist: " + "[" * 5000 + "]" * 5000 + "\n"),
+        "gist:", 1006, None,
+        f"values are nested more than {MAX_DEPTH} levels deep; a record needs only a few levels",
+    ),
+    case(
+        "billion-laughs",
+        append(LAUGHS + "gist: *lol10\n"),
+        "lol10:", 8, "lol10",
+        r"anchors and aliases \(&name, \*name\) are not supported; write the value out in full",
+    ),
+    # ---------------------------------------------------------------- not a record
+    case(
+        "empty-file",
+        constant(""),
+        None, None, None,
+        r"the file is empty; it must hold the fields of a meeting \(see the README\)",
+    ),
+    case(
+        "comment-only-event",
+        constant("# Only a comment.\n\n"),
+        None, None, None,
+        r"the file is empty; it must hold the fields of an event \(see the README\)",
+        file=EVENT,
+    ),
+    case(
+        "plain-text",
+        constant("Just a sentence about the meeting.\n"),
+        1, 1, None,
+        "expected the fields of a meeting as 'key: value' lines, found text",
+    ),
+    case(
+        "latin-1",
+        latin_1,
+        "possibilit", column_after("possibilit"), "summary",
+        r"the file is not UTF-8 text \(byte 0xE9\); save it as UTF-8",
+    ),
+    case(
+        "utf-16",
+        lambda t: t.encode("utf-16"),
+        1, 1, None,
+        r"the file is not UTF-8 text \(byte 0xFF\); save it as UTF-8",
+    ),
+    case(
+        "nul-byte",
+        replace(r"^title: Action", "title: Act\x00ion"),
+        "title:", 11, "title",
+        "control characters are not allowed: "
+        "the file holds a character that YAML does not allow; remove it",
+    ),
+    case(
+        "over-1-mb",
+        append("  # padding\n" * (MAX_FILE_BYTES // 12 + 1)),
+        None, None, None,
+        r"the file is [\d,]+ bytes; a record may be at most 1,000,000 bytes",
+    ),
+    case(
+        "outside-event-folder",
+        constant("slug: stray\n"),
+        None, None, None,
+        "a record must be inside an event folder, e.g. clusters/forum-2021/; move the file there",
+        file="clusters/stray.yaml",
+        base=AC1,
+    ),
+    case(
+        "yml-extension",
+        lambda t: t,
+        None, None, None,
+        r"name the file with \.yaml, not \.yml",
+        file="clusters/forum-2021/ac7.yml",
+        base=AC1,
+    ),
+    case(
+        "event-folder-without-event",
+        lambda t: t,
+        None, None, None,
+        r"no event\.yaml in this event folder; add one \(see the README, 'Add an event'\)",
+        file="clusters/forum-2022/ac1.yaml",
+        base=AC1,
+        shown="clusters/forum-2022/",
+    ),
+    # ---------------------------------------------------------------- fields
+    case(
+        "missing-field",
+        replace(r"^title: .*\n", ""),
+        first_key, 1, "title",
+        r"required field is missing; add 'title:' "
+        r"\(The meeting's title, as the source names it\.\)",
+    ),
+    case(
+        "missing-nested-field",
+        replace(r"^  name: .*\n", ""),
+        "  number:", 3, "cluster.name",
+        r"required field is missing; add 'name:' "
+        r"\(The Action Cluster's name, e\.g\. Citizen Focus\.\)",
+    ),
+    case(
+        "misspelt-key",
+        replace(r"^summary:", "sumary:"),
+        "sumary:", 1, "sumary",
+        r"unknown field 'sumary'; did you mean 'summary'\?",
+        also=lambda t: [
+            line(AC1, first_key(t), 1, "summary", r"required field is missing; add 'summary:' .+")
+        ],
+    ),
+    case(
+        "misspelt-nested-key",
+        replace(r"^  channel:", "  chanel:"),
+        "chanel:", 3, "recording.chanel",
+        r"unknown field 'chanel'; did you mean 'channel'\?",
+    ),
+    case(
+        "unknown-key",
+        append("colour: blue\n"),
+        "colour:", 1, "colour",
+        f"unknown field 'colour'; the fields here are: {FIELDS}",
+    ),
+    case(
+        "word-for-number",
+        replace(NUMBER, "  number: one"),
+        "number: one", 11, "cluster.number",
+        "expected a whole number, found text 'one'",
+    ),
+    case(
+        "quoted-number",
+        replace(NUMBER, '  number: "1"'),
+        "number:", 11, "cluster.number",
+        "expected a whole number, found text '1'; write it without quotes",
+    ),
+    case(
+        "list-for-text",
+        replace(TITLE, "title: [a list, of words]"),
+        "title: [", 8, "title",
+        "expected text, found a list",
+    ),
+    case(
+        "text-for-list",
+        replace(TOPICS, "topics: buildings\n"),
+        "topics:", 9, "topics",
+        r"expected a list \(one '- item' per line\), found text 'buildings'",
+    ),
+    case(
+        "number-for-block",
+        replace(r"^cluster:\n(  .*\n)+", "cluster: 1\n"),
+        "cluster:", 10, "cluster",
+        "expected a block of 'key: value' fields, found the number 1",
+    ),
+    case(
+        "number-too-big",
+        replace(NUMBER, "  number: 100"),
+        "number: 100", 11, "cluster.number",
+        "100 is out of range; it must be at most 99",
+    ),
+    case(
+        "number-too-small",
+        replace(NUMBER, "  number: 0"),
+        "number: 0", 11, "cluster.number",
+        "0 is out of range; it must be at least 1",
+    ),
+    case(
+        "date-format",
+        replace(r"^date: .*$", "date: 10/06/2021"),
+        "date:", 7, "date",
+        r"'10/06/2021' is not a date; write it as YYYY-MM-DD, e\.g\. 2021-06-10",
+    ),
+    case(
+        "date-not-in-calendar",
+        replace(r"^date: .*$", "date: 2021-02-30"),
+        "date:", 7, "date",
+        r"2021-02-30 is not a day in the calendar \(YYYY-MM-DD\)",
+    ),
+    case(
+        "date-outside-event",
+        replace(r"^date: .*$", "date: 2021-07-01"),
+        "date:", 7, "date",
+        r"2021-07-01 is outside the event's dates "
+        rf"\(2021-06-09 to 2021-06-10 in {re.escape(EVENT)}\)",
+    ),
+    case(
+        "event-ends-before-it-starts",
+        replace(r"^end_date: .*$", "end_date: 2021-06-01"),
+        first_key, 1, None,
+        "end_date 2021-06-01 is before start_date 2021-06-09",
+        file=EVENT,
+    ),
+    case(
+        "empty-text",
+        replace(TITLE, 'title: ""'),
+        "title:", 8, "title",
+        "must not be empty",
+    ),
+    case(
+        "text-too-long",
+        replace(TITLE, "title: " + "long " * 60),
+        "title:", 8, "title",
+        "is 299 characters long; it may be at most 200",
+    ),
+    case(
+        "two-lines-for-one",
+        replace(TITLE, 'title: "First line\\\\nsecond line"'),
+        "title:", 8, "title",
+        "must be a single line of text",
+    ),
+    case(
+        "hash-starts-a-comment",
+        replace(TITLE, "title: #1 meeting of the cluster"),
+        "title:", 7, "title",
+        r"expected text, found nothing \(an empty value\); '#' starts a comment in YAML: "
+        'put the text in quotes: "#1 meeting of the cluster"',
+    ),
+    case(
+        "topic-twice",
+        replace(r"^  - buildings$", "  - Buildings\n  - buildings"),
+        lambda t: at(t, "topics:") + 1, 3, "topics",
+        "'buildings' is listed twice",
+    ),
+    case(
+        "unknown-platform",
+        replace(r"^  platform: .*$", "  platform: Vimeo"),
+        "platform:", 13, "recording.platform",
+        "expected 'YouTube', found 'Vimeo'",
+    ),
+    # ---------------------------------------------------------------- YAML 1.1 habits
+    case(
+        "1e3-for-text",
+        replace(TITLE, "title: 1e3"),
+        "title:", 8, "title",
+        'expected text, found the number 1000; to keep it as text, put it in quotes: "1e3"',
+    ),
+    case(
+        "true-for-text",
+        replace(r"^  name: .*$", "  name: true"),
+        "  name:", 9, "cluster.name",
+        'expected text, found the yes/no value true; to keep it as text, put it in quotes: "true"',
+    ),
+    case(
+        "leading-zero-for-text",
+        replace(r"^  - buildings$", "  - 012"),
+        "  - 012", 5, "topics[2]",
+        'expected text, found the number 12; to keep it as text, put it in quotes: "012"',
+    ),
+    # ---------------------------------------------------------------- links
+    case(
+        "http-link",
+        replace(SOURCE_URL, r"\1http://example.org/article"),
+        "url: http:", 8, "source.url",
+        "http: links are not allowed; use the https:// address",
+    ),
+    case(
+        "javascript-link",
+        RECORDING_URL,
+        "url: javascript:", 8, "recording.url",
+        "javascript: links are not allowed; expected an https:// address",
+    ),
+    case(
+        "data-link",
+        replace(SOURCE_URL, r"\1data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="),
+        "url: data:", 8, "source.url",
+        "data: links are not allowed; expected an https:// address",
+    ),
+    case(
+        "words-for-link",
+        replace(SOURCE_URL, r"\1see the article on the news page"),
+        "url: see", 8, "source.url",
+        "a web address must not contain spaces; expected an https:// address",
+    ),
+    case(
+        "link-without-scheme",
+        replace(SOURCE_URL, r"\1smart-cities-marketplace.ec.europa.eu/news"),
+        "url: smart", 8, "source.url",
+        "'smart-cities-marketplace.ec.europa.eu/news' is not a web address; expected https://…",
+    ),
+    case(
+        "event-http-link",
+        replace(ORGANIZER_URL, r"\1http:x"),
+        "url: http:x", 8, "organizer.url",
+        "http: links are not allowed; use the https:// address",
+        file=EVENT,
+    ),
+    # ---------------------------------------------------------------- records together
+    case(
+        "same-cluster-number",
+        replace(r"^slug: .*$", "slug: ac7-new-meeting"),
+        "number:", 11, "cluster.number",
+        f"Action Cluster 1 already has a meeting in this event, in {re.escape(AC1)}; "
+        "each cluster number once per event",
+        file=NEW,
+        base=AC1,
+    ),
+    case(
+        "same-slug",
+        replace(NUMBER, "  number: 7"),
+        "slug:", 7, "slug",
+        f"'ac1-business-models-finance' is already the slug of {re.escape(AC1)}; "
+        "each meeting needs its own",
+        file=NEW,
+        base=AC1,
+    ),
+    case(
+        "event-slug-taken-by-a-page",
+        replace(r"^slug: .*$", "slug: topics"),
+        "slug:", 7, "slug",
+        "'topics' is already the address of a page of the site; choose another slug",
+        file=EVENT,
+    ),
+]
+# fmt: on
+
+
+def write(project: Path, bad: Bad) -> str:
+    """Write the broken file into ``project``; return its text as an editor sees it."""
+    base = (project / (bad.base or bad.file)).read_text(encoding="utf-8")
+    content = bad.edit(base)
+    target = project / bad.file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+        return content.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    target.write_text(content, encoding="utf-8")
+    return content
+
+
+def assert_lines(printed: list[str], expected: list[str]) -> None:
+    """Every line printed matches one expected pattern, and nothing else is printed."""
+    assert len(printed) == len(expected), "\n".join(printed)
+    unmatched = [p for p in expected if not any(re.fullmatch(p, text) for text in printed)]
+    assert not unmatched, f"no line matches {unmatched}; printed:\n" + "\n".join(printed)
+
+
+@pytest.mark.parametrize("bad", CASES)
+def test_validate_prints_file_line_field_and_what_was_expected(project: Path, bad: Bad):
+    text = write(project, bad)
+    result = CliRunner().invoke(main, ["--root", str(project), "validate"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert_lines(result.stdout.splitlines(), bad.expect(text))
+    assert re.fullmatch(r"\d+ problems? in 1 file\.\n", result.stderr)
+
+
+# --------------------------------------------------------------------------
+# make build: fails fast, says the same, loses nothing
+# --------------------------------------------------------------------------
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and folder under ``folder``, with a digest of each file's bytes."""
+    return {
+        path.relative_to(folder).as_posix(): (
+            hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder"
+        )
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def build_site(project: Path) -> subprocess.CompletedProcess[str]:
+    """What ``make build`` runs, on a copy of the project."""
+    return subprocess.run(
+        [BUILD_SITE],
+        cwd=project,
+        env={**os.environ, **BUILD_ENV, "MKDOCS": f"{sys.executable} -m mkdocs"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def project_with_site(tmp_path: Path, built_site: Path) -> Path:
+    """A copy of the project with a site built before, as ``make build`` leaves it."""
+    project = make_project(tmp_path / "project")
+    shutil.copytree(built_site, project / "site")
+    return project
+
+
+def logged_problems(records: list[logging.LogRecord]) -> list[str]:
+    """The problem lines among the errors a build logged."""
+    return [
+        r.getMessage()
+        for r in records
+        if r.levelno >= logging.ERROR and r.name.startswith("mkdocs.plugins.meetings")
+    ]
+
+
+@pytest.mark.parametrize("bad", CASES)
+def test_mkdocs_build_stops_with_the_same_lines_and_leaves_the_site_alone(
+    project_with_site: Path, bad: Bad, caplog: pytest.LogCaptureFixture
+):
+    """Even a plain ``mkdocs build`` into the last good site does not touch it.
+
+    The records are checked in ``on_config``, before MkDocs cleans the site
+    folder. Run in this process (as ``mkdocs build`` does it) for speed;
+    ``make build`` itself is run below.
+    """
+    project, site = project_with_site, project_with_site / "site"
+    before = snapshot(site)
+    text = write(project, bad)
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        with caplog.at_level(logging.INFO), pytest.raises(Abort):
+            build(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert_lines(logged_problems(caplog.records), bad.expect(text))
+    assert snapshot(site) == before
+
+
+MAKE_BUILD_CASES = [
+    case
+    for case in CASES
+    if case.id
+    in {
+        "unclosed-bracket",
+        "latin-1",
+        "over-1-mb",
+        "billion-laughs",
+        "misspelt-key",
+        "javascript-link",
+        "same-slug",
+    }
+]
+
+
+@pytest.mark.parametrize("bad", MAKE_BUILD_CASES)
+def test_make_build_fails_with_the_same_lines_and_keeps_the_site(project_with_site: Path, bad: Bad):
+    project = project_with_site
+    before = snapshot(project / "site")
+    text = write(project, bad)
+    result = build_site(project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    errors = re.findall(r"^ERROR\s+-\s+(.*)$", result.stderr, re.MULTILINE)
+    assert_lines([e for e in errors if not re.match(r"\d+ problems? in ", e)], bad.expect(text))
+    assert "Build failed: site/ is unchanged." in result.stderr
+    assert snapshot(project / "site") == before
+    assert not list(project.glob(".site-build.*")), "a temporary build folder was left behind"
+
+
+def test_a_good_build_replaces_the_site(project_with_site: Path):
+    project = project_with_site
+    stale = project / "site" / "forum-2021" / "a-page-from-an-old-build" / "index.html"
+    stale.parent.mkdir()
+    stale.write_text("old", encoding="utf-8")
+    result = build_site(project)
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists()
+    assert (
+        project / "site" / "forum-2021" / "ac1-business-models-finance" / "index.html"
+    ).is_file()
+    assert not list(project.glob(".site-build.*"))
+
+
+# --------------------------------------------------------------------------
+# Accepted: a byte order mark; refused cheaply: aliases
+# --------------------------------------------------------------------------
+
+
+def test_a_byte_order_mark_is_accepted(project: Path):
+    path = project / AC1
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = CliRunner().invoke(main, ["--root", str(project), "validate"])
+    assert result.exit_code == 0, result.output
+    document, problem = read_document(path, "meeting", project)
+    assert problem is None
+    assert document.data["slug"] == "ac1-business-models-finance"
+    assert not document.text.startswith("\ufeff")
+
+
+def test_billion_laughs_is_refused_without_expanding(tmp_path: Path):
+    """Ten levels of ten aliases would be 10**10 words; reading stops at the first alias."""
+    path = tmp_path / "laughs.yaml"
+    path.write_text(LAUGHS + "summary: *lol10\n", encoding="utf-8")
+    tracemalloc.start()
+    try:
+        document, problem = read_document(path, "meeting", tmp_path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert document is None
+    assert problem is not None and "anchors and aliases" in problem.message
+    assert peak < 2_000_000, f"reading took {peak:,} bytes at its peak"
