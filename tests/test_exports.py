@@ -88,6 +88,14 @@ def test_each_meeting_has_its_own_calendar_with_the_same_uid(built_site: Path):
         assert event.decoded("dtstart") == dt.date(2021, 6, 10)
 
 
+def test_calendars_are_byte_for_byte_what_icalendar_writes(built_site: Path):
+    paths = sorted(built_site.rglob("*.ics"))
+    assert len(paths) == 1 + 6
+    for path in paths:
+        data = path.read_bytes()
+        assert icalendar.Calendar.from_ical(data).to_ical() == data, path
+
+
 def test_calendar_uids_stay_the_same_on_every_copy_of_the_site():
     """A calendar that imported a meeting from one copy recognises it from any other."""
     here = export_files(CATALOG, Site("https://example.org/", "A"), dt.datetime(2022, 1, 1))

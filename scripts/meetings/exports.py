@@ -90,9 +90,11 @@ def export_files(
     built = built or build_time(catalog)
     files = {DATA_FILE: open_data(catalog, site), FEED_FILE: feed(catalog, site)}
     for event in catalog.events:
-        files[event.calendar] = calendar(event.event.name, event.meetings, site, built)
-        for meeting in event.meetings:
-            files[meeting.calendar] = calendar(meeting.meeting.title, [meeting], site, built)
+        # Each meeting is in two calendars, its event's and its own: written once.
+        parts = [calendar_event(meeting, site, built).to_ical() for meeting in event.meetings]
+        files[event.calendar] = calendar(event.event.name, parts)
+        for meeting, part in zip(event.meetings, parts, strict=True):
+            files[meeting.calendar] = calendar(meeting.meeting.title, [part])
     return files
 
 
@@ -153,8 +155,13 @@ def open_data(catalog: Catalog, site: Site) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def calendar(name: str, meetings: Iterable[MeetingEntry], site: Site, built: dt.datetime) -> bytes:
-    """An iCalendar file with one event per meeting."""
+def calendar(name: str, events: Iterable[bytes]) -> bytes:
+    """An iCalendar file named ``name`` holding ``events``, VEVENTs written by icalendar.
+
+    icalendar writes a calendar as its own lines followed by those of its
+    components, so the VEVENTs go in as written; the file is byte for byte
+    what icalendar writes for the same calendar (a test reads it back).
+    """
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -162,12 +169,14 @@ def calendar(name: str, meetings: Iterable[MeetingEntry], site: Site, built: dt.
     cal.add("method", "PUBLISH")
     cal.add("name", name)
     cal.add("x-wr-calname", name)
-    for entry in meetings:
-        cal.add_component(_calendar_event(entry, site, built))
-    return cal.to_ical()
+    text, end = cal.to_ical(), b"END:VCALENDAR\r\n"
+    if not text.endswith(end):  # pragma: no cover - icalendar changed how it writes
+        raise RuntimeError("icalendar wrote a calendar that does not end with END:VCALENDAR")
+    return text.removesuffix(end) + b"".join(events) + end
 
 
-def _calendar_event(entry: MeetingEntry, site: Site, built: dt.datetime) -> icalendar.Event:
+def calendar_event(entry: MeetingEntry, site: Site, built: dt.datetime) -> icalendar.Event:
+    """A meeting as an iCalendar event."""
     meeting = entry.meeting
     url = site.address(entry.url)
     event = icalendar.Event()
