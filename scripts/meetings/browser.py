@@ -1,0 +1,74 @@
+"""How the project drives a browser over a built site (tests and screenshots).
+
+The browser is Debian's ``chromium`` (``scripts/ensure-chromium`` installs it),
+never a browser that Playwright downloads, started with flags that keep it
+from calling home. The site is served by :func:`serve` on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+HOST = "127.0.0.1"
+
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+
+
+class ChromiumMissing(RuntimeError):
+    """Debian's chromium is not on PATH."""
+
+
+def chromium() -> str:
+    """The path of Debian's ``chromium``."""
+    path = shutil.which("chromium")
+    if path is None:
+        raise ChromiumMissing(
+            "chromium is not installed: run 'scripts/ensure-chromium' "
+            "(as root it runs 'apt-get install chromium')"
+        )
+    return path
+
+
+def launch_args() -> dict[str, Any]:
+    """Keyword arguments for Playwright's ``chromium.launch``."""
+    return {"executable_path": chromium(), "args": list(CHROMIUM_FLAGS)}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve the folder ``site`` on 127.0.0.1 (a free port); yields its base URL.
+
+    The folder is read at each request: a site can be built into it once its
+    address is known.
+    """
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer((HOST, 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -1,0 +1,74 @@
+"""Browser tests: Debian's chromium, driven by pytest-playwright, over the built site.
+
+One browser for the whole session (pytest-playwright's ``browser``), a fresh
+context per test; the site is built once, into a temporary folder, for the
+address it is served at: 127.0.0.1, by a small threaded server the tests start
+themselves. Every test
+here is marked ``browser`` (``pytest -m browser`` runs them alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from meetings.browser import ChromiumMissing, launch_args, serve
+from tests.browser.browsing import PHONE, ConsoleErrors, site_pages
+from tests.conftest import ROOT, mkdocs_build
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that takes ``page_path`` runs once for every page of the site."""
+    if "page_path" in metafunc.fixturenames:
+        pages = site_pages()
+        metafunc.parametrize("page_path", pages, ids=[page or "/" for page in pages])
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's chromium and its flags, never a browser Playwright downloads."""
+    try:
+        return {**browser_type_launch_args, **launch_args()}
+    except ChromiumMissing as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The site, built for its address on 127.0.0.1 and served there: as GitHub
+    Pages serves it at the ``SITE_URL`` it was built for. Yields (folder, address)."""
+    site = tmp_path_factory.mktemp("served") / "site"
+    with serve(site) as url:
+        result = mkdocs_build(ROOT, site, env={"SITE_URL": url})
+        assert result.returncode == 0, result.stderr
+        yield site, url
+
+
+@pytest.fixture(scope="session")
+def base_url(served_site: tuple[Path, str]) -> str:
+    """The served site's address; ``page.goto("about/")`` is relative to it."""
+    return served_site[1]
+
+
+@pytest.fixture
+def phone_page(new_context: Any) -> Page:
+    """A page in a 360 px wide phone viewport."""
+    return new_context(**PHONE).new_page()
+
+
+@pytest.fixture
+def console_errors(page: Page) -> ConsoleErrors:
+    """The console errors of ``page``, recorded from before its first load."""
+    return ConsoleErrors(page)

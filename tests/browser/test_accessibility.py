@@ -1,0 +1,52 @@
+"""axe-core finds no WCAG 2.1 A or AA violation (nor a best-practice one) on any
+page, in light and in dark mode, nor in the open search and the page it opens."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+OPTIONS = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
+SCHEMES = {"light": ("default", None), "dark": ("slate", "Switch to dark mode")}
+AXE = Axe()
+
+
+def set_scheme(page: Page, scheme: str) -> None:
+    """Switch the colour scheme as a visitor does: with the header's toggle."""
+    attribute, toggle = SCHEMES[scheme]
+    if toggle:
+        page.get_by_title(toggle).click()
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", attribute)
+
+
+def assert_no_violation(page: Page) -> None:
+    results = AXE.run(page, options=OPTIONS)
+    assert results.violations_count == 0, results.generate_report()
+    # axe did look: the rules every page is subject to ran and passed.
+    passed = {rule["id"] for rule in results.response["passes"]}
+    assert {"color-contrast", "html-has-lang", "document-title", "landmark-one-main"} <= passed
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_page_has_no_accessibility_violation(page: Page, page_path: str, scheme: str) -> None:
+    page.goto(page_path)
+    set_scheme(page, scheme)
+    assert_no_violation(page)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_open_search_has_no_accessibility_violation(page: Page, scheme: str) -> None:
+    page.goto("")
+    set_scheme(page, scheme)
+    search = page.get_by_role("textbox", name="Search")
+    search.click()
+    search.press_sequentially("city")
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    expect(page.get_by_role("dialog", name="Search")).to_be_visible()
+    assert_no_violation(page)
+    # The page a result opens, with the words searched for highlighted.
+    page.locator(".md-search-result__link").first.click()
+    expect(page.locator("article mark").first).to_be_visible()
+    assert_no_violation(page)

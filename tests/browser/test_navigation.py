@@ -1,0 +1,86 @@
+"""A visitor finds every meeting: from the home page, by search, by topic."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.browsing import catalog
+
+# A word from each meeting's record, and the meeting a search for it must find.
+SEARCHES = {
+    "VARCITIES": "ac5-sustainable-built-environment",
+    "procurement": "ac1-business-models-finance",
+    "GDPR": "ac3-integrated-infrastructures-processes",
+    "youth": "ac2-citizen-focus",
+    "Bauhaus": "ac4-integrated-planning-policy-regulations",
+    "charging": "ac6-sustainable-urban-mobility",
+}
+
+
+def exactly(text: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+def test_home_lists_every_meeting_and_each_link_opens_it(page: Page, base_url: str) -> None:
+    meetings = catalog().meetings
+    assert len(meetings) == 6
+    page.goto("")
+    content = page.locator("article")
+    listed = content.locator("li > strong > a")
+    expect(listed).to_have_count(len(meetings))
+    for entry in meetings:
+        cluster = entry.meeting.cluster
+        name = f"Action Cluster {cluster.number} · {cluster.name}"
+        page.goto("")
+        content.get_by_role("link", name=name, exact=True).click()
+        expect(page).to_have_url(base_url + entry.url)
+        expect(page.locator("h1")).to_have_text(entry.meeting.title)
+
+
+@pytest.mark.parametrize(("word", "slug"), SEARCHES.items())
+def test_search_finds_the_meeting_and_opens_it(
+    page: Page, base_url: str, word: str, slug: str
+) -> None:
+    (entry,) = [m for m in catalog().meetings if m.meeting.slug == slug]
+    page.goto("")
+    search = page.get_by_role("textbox", name="Search")
+    search.click()
+    search.press_sequentially(word)
+    # One result per page; the page's own is headed by its title.
+    result = page.locator(
+        ".md-search-result__link",
+        has=page.get_by_role("heading", level=1, name=entry.meeting.title, exact=True),
+    )
+    expect(result).to_have_count(1)
+    result.click()
+    expect(page).to_have_url(re.compile(rf"^{re.escape(base_url + entry.url)}(\?|#|$)"))
+    expect(page.locator("h1")).to_have_text(entry.meeting.title)
+
+
+def test_topics_page_lists_every_meeting_tagged_with_each_topic(page: Page, base_url: str) -> None:
+    topics = catalog().topics
+    page.goto("topics/")
+    headings = page.locator("article h2:has(.md-tag)")
+    expect(headings).to_have_count(len(topics))
+    for topic, entries in topics.items():
+        heading = headings.filter(has=page.locator(".md-tag", has_text=exactly(topic)))
+        expect(heading).to_have_count(1)
+        links = heading.locator("xpath=following-sibling::ul[1]//a")
+        listed = links.evaluate_all("links => links.map((link) => link.href)")
+        assert sorted(listed) == sorted(base_url + entry.url for entry in entries), topic
+
+
+def test_a_meetings_topic_leads_to_the_others_tagged_with_it(page: Page, base_url: str) -> None:
+    records = catalog()
+    entry = records.meetings[0]
+    topic = entry.meeting.topics[0]
+    page.goto(entry.url)
+    page.locator("nav.md-tags").get_by_role("link", name=topic, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"^{re.escape(base_url)}topics/#tag:"))
+    heading = page.locator("article h2", has=page.locator(".md-tag", has_text=exactly(topic)))
+    listed = heading.locator("xpath=following-sibling::ul[1]//a")
+    for tagged in records.topics[topic]:
+        expect(listed.filter(has_text=exactly(tagged.meeting.title))).to_have_count(1)
