@@ -1,0 +1,251 @@
+"""Records for tests that fill every text field of the model with chosen text.
+
+The text fields come from the data model itself (every field checked as
+:data:`~meetings.model.Line`, :data:`~meetings.model.Text` or
+:data:`~meetings.model.Topic`), so a field added to the model is covered
+without changing the tests. Pages are compared by their *signature*: every
+element in order with its text, so that a page made from hostile text can be
+compared with the same page made from harmless markers.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import types
+import typing
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from annotated_types import MaxLen
+from lxml import html as lxml_html
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from meetings.load import parse_yaml
+from meetings.model import Event, Line, Meeting, Text, Topic
+
+from .conftest import CLUSTERS
+
+AC1 = "forum-2021/ac1-business-models-finance.yaml"
+EVENT = "forum-2021/event.yaml"
+SCHEMA_LINE = "# yaml-language-server: $schema=../../docs/schema/{}.schema.json\n"
+
+_ONE_LINE = {typing.get_args(Line)[-1], typing.get_args(Topic)[-1]}
+_RUNNING_TEXT = typing.get_args(Text)[-1]
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class TextField:
+    path: Path_
+    max_length: int
+    paragraphs: bool
+    """Running text, where a blank line starts a paragraph."""
+
+    @property
+    def name(self) -> str:
+        return ".".join(str(part) for part in self.path)
+
+
+def text_fields(model: type[BaseModel], prefix: Path_ = ()) -> list[TextField]:
+    """Every text field of ``model``, lists taken at their first item."""
+    found: list[TextField] = []
+    for name, info in model.model_fields.items():
+        found += _walk(info.annotation, list(info.metadata), (*prefix, name))
+    return found
+
+
+def _walk(annotation: Any, metadata: list[Any], path: Path_) -> list[TextField]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *extra = typing.get_args(annotation)
+        for item in extra:
+            metadata = metadata + (item.metadata if isinstance(item, FieldInfo) else [item])
+        return _walk(base, metadata, path)
+    if origin in (typing.Union, types.UnionType):
+        return [
+            found
+            for arg in typing.get_args(annotation)
+            if arg is not type(None)
+            for found in _walk(arg, metadata, path)
+        ]
+    if origin is list:
+        return _walk(typing.get_args(annotation)[0], [], (*path, 0))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return text_fields(annotation, path)
+    if annotation is str and (_RUNNING_TEXT in metadata or _ONE_LINE & set(metadata)):
+        limit = min(m.max_length for m in metadata if isinstance(m, MaxLen))
+        return [TextField(path, limit, _RUNNING_TEXT in metadata)]
+    return []
+
+
+MEETING_FIELDS = text_fields(Meeting)
+EVENT_FIELDS = text_fields(Event)
+
+
+def real(name: str) -> dict[str, Any]:
+    """A real record, as data."""
+    return parse_yaml((CLUSTERS / name).read_text(encoding="utf-8"))
+
+
+def complete_meeting() -> dict[str, Any]:
+    """The first real meeting with every optional text field present too."""
+    data = real(AC1)
+    # One topic: pages list a meeting's topics sorted by their text.
+    data["topics"] = data["topics"][:1]
+    data.setdefault("gist", "A gist.")
+    data["projects"] = ["A project"]
+    data["speakers"] = [{"name": "A name", "affiliation": "An affiliation", "role": "A role"}]
+    data["recording"].setdefault("channel", "A channel")
+    data["source"].setdefault("publisher", "A publisher")
+    return data
+
+
+def complete_event() -> dict[str, Any]:
+    """The real event with every optional text field present too."""
+    data = real(EVENT)
+    for key in ("short_name", "partnership", "action_clusters"):
+        data.setdefault(key, "Some text")
+    data.setdefault("organizer", {"name": "An organiser"})
+    data["sources"][0].setdefault("publisher", "A publisher")
+    return data
+
+
+def fill(data: dict[str, Any], values: Mapping[Path_, str]) -> dict[str, Any]:
+    """A copy of ``data`` with the value at each path replaced."""
+    data = copy.deepcopy(data)
+    for path, value in values.items():
+        holder: Any = data
+        for part in path[:-1]:
+            holder = holder[part]
+        holder[path[-1]] = value
+    return data
+
+
+def paths_in(data: Any, prefix: Path_ = ()) -> Iterator[Path_]:
+    """Every path to a value in ``data``."""
+    yield prefix
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from paths_in(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from paths_in(value, (*prefix, index))
+
+
+class _QuotingDumper(yaml.SafeDumper):
+    """Writes every string double-quoted, with escapes for all but printable ASCII."""
+
+
+_QuotingDumper.add_representer(
+    str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+)
+
+
+def dump(data: dict[str, Any], kind: str, plain: Iterable[str] = ()) -> str:
+    """A record as YAML; the strings of ``plain`` are written unquoted, as editors write them."""
+    text = yaml.dump(
+        data, Dumper=_QuotingDumper, allow_unicode=False, sort_keys=False, width=float("inf")
+    )
+    text = re.sub(r'(?m)^(\s*(?:- )?)"(\w+)":', r"\1\2:", text)  # keys as editors write them
+    for word in plain:
+        text = re.sub(rf'(?m)^(\s*(?:- )?(?:\w+: )?)"{re.escape(word)}"$', rf"\g<1>{word}", text)
+    return SCHEMA_LINE.format(kind) + text
+
+
+def write_records(clusters: Path, meeting: dict[str, Any], event: dict[str, Any], **kw) -> None:
+    """The real records under ``clusters``, with the first meeting and the event replaced."""
+    (clusters / AC1).write_text(dump(meeting, "meeting", **kw), encoding="utf-8")
+    (clusters / EVENT).write_text(dump(event, "event", **kw), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------
+# Text as pages show it, and pages as element signatures
+# --------------------------------------------------------------------------
+
+
+def shown(text: str) -> str:
+    """Text as a page shows it: runs of white space are one space."""
+    return " ".join(text.split())
+
+
+def paragraphs(text: str) -> list[str]:
+    """Running text's paragraphs: a blank line starts a new one."""
+    return [part for part in re.split(r"\n\s*\n", text) if part.strip()]
+
+
+@dataclass
+class Markers:
+    """Harmless stand-ins for text: the reference record, and what each stands for."""
+
+    values: dict[Path_, str]
+    """The marker text of each path (paragraphs separated by blank lines)."""
+    meaning: dict[str, str]
+    """Each marker and the text the page should show in its place."""
+
+    @classmethod
+    def of(cls, fields: Iterable[TextField], texts: Mapping[Path_, str], tag: str) -> Markers:
+        values: dict[Path_, str] = {}
+        meaning: dict[str, str] = {}
+        for number, field in enumerate(fields):
+            text = texts[field.path]
+            parts = paragraphs(text) if field.paragraphs else [text]
+            names = [f"qzx{tag}{number:02d}p{index}q" for index in range(len(parts))]
+            meaning.update(zip(names, map(shown, parts), strict=True))
+            values[field.path] = "\n\n".join(names)
+        return cls(values, meaning)
+
+    def substitute(self, text: str) -> str:
+        if "qzx" not in text:
+            return text
+        return re.sub(r"qzx\w+?p\d+q", lambda m: self.meaning.get(m[0], m[0]), text)
+
+
+ATTRIBUTES = ("content", "title", "alt", "aria-label", "placeholder")
+"""Attributes whose text a visitor or a search engine reads."""
+
+
+def signature(root: lxml_html.HtmlElement, markers: Markers | None = None) -> list[tuple]:
+    """Every element in order: its tag, text, tail and readable attributes.
+
+    With ``markers``, each marker is replaced by the text it stands for, so
+    that the signature of a reference page is what the real page's must be.
+    Scripts are compared by their JSON data, if any, not their source text.
+    """
+    fix = markers.substitute if markers else (lambda text: text)
+    out: list[tuple] = []
+    for element in root.iter():
+        tag = element.tag if isinstance(element.tag, str) else "<!-- -->"
+        if tag == "script":
+            body: Any = _json_data(element.text or "", fix)
+        else:
+            body = shown(fix(element.text or ""))
+        attributes = tuple(
+            (name, shown(fix(element.get(name)))) for name in ATTRIBUTES if element.get(name)
+        )
+        out.append((tag, body, shown(fix(element.tail or "")), attributes))
+    return out
+
+
+def _json_data(source: str, fix) -> Any:
+    try:
+        data = json.loads(source)
+    except ValueError:
+        return "(script)"
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return shown(fix(value))
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    return walk(data)
