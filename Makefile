@@ -67,6 +67,10 @@ render: $(STAMP) ## Write the site's Markdown into OUT=dir, for other MkDocs-lik
 schema: $(STAMP) ## Regenerate docs/schema/*.json from the data model
 	$(BIN)/meetings schema
 
+new: $(STAMP) ## Start a meeting file: TITLE="…" [NUMBER=7] [EVENT=forum-2021] [SLUG=…]
+	@test -n "$$TITLE" || { echo 'usage: make new TITLE="Action Cluster 7 - … meeting" [NUMBER=7] [EVENT=forum-2021] [SLUG=…]' >&2; exit 2; }
+	@$(BIN)/meetings new --title "$$TITLE" $${NUMBER:+--number "$$NUMBER"} $${EVENT:+--event "$$EVENT"} $${SLUG:+--slug "$$SLUG"}
+
 lint: $(STAMP) ## ruff on the Python code
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests

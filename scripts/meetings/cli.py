@@ -1,6 +1,6 @@
 """The ``meetings`` command: the pipeline's stages for editors and maintainers.
 
-``make validate``, ``make render`` and ``make schema`` call these commands;
+``make validate``, ``make render``, ``make schema`` and ``make new`` call these commands;
 ``mkdocs build`` and ``mkdocs serve`` use the plugin instead.
 """
 
@@ -21,6 +21,7 @@ from .model import Event, Meeting, OpenData, json_schema
 from .plugin import taken_names
 from .problems import InvalidRecords
 from .render import render_pages
+from .scaffold import ScaffoldError, new_meeting
 
 SCHEMAS = {
     "event.schema.json": Event,
@@ -124,3 +125,22 @@ def schema(root: Path, check: bool) -> None:
         click.echo(f"Out of date with the data model: {names}; run 'make schema'.", err=True)
         sys.exit(1)
     click.echo("Schemas " + ("are up to date." if check or not stale else "written."))
+
+
+@main.command()
+@click.option("--title", required=True, help="The meeting's title, as the source names it.")
+@click.option("--number", type=int, help="The Action Cluster's number. [default: the next free]")
+@click.option("--event", help="The event's folder under clusters/. [default: the newest]")
+@click.option("--slug", help="The page's address. [default: derived from the title]")
+@click.pass_obj
+def new(root: Path, title: str, number: int | None, event: str | None, slug: str | None) -> None:
+    """Write a new meeting file with every field, for an editor to fill in."""
+    try:
+        made = new_meeting(root, title, number, event, slug)
+    except ScaffoldError as error:
+        click.echo(f"meetings new: {error}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Wrote {made.file}: fill in its empty fields, then run 'make validate' "
+        "(it lists those still empty) and 'make build'."
+    )

@@ -19,7 +19,9 @@ read exactly as written. Only ``true``/``false``, ``null``/``~`` and plain
 decimal numbers are anything else. Anchors and aliases (``&a`` / ``*a``),
 merge keys, explicit tags and duplicate keys are refused, which also keeps
 "billion laughs" files from growing in memory; so are values nested more
-than :data:`MAX_DEPTH` levels deep. LibYAML's C parser does the
+than :data:`MAX_DEPTH` levels deep. One departure from YAML: in folded
+(``>-``) and plain text, a blank line stays a blank line (a new paragraph),
+where YAML would leave a single line break. LibYAML's C parser does the
 parsing where PyYAML has it.
 """
 
@@ -143,6 +145,10 @@ class _StrictConstructor(yaml.constructor.BaseConstructor):
         value = node.value
         tag = node.tag
         if tag == "tag:yaml.org,2002:str":
+            if node.style in (">", "", None) and "\n" in value:
+                # Folded (>-) and plain text turn a blank line into one line break;
+                # keep it a blank line, so that it starts a new paragraph.
+                return value.replace("\n", "\n\n")
             return value
         if tag == "tag:yaml.org,2002:int":
             if len(value.lstrip("+-0")) > _MAX_DIGITS:

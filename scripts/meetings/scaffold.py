@@ -1,0 +1,283 @@
+"""Scaffold a new meeting record, with every field of the model present and explained.
+
+``meetings new --title TITLE`` (``make new TITLE=…``) writes
+``clusters/EVENT/SLUG.yaml`` for the next free Action Cluster number of the
+newest event (or the ones given), with the slug derived from the title. The
+file is made from :mod:`meetings.model`, so it always has every field:
+
+* required fields are written out: those the command knows (slug, number,
+  title) with their value, the others empty, for the editor to fill in;
+* optional fields are commented out (``# key:``), to use only when a source
+  gives the fact: removing the ``# `` of each line of a block turns it on;
+* each field is preceded by its description from the model.
+
+The empty fields make the file fail validation until it is filled in, with
+one ``FILE:LINE:COL: field: message`` line per empty field, so a half-written
+record is never published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+import types
+import typing
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from .load import EVENT_FILE, Document, read_records
+from .model import Cluster, Event, Meeting, Text
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../../docs/schema/meeting.schema.json"
+WIDTH = 88
+_STOP_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "with"})
+_CLUSTER_PREFIX = re.compile(r"^\s*action\s+cluster\s+\d+\s*[-–—:]?\s*", re.IGNORECASE)
+_MEETING_SUFFIX = re.compile(r"\s+meeting\s*$", re.IGNORECASE)
+_RUNNING_TEXT = typing.get_args(Text)[-1]
+_HIGHEST = next(m.le for m in Cluster.model_fields["number"].metadata if hasattr(m, "le"))
+
+
+class ScaffoldError(Exception):
+    """The meeting cannot be scaffolded as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    path: Path
+    file: str
+    """The path shown to editors, relative to the project."""
+    text: str
+
+
+def slug_for(title: str, number: int) -> str:
+    """The page address of a meeting: ``ac``, the number, and the title's words.
+
+    "Action Cluster 1 - Business Models & Finance meeting" gives
+    ``ac1-business-models-finance``: the cluster prefix, the word "meeting",
+    accents, punctuation and small words are left out.
+    """
+    core = _MEETING_SUFFIX.sub("", _CLUSTER_PREFIX.sub("", title))
+    ascii_text = unicodedata.normalize("NFKD", core).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    kept = [word for word in words if word not in _STOP_WORDS] or words
+    slug = f"ac{number}"
+    for word in kept:
+        if len(slug) + 1 + len(word) > 60:
+            break
+        slug += f"-{word}"
+    return slug
+
+
+def new_meeting(
+    root: Path,
+    title: str,
+    number: int | None = None,
+    event: str | None = None,
+    slug: str | None = None,
+) -> Scaffold:
+    """Write a new meeting file under ``root/clusters``; raise :class:`ScaffoldError` if not."""
+    title = " ".join(title.split())
+    if not title:
+        raise ScaffoldError('give the meeting\'s title, e.g. TITLE="Action Cluster 7 - … meeting"')
+    clusters = root / "clusters"
+    documents, _ = read_records(clusters, root)
+    folder = _event_folder(clusters, documents, event)
+    meetings = [d for d in documents if d.kind == "meeting" and d.folder == folder.name]
+    numbers = {_number(d): d for d in meetings if _number(d) is not None}
+    if number is None:
+        number = max(numbers, default=0) + 1
+    if not 1 <= number <= _HIGHEST:
+        raise ScaffoldError(f"the cluster number must be from 1 to {_HIGHEST}; {number} is not")
+    if number in numbers:
+        raise ScaffoldError(
+            f"Action Cluster {number} already has a meeting in {folder.name}, in "
+            f"{numbers[number].file}; give another NUMBER"
+        )
+    slug = slug or slug_for(title, number)
+    taken = {d.data.get("slug"): d for d in meetings}
+    if slug in taken:
+        raise ScaffoldError(f"'{slug}' is already the slug of {taken[slug].file}; give a SLUG")
+    path = folder / f"{slug}.yaml"
+    shown = path.relative_to(root).as_posix()
+    if path.exists():
+        raise ScaffoldError(f"{shown} already exists; give another TITLE or a SLUG")
+    text = meeting_template(_event_of(documents, folder), number, title, slug)
+    path.write_text(text, encoding="utf-8")
+    return Scaffold(path, shown, text)
+
+
+def _event_folder(clusters: Path, documents: list[Document], event: str | None) -> Path:
+    folders = sorted(
+        (p for p in clusters.iterdir() if (p / EVENT_FILE).is_file()) if clusters.is_dir() else []
+    )
+    if event is not None:
+        named = [p for p in folders if event in (p.name, _event_slug(documents, p))]
+        if not named:
+            names = ", ".join(p.name for p in folders) or "none yet"
+            raise ScaffoldError(f"no event folder '{event}' under clusters/ (events: {names})")
+        return named[0]
+    if not folders:
+        raise ScaffoldError("no event under clusters/ yet: add one first (README, 'Add an event')")
+    # The newest event, as the site lists them.
+    return max(
+        folders, key=lambda p: (str(_event_data(documents, p).get("start_date", "")), p.name)
+    )
+
+
+def _event_data(documents: list[Document], folder: Path) -> dict[str, Any]:
+    return next((d.data for d in documents if d.kind == "event" and d.folder == folder.name), {})
+
+
+def _event_slug(documents: list[Document], folder: Path) -> Any:
+    return _event_data(documents, folder).get("slug")
+
+
+def _event_of(documents: list[Document], folder: Path) -> Event | None:
+    try:
+        return Event.model_validate(_event_data(documents, folder))
+    except ValidationError:
+        return None
+
+
+def _number(document: Document) -> int | None:
+    cluster = document.data.get("cluster")
+    number = cluster.get("number") if isinstance(cluster, dict) else None
+    return number if isinstance(number, int) and not isinstance(number, bool) else None
+
+
+# --------------------------------------------------------------------------
+# The file, from the model
+# --------------------------------------------------------------------------
+
+
+def meeting_template(event: Event | None, number: int, title: str, slug: str) -> str:
+    """The text of a new meeting file: every field of :class:`Meeting`, explained."""
+    known: dict[tuple[str, ...], Any] = {
+        ("slug",): slug,
+        ("cluster", "number"): number,
+        ("title",): title,
+    }
+    notes: dict[tuple[str, ...], str] = {}
+    if event is not None:
+        start, end = event.start_date.isoformat(), event.end_date.isoformat()
+        if start == end:
+            known[("date",)] = event.start_date
+        else:
+            notes[("date",)] = f"{event.name} ran from {start} to {end}."
+    name = event.name if event else "its event"
+    head = [
+        SCHEMA_COMMENT,
+        f"# A new meeting of {name}, made by 'make new'.",
+        "#",
+        "# Fill in every empty field: 'make validate' lists those still empty.",
+        "# Lines starting with '# key:' are optional fields. Use one only when a",
+        "# source gives the fact (never guess): remove the '# ' at the start of",
+        "# each line of its block.",
+        "",
+    ]
+    body = _fields(Meeting, (), known, notes)
+    return "\n".join(head + body) + "\n"
+
+
+def _fields(
+    model: type[BaseModel],
+    path: tuple[str, ...],
+    known: dict[tuple[str, ...], Any],
+    notes: dict[tuple[str, ...], str],
+) -> list[str]:
+    lines: list[str] = []
+    for name, info in model.model_fields.items():
+        here = (*path, name)
+        block = _field(name, info, here, known, notes)
+        if not info.is_required():
+            block = [_comment_out(line) for line in block]
+        if lines and not path:
+            lines.append("")  # a blank line between the record's own fields
+        lines += _describe(info, notes.get(here)) + block
+    return lines
+
+
+def _field(
+    name: str,
+    info: FieldInfo,
+    path: tuple[str, ...],
+    known: dict[tuple[str, ...], Any],
+    notes: dict[tuple[str, ...], str],
+) -> list[str]:
+    """The lines of one field, at indentation 0, without its description."""
+    annotation = _unwrap(info.annotation)
+    origin = typing.get_origin(annotation)
+    if path in known:
+        return [f"{name}: {_scalar(known[path])}"]
+    if _is_model(annotation):
+        return [f"{name}:", *_indent(_fields(annotation, path, known, notes), "  ")]
+    if origin is list:
+        item = _unwrap(typing.get_args(annotation)[0])
+        if _is_model(item):
+            return [f"{name}:", "  -", *_indent(_fields(item, path, known, notes), "    ")]
+        return [f"{name}:", "  -"]
+    if _RUNNING_TEXT in info.metadata:
+        return [f"{name}: >-"]
+    return [f"{name}:"]
+
+
+def _describe(info: FieldInfo, note: str | None) -> list[str]:
+    annotation = _unwrap(info.annotation)
+    words = info.description or ""
+    if typing.get_origin(annotation) is Literal:
+        choices = ", ".join(str(choice) for choice in typing.get_args(annotation))
+        words += f" One of: {choices}."
+    if _RUNNING_TEXT in info.metadata:
+        words += (
+            " Write it on the lines below, indented by two spaces; "
+            "a blank line starts a new paragraph."
+        )
+    if note:
+        words += f" {note}"
+    if not info.is_required():
+        words = "Optional. " + words
+    return textwrap.wrap(words, WIDTH - 2, initial_indent="# ", subsequent_indent="# ")
+
+
+def _comment_out(line: str) -> str:
+    return "# " + line
+
+
+def _indent(lines: list[str], prefix: str) -> list[str]:
+    return [prefix + line for line in lines]
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    # Quoted, with YAML's double-quoted escapes, unless it reads back as the same text.
+    plain = re.fullmatch(r"[A-Za-z][\w ,.&()'/+-]*", text) and not re.search(r" #|: ", text)
+    if plain and text.lower() not in {"true", "false", "null"}:
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` and ``Annotated[X, …]`` as ``X``."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        elif origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return annotation
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)

@@ -1,0 +1,214 @@
+"""``make new``: a new meeting file with every field, refused until filled in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import html as lxml_html
+
+from meetings.catalog import collect
+from meetings.cli import main
+from meetings.load import parse_yaml
+from meetings.model import Meeting
+from meetings.scaffold import meeting_template, slug_for
+
+from .conftest import CLUSTERS
+from .make import make_full_project, run_make
+from .records import paths_in
+
+CATALOG = collect(CLUSTERS)
+TITLE = "Action Cluster 7 - Circular Economy & Re-use meeting"
+NEW = "clusters/forum-2021/ac7-circular-economy-re-use.yaml"
+
+
+def schema_paths(schema: dict, node: dict | None = None, prefix: tuple = ()) -> set[tuple]:
+    """Every field the model's JSON Schema describes, lists taken at their first item."""
+    node = schema if node is None else node
+    if "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    found: set[tuple] = set()
+    for option in node.get("anyOf", []):
+        found |= schema_paths(schema, option, prefix)
+    for name, sub in node.get("properties", {}).items():
+        found |= {(*prefix, name)} | schema_paths(schema, sub, (*prefix, name))
+    if "items" in node:
+        found |= {(*prefix, 0)} | schema_paths(schema, node["items"], (*prefix, 0))
+    return found
+
+
+def uncomment_everything(text: str) -> str:
+    """The file with every optional field turned on, as an editor would: '# ' removed."""
+    lines = []
+    for line in text.splitlines():
+        while (match := re.match(r"^(\s*)# (.*)$", line)) and re.match(
+            r"^[\s#]*(\w+:|-)( |$)", match[2]
+        ):
+            line = match[1] + match[2]
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def test_slugs_are_derived_as_the_real_records_have_them():
+    for entry in CATALOG.meetings:
+        meeting = entry.meeting
+        assert slug_for(meeting.title, meeting.cluster.number) == meeting.slug
+    assert (
+        slug_for("Économie & the Smart City of Tomorrow", 12) == "ac12-economie-smart-city-tomorrow"
+    )
+    assert len(slug_for("word " * 40, 3)) <= 60
+
+
+def test_the_scaffold_has_every_field_of_the_model():
+    text = meeting_template(CATALOG.events[0].event, 7, TITLE, "ac7-x")
+    data = parse_yaml(uncomment_everything(text))
+    fields = schema_paths(Meeting.model_json_schema())
+    assert len(fields) > 20
+    assert fields <= set(paths_in(data))
+    # Each field is explained by the comment line above it.
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if re.match(r"^[#\s]*\w+:", line):
+            assert lines[number - 1].lstrip(" #").strip(), f"no description above {line!r}"
+
+
+def test_the_scaffold_with_every_field_filled_in_is_valid():
+    text = meeting_template(CATALOG.events[0].event, 7, TITLE, "ac7-x")
+    data = parse_yaml(uncomment_everything(text))
+    values = {
+        "date": "2021-06-10",
+        "published": "2021-07-05",
+        "url": "https://example.org/page",
+        "start": "10:00",
+        "end": "11:30",
+        "timezone": "Europe/Brussels",
+        "platform": "YouTube",
+    }
+
+    def filled(value, key=None):
+        if isinstance(value, dict):
+            return {k: filled(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [filled(v, key) for v in value]
+        return values.get(key, "Some text") if value in (None, "") else value
+
+    meeting = Meeting.model_validate(filled(data))
+    assert (meeting.slug, meeting.cluster.number, meeting.title) == ("ac7-x", 7, TITLE)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_full_project(tmp_path / "project")
+
+
+def test_make_new_writes_a_file_that_is_refused_until_filled_in(project: Path):
+    result = run_make(project, "new", TITLE=TITLE)
+    assert result.returncode == 0, result.stderr
+    assert f"Wrote {NEW}" in result.stdout
+    text = (project / NEW).read_text(encoding="utf-8")
+    assert text.startswith(
+        "# yaml-language-server: $schema=../../docs/schema/meeting.schema.json\n"
+    )
+    assert re.search(r"(?m)^slug: ac7-circular-economy-re-use$", text)
+    assert re.search(r"(?m)^  number: 7$", text)
+    assert re.search(rf"(?m)^title: {re.escape(TITLE)}$", text)
+
+    result = run_make(project, "validate")
+    assert result.returncode != 0
+    printed = result.stdout.splitlines()
+
+    def at(key: str) -> int:
+        return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(key))
+
+    expected = {
+        f"{NEW}:{at('  name:')}:8: cluster.name: expected text, found nothing (an empty value)",
+        f"{NEW}:{at('date:')}:6: date: expected a date written YYYY-MM-DD, e.g. 2021-06-10, "
+        "found nothing (an empty value)",
+        f"{NEW}:{at('summary:')}:10: summary: must not be empty",
+        f"{NEW}:{at('  -')}:4: topics[0]: expected text, found nothing (an empty value)",
+        f"{NEW}:{at('  title:')}:9: source.title: expected text, found nothing (an empty value)",
+        f"{NEW}:{at('  url:')}:7: source.url: expected text, found nothing (an empty value)",
+    }
+    assert set(printed) == expected, "\n".join(printed)
+
+
+def fill_in(text: str) -> str:
+    """What an editor does: the empty fields get their values, one optional field is used."""
+    edits = [
+        (r"(?m)^  name:$", "  name: Circular Economy"),
+        (r"(?m)^date:$", "date: 2021-06-10"),
+        (
+            r"(?m)^summary: >-$",
+            "summary: >-\n  The first paragraph of the summary,\n  written over two lines.\n\n"
+            "  The second paragraph.",
+        ),
+        (r"(?m)^  -$", "  - circular economy\n  - renewable energy"),
+        (r"(?m)^  title:$", "  title: An article about the meeting"),
+        (r"(?m)^  url:$", "  url: https://example.org/article"),
+        (r"(?m)^# gist:$", "gist: One line about the meeting."),
+    ]
+    for pattern, new in edits:
+        text, count = re.subn(pattern, new, text, count=1)
+        assert count == 1, pattern
+    return text
+
+
+def test_make_new_fill_in_make_build_gives_a_seventh_meeting_page(project: Path):
+    assert run_make(project, "new", TITLE=TITLE).returncode == 0
+    path = project / NEW
+    path.write_text(fill_in(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    result = run_make(project, "validate")
+    assert result.returncode == 0, result.stdout
+    assert "OK: 1 event(s), 7 meeting(s), no problem." in result.stdout
+    result = run_make(project, "build")
+    assert result.returncode == 0, result.stderr
+
+    site = project / "site"
+    page = lxml_html.parse(str(site / "forum-2021/ac7-circular-economy-re-use/index.html"))
+    assert page.findtext(".//article//h1") == TITLE
+    paragraphs = page.xpath("//h2[@id='summary']/following-sibling::p[position() <= 2]")
+    assert [" ".join(p.text_content().split()) for p in paragraphs] == [
+        "The first paragraph of the summary, written over two lines.",
+        "The second paragraph.",
+    ]
+    home = lxml_html.parse(str(site / "index.html"))
+    nav = home.xpath("//nav[contains(@class, 'md-nav--primary')]//a/@href")
+    assert len([href for href in nav if re.search(r"forum-2021/ac\d", href)]) == 7
+    assert "One line about the meeting." in home.getroot().text_content()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--number", "3"], "Action Cluster 3 already has a meeting in forum-2021, in "),
+        (["--number", "100"], "the cluster number must be from 1 to 99; 100 is not"),
+        (["--slug", "ac1-business-models-finance"], "is already the slug of "),
+        (["--event", "forum-1999"], "no event folder 'forum-1999' under clusters/"),
+        (["--title", "  "], "give the meeting's title"),
+    ],
+)
+def test_new_refuses_what_cannot_be(project: Path, options, message):
+    arguments = ["--root", str(project), "new", "--title", TITLE, *options]
+    before = sorted((project / "clusters").rglob("*"))
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert sorted((project / "clusters").rglob("*")) == before
+
+
+def test_new_does_not_overwrite_a_file(project: Path):
+    draft = project / NEW
+    draft.write_text("# An editor's draft, not yet a record.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(project), "new", "--title", TITLE])
+    assert result.exit_code == 1
+    assert f"{NEW} already exists; give another TITLE or a SLUG" in result.stderr
+    assert draft.read_text(encoding="utf-8") == "# An editor's draft, not yet a record.\n"
+
+
+def test_make_new_without_a_title_says_how(project: Path):
+    result = run_make(project, "new")
+    assert result.returncode == 2
+    assert 'usage: make new TITLE="' in result.stderr
