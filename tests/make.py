@@ -25,13 +25,15 @@ def make_full_project(dest: Path, clusters: Path | None = ROOT / "clusters") -> 
     return project
 
 
-def run_make(project: Path, *targets: str, **variables: str) -> subprocess.CompletedProcess[str]:
-    """``make TARGET… NAME=value…`` in ``project``."""
+def run_make(
+    project: Path, *targets: str, env: dict[str, str] | None = None, **variables: str
+) -> subprocess.CompletedProcess[str]:
+    """``make TARGET… NAME=value…`` in ``project``, with ``env`` added to the environment."""
     settings = {"STAMP": "", "BIN": str(Path(sys.executable).parent), **variables}
     return subprocess.run(
         ["make", "--no-print-directory", *targets, *(f"{k}={v}" for k, v in settings.items())],
         cwd=project,
-        env={**os.environ, **BUILD_ENV},
+        env={**os.environ, **BUILD_ENV, **(env or {})},
         capture_output=True,
         text=True,
         timeout=300,

@@ -1,0 +1,259 @@
+"""Editing without fear: the editors' schema, no stale page, reproducible builds, serve.
+
+* The JSON Schemas in ``docs/schema/`` are those of the model, every record
+  points to its schema, and the schema flags what validation refuses.
+* Deleting a record removes everything made from it on the next build.
+* Two builds of one commit are byte-identical.
+* ``mkdocs serve`` prints the same lines as ``make validate`` and keeps
+  serving the last good pages.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from meetings.cli import main
+from meetings.load import parse_yaml
+from meetings.model import Event, Meeting
+
+from .conftest import BUILD_ENV, CLUSTERS, ROOT, make_project
+from .make import make_full_project, run_make
+from .test_hostile_input import snapshot
+from .test_serve import fetch, free_port, wait_for
+
+RECORDS = sorted(CLUSTERS.rglob("*.yaml"))
+SCHEMA_LINE = re.compile(r"# yaml-language-server: \$schema=(?P<path>\S+)\n")
+
+# --------------------------------------------------------------------------
+# The editors' JSON Schema
+# --------------------------------------------------------------------------
+
+
+def test_the_committed_schemas_are_those_of_the_model():
+    result = CliRunner().invoke(main, ["--root", str(ROOT), "schema", "--check"])
+    assert result.exit_code == 0, result.output
+    assert "Schemas are up to date." in result.stdout
+
+
+def test_a_stale_schema_is_found(tmp_path: Path):
+    project = make_project(tmp_path / "project")
+    path = project / "docs" / "schema" / "meeting.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    del schema["properties"]["gist"]
+    path.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(project), "schema", "--check"])
+    assert result.exit_code == 1
+    assert f"Out of date with the data model: {path}; run 'make schema'." in result.stderr
+
+
+def schema_of(record: Path) -> dict:
+    match = SCHEMA_LINE.match(record.read_text(encoding="utf-8"))
+    assert match, f"{record} does not start with its yaml-language-server $schema line"
+    target = (record.parent / match["path"]).resolve()
+    assert target.parent == ROOT / "docs" / "schema", target
+    return json.loads(target.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=lambda p: p.name)
+def test_each_record_points_to_its_schema_and_meets_it(record: Path):
+    schema = schema_of(record)
+    model = Event if record.name == "event.yaml" else Meeting
+    assert schema["title"] == model.__name__
+    jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    ).validate(parse_yaml(record.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(
+    ("change", "value"),
+    [
+        (("sumary",), "An unknown key"),
+        (("source", "url"), "http://example.org/"),
+        (("cluster", "number"), 100),
+        (("slug",), "Not A Slug"),
+        (("date",), "10/06/2021"),
+        (("topics",), "one topic, not a list"),
+    ],
+)
+def test_the_schema_flags_what_validation_refuses(change: tuple, value):
+    """What an editor's tool shows while typing, from the same model."""
+    record = CLUSTERS / "forum-2021" / "ac1-business-models-finance.yaml"
+    data = parse_yaml(record.read_text(encoding="utf-8"))
+    holder = data
+    for key in change[:-1]:
+        holder = holder[key]
+    holder[change[-1]] = value
+    validator = jsonschema.Draft202012Validator(
+        schema_of(record), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    assert list(validator.iter_errors(data))
+    with pytest.raises(ValueError):
+        Meeting.model_validate(data)
+
+
+# --------------------------------------------------------------------------
+# Nothing stale
+# --------------------------------------------------------------------------
+
+GONE = "ac3-integrated-infrastructures-processes"
+GONE_TITLE = "Action Cluster 3 - Integrated Infrastructures and Processes meeting"
+
+
+def site_texts(site: Path) -> dict[str, str]:
+    """The text of every file of the site (the sitemap unzipped), by path."""
+    texts = {}
+    for path in site.rglob("*"):
+        if path.suffix == ".gz":
+            texts[path.relative_to(site).as_posix()] = gzip.decompress(path.read_bytes()).decode()
+        elif path.is_file() and path.suffix in {".html", ".json", ".xml", ".ics", ".txt"}:
+            texts[path.relative_to(site).as_posix()] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def test_deleting_a_record_removes_all_it_made(tmp_path: Path):
+    project = make_full_project(tmp_path / "project")
+    assert run_make(project, "build").returncode == 0
+    site = project / "site"
+    before = site_texts(site)
+    assert (site / "forum-2021" / GONE / "index.html").is_file()
+    assert sum(GONE in text for text in before.values()) > 5  # pages, search, tags, sitemap…
+    record = parse_yaml((project / "clusters/forum-2021" / f"{GONE}.yaml").read_text())
+    others = [
+        parse_yaml(p.read_text())
+        for p in (project / "clusters/forum-2021").glob("ac*.yaml")
+        if p.stem != GONE
+    ]
+    only_its_own = set(record["topics"]) - {t for other in others for t in other["topics"]}
+    assert only_its_own, "the test needs a topic that no other meeting has"
+
+    (project / "clusters/forum-2021" / f"{GONE}.yaml").unlink()
+    result = run_make(project, "build")
+    assert result.returncode == 0, result.stderr
+
+    assert not (site / "forum-2021" / GONE).exists()
+    after = site_texts(site)
+    for name, text in after.items():
+        assert GONE not in text, f"{name} still mentions {GONE}"
+        assert GONE_TITLE not in text, f"{name} still has the title of the deleted meeting"
+    search = json.loads(after["search/search_index.json"])["docs"]
+    assert not [doc for doc in search if GONE in doc["location"]]
+    tags = json.loads(after["tags.json"])
+    listed = {tag for mapping in tags["mappings"] for tag in mapping["tags"]}
+    assert not only_its_own & listed
+    topics_page = after["topics/index.html"]
+    for topic in only_its_own:
+        assert f">{topic}<" not in topics_page
+
+
+# --------------------------------------------------------------------------
+# Reproducible
+# --------------------------------------------------------------------------
+
+
+def test_two_builds_of_one_commit_are_byte_identical(tmp_path: Path):
+    """``make build; cp -r site /tmp/a; make build; diff -r /tmp/a site``, made harder:
+    the second build runs with another hash seed, time zone and locale."""
+    project = make_full_project(tmp_path / "project")
+    first = run_make(project, "build", env={"PYTHONHASHSEED": "1", "TZ": "UTC"})
+    assert first.returncode == 0, first.stderr
+    copy = snapshot(project / "site")
+    second = run_make(
+        project,
+        "build",
+        env={"PYTHONHASHSEED": "2", "TZ": "Pacific/Auckland", "LC_ALL": "C.UTF-8"},
+    )
+    assert second.returncode == 0, second.stderr
+    again = snapshot(project / "site")
+    assert sorted(again) == sorted(copy)
+    differing = [path for path in copy if copy[path] != again[path]]
+    assert not differing
+    assert {"sitemap.xml.gz", "search/search_index.json", "tags.json"} <= set(copy)
+
+
+def test_the_sitemap_dates_come_from_the_commit(tmp_path: Path):
+    project = make_full_project(tmp_path / "project")
+    assert run_make(project, "build").returncode == 0
+    sitemap = (project / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    dates = set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap))
+    assert dates == {"2021-07-05"}  # SOURCE_DATE_EPOCH of the tests' builds
+
+
+# --------------------------------------------------------------------------
+# mkdocs serve: the same lines, the last good pages
+# --------------------------------------------------------------------------
+
+PAGE = "forum-2021/ac2-citizen-focus/"
+RECORD = "clusters/forum-2021/ac2-citizen-focus.yaml"
+
+
+class Output:
+    """The lines a process prints, collected as they come."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self.thread.start()
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def has(self, text: str) -> bool:
+        return any(text in line for line in list(self.lines))
+
+
+@pytest.fixture
+def serving(project: Path) -> Iterator[tuple[Path, str, Output]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**os.environ, **BUILD_ENV},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = Output(process)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert wait_for(lambda: fetch(base + PAGE) is not None), "\n".join(output.lines)
+        yield project, base, output
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def without_reload(page: str | None) -> str:
+    """A served page without the live-reload script's counters."""
+    assert page is not None
+    return re.sub(r"reload\(\d+, \d+\)", "", page)
+
+
+def test_serve_prints_the_lines_of_validate_and_keeps_the_last_good_page(serving):
+    project, base, output = serving
+    good = fetch(base + PAGE)
+    record = project / RECORD
+    text = record.read_text(encoding="utf-8")
+    record.write_text(
+        text.replace("summary:", "sumary:").replace("number: 2", "number: 200"), encoding="utf-8"
+    )
+    expected = CliRunner().invoke(main, ["--root", str(project), "validate"]).stdout.splitlines()
+    assert len(expected) == 3, expected
+    assert wait_for(lambda: all(output.has(line) for line in expected)), "\n".join(output.lines)
+    assert wait_for(lambda: output.has("3 problems in 1 file, listed above: nothing was built."))
+    assert without_reload(fetch(base + PAGE)) == without_reload(good)
+    record.write_text(text.replace("cross-city cooperation.", "Fixed."), encoding="utf-8")
+    assert wait_for(lambda: "Fixed." in (fetch(base + PAGE) or ""))
