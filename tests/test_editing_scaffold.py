@@ -20,8 +20,8 @@ from .make import make_full_project, run_make
 from .records import paths_in
 
 CATALOG = collect(CLUSTERS)
-TITLE = "Action Cluster 7 - Circular Economy & Re-use meeting"
-NEW = "clusters/forum-2021/ac7-circular-economy-re-use.yaml"
+TITLE = "Action Cluster 7 - Circular Economy & Water meeting"
+NEW = "clusters/forum-2021/ac7-circular-economy-water.yaml"
 
 
 def schema_paths(schema: dict, node: dict | None = None, prefix: tuple = ()) -> set[tuple]:
@@ -111,7 +111,7 @@ def test_make_new_writes_a_file_that_is_refused_until_filled_in(project: Path):
     assert text.startswith(
         "# yaml-language-server: $schema=../../docs/schema/meeting.schema.json\n"
     )
-    assert re.search(r"(?m)^slug: ac7-circular-economy-re-use$", text)
+    assert re.search(r"(?m)^slug: ac7-circular-economy-water$", text)
     assert re.search(r"(?m)^  number: 7$", text)
     assert re.search(rf"(?m)^title: {re.escape(TITLE)}$", text)
 
@@ -167,7 +167,7 @@ def test_make_new_fill_in_make_build_gives_a_seventh_meeting_page(project: Path)
     assert result.returncode == 0, result.stderr
 
     site = project / "site"
-    page = lxml_html.parse(str(site / "forum-2021/ac7-circular-economy-re-use/index.html"))
+    page = lxml_html.parse(str(site / "forum-2021/ac7-circular-economy-water/index.html"))
     assert page.findtext(".//article//h1") == TITLE
     paragraphs = page.xpath("//h2[@id='summary']/following-sibling::p[position() <= 2]")
     assert [" ".join(p.text_content().split()) for p in paragraphs] == [
