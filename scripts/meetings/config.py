@@ -5,6 +5,8 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from .navigation import NAV_EVENTS
+
 
 class MeetingsConfig(Config):
     """``plugins: - meetings: {...}``; every setting has a default."""
@@ -17,3 +19,10 @@ class MeetingsConfig(Config):
 
     templates_dir = c.Optional(c.Type(str))
     """A folder of page templates to use instead of the built-in ones."""
+
+    nav_events = c.Type(int, default=NAV_EVENTS)
+    """How many of the newest events the navigation lists, each with its meetings.
+
+    Material prints the whole navigation into every page; older events are
+    reached through the home page and their event pages instead.
+    """

@@ -1,7 +1,15 @@
-"""The site's navigation: the home page, one section per event, the other pages.
+"""The site's navigation: the home page, the newest events, the other pages.
 
 MkDocs leaves pages added by a plugin out of an explicit ``nav``, so the
 plugin builds the navigation in ``on_config``, before the pages exist.
+
+Material prints the whole navigation into every page, so a navigation that
+grew with the site would make every page grow with it (at 1,000 meetings in
+the navigation, 281 KB of HTML per page). It is bounded instead: a section
+for each of the newest :data:`NAV_EVENTS` events, with its meetings (at most
+99: a cluster number is given once per event). Older events are reached
+through the home page, which lists every event, and each event's page lists
+its meetings; their pages are outside the navigation (:func:`outside_nav`).
 """
 
 from __future__ import annotations
@@ -14,19 +22,27 @@ from .catalog import Catalog
 
 NavItem = str | dict[str, Any]
 
+NAV_EVENTS = 2
+"""How many of the newest events the navigation lists (the plugin's ``nav_events``).
 
-def navigation(catalog: Catalog, nav: list[NavItem] | None, docs_dir: Path) -> list[NavItem]:
-    """The navigation with a section per event, newest first.
+Each entry adds about 0.5 KB of HTML to every page; two events of up to 12
+meetings keep a meeting page near 30 KB (``make bench``, ``page_kib``)."""
+
+
+def navigation(
+    catalog: Catalog, nav: list[NavItem] | None, docs_dir: Path, events: int = NAV_EVENTS
+) -> list[NavItem]:
+    """The navigation with a section for each of the newest ``events`` events.
 
     If ``mkdocs.yml`` gives a ``nav``, the event sections go right after its
     ``index.md`` entry (or first, without one). Without a ``nav``, it is the
     home page, the events, then the other pages at the top of ``docs/`` by
     file name.
     """
-    events: list[NavItem] = [
+    sections: list[NavItem] = [
         # Material prints navigation titles without escaping them.
         {html.escape(event.event.nav_title): [event.page, *(m.page for m in event.meetings)]}
-        for event in catalog.events
+        for event in catalog.events[:events]
     ]
     if nav is None:
         others = (
@@ -34,9 +50,18 @@ def navigation(catalog: Catalog, nav: list[NavItem] | None, docs_dir: Path) -> l
             if docs_dir.is_dir()
             else []
         )
-        return ["index.md", *events, *others]
+        return ["index.md", *sections, *others]
     position = next((i + 1 for i, item in enumerate(nav) if _is_home(item)), 0)
-    return [*nav[:position], *events, *nav[position:]]
+    return [*nav[:position], *sections, *nav[position:]]
+
+
+def outside_nav(catalog: Catalog, events: int = NAV_EVENTS) -> set[str]:
+    """The pages of the events the navigation leaves out: their event pages and meetings."""
+    return {
+        page
+        for event in catalog.events[events:]
+        for page in (event.page, *(meeting.page for meeting in event.meetings))
+    }
 
 
 def _is_home(item: NavItem) -> bool:

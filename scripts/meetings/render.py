@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +46,6 @@ _INLINE = str.maketrans(
 _BACKSLASH_AT_START = frozenset("+-.!")
 _ENTITY_AT_START = {"~": "&#126;", "=": "&#61;", ":": "&#58;", "%": "&#37;", "^": "&#94;"}
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
-_SPECIAL_LINE_BREAKS = re.compile(r"[\x85\u2028\u2029]")
 _YAML_UNSAFE = re.compile(r"[\x80-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
@@ -57,14 +55,15 @@ def markdown_inline(text: str) -> Markup:
     Runs of white space, line breaks included, become one space (as Markdown
     would show them anyway), so the text can never start a block of its own.
     """
-    text = " ".join(_SPECIAL_LINE_BREAKS.sub(" ", text).split())
+    text = " ".join(text.split())  # also splits at \x85, \u2028 and \u2029
     escaped = text.translate(_INLINE)
     first = text[:1]
     if first in _BACKSLASH_AT_START:
         escaped = "\\" + escaped
     elif first in _ENTITY_AT_START:
         escaped = _ENTITY_AT_START[first] + escaped[1:]
-    escaped = _LEADING_NUMBER.sub(r"\1\\\2", escaped)
+    elif first.isdigit():
+        escaped = _LEADING_NUMBER.sub(r"\1\\\2", escaped)
     return Markup(escaped)
 
 
@@ -90,9 +89,15 @@ def html_attribute(value: str) -> Markup:
     return Markup(html.escape(value, quote=True))
 
 
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
 def long_date(value: Any) -> str:
-    """``2021-06-10`` as ``10 June 2021``."""
-    return f"{value.day} {value:%B %Y}"
+    """``2021-06-10`` as ``10 June 2021`` (in English whatever the locale)."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 def _finalize(value: Any) -> Any:
@@ -143,11 +148,21 @@ def render_pages(catalog: Catalog, env: jinja2.Environment | None = None) -> dic
 
 
 def _linker(from_page: str) -> Callable[[EventEntry | MeetingEntry | str], Markup]:
-    """A function giving the relative link from ``from_page`` to another page."""
-    start = posixpath.dirname(from_page) or "."
+    """A function giving the relative link from ``from_page`` to another page.
+
+    Pages are paths relative to ``docs/`` (``forum-2021/ac1.md``), so the link
+    is worked out from their folders alone, as ``posixpath.relpath`` would
+    give it but without asking the file system for the current folder.
+    """
+    folders = from_page.split("/")[:-1]
 
     def link(target: EventEntry | MeetingEntry | str) -> Markup:
-        page = target if isinstance(target, str) else target.page
-        return Markup(posixpath.relpath(page, start))
+        parts = (target if isinstance(target, str) else target.page).split("/")
+        common = 0
+        for mine, theirs in zip(folders, parts[:-1], strict=False):
+            if mine != theirs:
+                break
+            common += 1
+        return Markup("/".join([".."] * (len(folders) - common) + parts[common:]))
 
     return link

@@ -1,0 +1,780 @@
+"""``make bench``: how long the site takes to build, and what our own layer adds to MkDocs.
+
+Generates synthetic but realistic records (valid YAML, topics drawn from a
+realistic vocabulary with a few common and many rare ones, summaries of the
+real records' length, events of 6 to 12 meetings) at 6, 1,000 and 10,000
+meetings in a temporary folder, and measures, each the median of
+``BENCH_RUNS`` (default 3) runs in a new process:
+
+``render_s``
+    Our layer alone, without a MkDocs build: the ``meetings`` plugin's
+    ``on_config`` and ``on_files`` (read, validate, catalog, navigation, every
+    page, the open data files and the page metadata), timed inside the process
+    once MkDocs has loaded the configuration.
+``build_s``
+    ``mkdocs build --strict`` through the plugin (10,000 meetings only with
+    ``BENCH_FULL=1``).
+``floor_s``
+    MkDocs alone: ``mkdocs build --strict`` of the same pages and files
+    already written out, with the same theme, plugins and navigation but
+    without the ``meetings`` plugin. It is left out, not ``enabled: false``:
+    MkDocs imports a plugin even when it is switched off, and that import is
+    part of our cost.
+``overhead_ratio``
+    ``build_s / floor_s``.
+``peak_rss_mib``
+    The largest peak resident memory of our processes (render and build);
+    ``rss_mib`` gives each process's.
+``page_kib``
+    The largest meeting page of the built site, in KiB of HTML.
+``reload_s``
+    ``mkdocs serve`` on a copy of the real six-meeting site: from saving a
+    changed record to the served page showing the change (median of 5).
+
+Prints a table and the targets met or missed; with ``BENCH_OUT=path`` also
+writes the figures as JSON (``null`` for what was not measured). Timing
+targets live here, never in the tests.
+
+    usage: python scripts/bench.py [--sizes 6,1000,10000] [--runs 3] [--no-reload]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE_SOURCES = ("mkdocs.yml", "docs", "overrides")
+SIZES = (6, 1_000, 10_000)
+FULL_ONLY = 10_000
+"""Sizes whose MkDocs builds run only with ``BENCH_FULL=1`` (minutes each)."""
+RELOAD_RUNS = 5
+RELOAD_PAGE = "forum-2021/ac2-citizen-focus/"
+RELOAD_RECORD = "clusters/forum-2021/ac2-citizen-focus.yaml"
+RELOAD_ANCHOR = "cross-city cooperation."
+BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1625443200"}
+
+# --------------------------------------------------------------------------
+# Synthetic records
+# --------------------------------------------------------------------------
+
+CLUSTER_NAMES = (
+    "Business Models & Finance",
+    "Citizen Focus",
+    "Integrated Infrastructures and Processes",
+    "Integrated Planning, Policy and Regulations",
+    "Sustainable Built Environment",
+    "Sustainable Urban Mobility",
+    "Energy Communities",
+    "Urban Data Platforms",
+    "Positive Energy Districts",
+    "Nature-Based Solutions",
+    "Smart Governance",
+    "Circular Economy",
+    "Climate Adaptation",
+    "Digital Twins",
+    "Public Procurement",
+    "Small Cities and Regions",
+    "Urban Logistics",
+    "Water and Waste",
+    "Health and Wellbeing",
+    "Skills and Education",
+)
+"""Action Cluster names by number (1 to 20): the six real ones first."""
+
+TOPICS = (
+    "citizen engagement",
+    "funding",
+    "data sharing",
+    "scaling up",
+    "lighthouse projects",
+    "renewable energy",
+    "buildings",
+    "urban data",
+    "sustainability",
+    "nature-based solutions",
+    "shared mobility",
+    "electric public transport",
+    "charging stations",
+    "biodiversity",
+    "public health",
+    "cross-city cooperation",
+    "pre-commercial procurement",
+    "inclusion",
+    "monitoring",
+    "communities",
+    "culture",
+    "youth",
+    "GDPR",
+    "Covid-19",
+    "New European Bauhaus",
+    "positive energy districts",
+    "energy efficiency",
+    "district heating",
+    "heat pumps",
+    "smart grids",
+    "energy storage",
+    "hydrogen",
+    "solar power",
+    "wind power",
+    "retrofitting",
+    "social housing",
+    "energy poverty",
+    "air quality",
+    "noise",
+    "green roofs",
+    "urban forests",
+    "water management",
+    "flood protection",
+    "heatwaves",
+    "climate adaptation",
+    "climate neutrality",
+    "circular economy",
+    "waste management",
+    "recycling",
+    "construction materials",
+    "digital twins",
+    "open data",
+    "interoperability",
+    "standards",
+    "cybersecurity",
+    "artificial intelligence",
+    "internet of things",
+    "sensors",
+    "5G",
+    "street lighting",
+    "urban logistics",
+    "last-mile delivery",
+    "cycling",
+    "walking",
+    "public space",
+    "parking policy",
+    "low-emission zones",
+    "mobility as a service",
+    "autonomous vehicles",
+    "rail",
+    "bus rapid transit",
+    "micromobility",
+    "road safety",
+    "accessibility",
+    "ageing population",
+    "gender equality",
+    "skills",
+    "education",
+    "universities",
+    "start-ups",
+    "SMEs",
+    "investment",
+    "green bonds",
+    "public-private partnerships",
+    "business models",
+    "procurement",
+    "regulation",
+    "governance",
+    "participatory budgeting",
+    "co-creation",
+    "living labs",
+    "urban planning",
+    "land use",
+    "regeneration",
+    "tourism",
+    "heritage",
+    "small cities",
+    "regions",
+    "rural areas",
+    "replication",
+    "impact assessment",
+    "key performance indicators",
+    "city networks",
+    "peer learning",
+    "EU Green Deal",
+    "zero pollution",
+    "Covenant of Mayors",
+    "Horizon Europe",
+    "cohesion funds",
+    "recovery plans",
+    "resilience",
+    "food systems",
+    "urban agriculture",
+    "health and wellbeing",
+    "social innovation",
+    "digital inclusion",
+    "e-government",
+    "platforms",
+    "data spaces",
+    "privacy",
+    "ethics",
+    "behaviour change",
+    "awareness campaigns",
+)
+"""A realistic vocabulary; drawn with Zipf-like weights, as topics are in real archives."""
+
+PROJECTS = (
+    "VARCITIES",
+    "lighthouse projects",
+    "Initiative on nature-based Cities",
+    "GrowSmarter",
+    "Triangulum",
+    "REPLICATE",
+    "SmartEnCity",
+    "MAtchUP",
+    "IRIS",
+    "POCITYF",
+    "ATELIER",
+    "MAKING-CITY",
+    "SPARCS",
+    "RESPONSE",
+    "Sharing Cities",
+    "CityxChange",
+    "STARDUST",
+    "+CityxChange",
+    "mySMARTLife",
+    "RUGGEDISED",
+    "SmartHubs",
+    "Urban Agenda partnership",
+)
+
+_SENTENCES = (
+    "This meeting looks at {a} and how it connects with {b}.",
+    "The panelists discuss {a}, {b} and the role of {c} in the transition of cities.",
+    "How can cities make {a} work at the scale of a whole district?",
+    "One of the projects presented during this session is {p}, which puts {a} at its centre.",
+    "Speakers stress the need for {a} and for cooperation between cities on {b}.",
+    "The discussion covers the funding of {a} and the time it takes to involve people.",
+    "Other topics include {b} and its effect on {c}.",
+    "Participants share lessons learnt from {p} on {a} and {b}.",
+    "The session ends with an exchange on {c} and the next steps for {a}.",
+    "Cities explain how {a} helps them reach their goals on {b}.",
+)
+
+
+def _weights(count: int) -> list[float]:
+    """Zipf weights (s = 1): a few topics are very common, most are rare."""
+    return [1 / rank for rank in range(1, count + 1)]
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _folded(text: str, indent: str = "  ", width: int = 96) -> str:
+    """Text as a folded block scalar (``>-``), wrapped like the real records."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return ">-\n" + "".join(f"{indent}{part}\n" for part in lines)
+
+
+def event_sizes(meetings: int, rng: random.Random) -> list[int]:
+    """Meetings per event: 6 to 12 each (like the real Forum's six), summing to ``meetings``."""
+    if meetings <= 12:
+        return [meetings]
+    sizes: list[int] = []
+    left = meetings
+    while left > 12:
+        size = rng.randint(6, 12)
+        sizes.append(size)
+        left -= size
+    if left:
+        sizes.append(left)
+    return sizes
+
+
+def generate(root: Path, meetings: int, seed: int = 2021) -> None:
+    """Write ``meetings`` synthetic meeting records, grouped in events, under ``root/clusters``."""
+    rng = random.Random(seed)
+    weights = _weights(len(TOPICS))
+    clusters = root / "clusters"
+    start = dt.date(2021, 6, 9)
+    for index, size in enumerate(event_sizes(meetings, rng)):
+        first = start - dt.timedelta(days=7 * index)
+        last = first + dt.timedelta(days=rng.randint(0, 2))
+        slug = f"forum-{first.year}-{index + 1:04d}"
+        folder = clusters / slug
+        folder.mkdir(parents=True)
+        (folder / "event.yaml").write_text(_event_yaml(slug, first, last, index), "utf-8")
+        numbers = sorted(rng.sample(range(1, len(CLUSTER_NAMES) + 1), size))
+        for number in numbers:
+            day = first + dt.timedelta(days=rng.randint(0, (last - first).days))
+            topics = _distinct(rng.randint(3, 6), rng, weights)
+            text = _meeting_yaml(number, day, topics, rng)
+            name = f"ac{number}-{_slugify(CLUSTER_NAMES[number - 1])}.yaml"
+            (folder / name).write_text(text, "utf-8")
+
+
+def _distinct(count: int, rng: random.Random, weights: list[float]) -> list[str]:
+    """``count`` different topics, common ones more often."""
+    topics: dict[str, None] = {}
+    while len(topics) < count:
+        topics.update(dict.fromkeys(rng.choices(TOPICS, weights, k=count - len(topics))))
+    return list(topics)
+
+
+def _event_yaml(slug: str, first: dt.date, last: dt.date, index: int) -> str:
+    published = last + dt.timedelta(days=25)
+    return (
+        f"slug: {slug}\n"
+        f"name: Synthetic Marketplace Forum {first.year} no. {index + 1}\n"
+        f"short_name: Forum {first.isoformat()}\n"
+        f"start_date: {first.isoformat()}\n"
+        f"end_date: {last.isoformat()}\n"
+        "description: "
+        + _folded(
+            "On day 2 of the forum, the Action Clusters held meetings on a number of topical "
+            "subjects reflecting new developments in the field of smart cities."
+        )
+        + "organizer:\n  name: Synthetic Marketplace\n  url: https://example.org/\n"
+        "sources:\n"
+        f"  - title: Action Cluster meetings of forum no. {index + 1}\n"
+        "    publisher: Synthetic Marketplace news\n"
+        f"    url: https://example.org/news/{slug}\n"
+        f"    published: {published.isoformat()}\n"
+    )
+
+
+def _meeting_yaml(number: int, day: dt.date, topics: list[str], rng: random.Random) -> str:
+    name = CLUSTER_NAMES[number - 1]
+    projects = rng.sample(PROJECTS, rng.choice((0, 0, 1, 1, 2)))
+    summary = ""
+    target = rng.randint(140, 480)  # the real summaries' range
+    while len(summary) < target:
+        a, b = rng.sample(topics, 2)
+        sentence = rng.choice(_SENTENCES).format(
+            a=a, b=b, c=rng.choice(TOPICS), p=rng.choice(PROJECTS)
+        )
+        summary = f"{summary} {sentence}".strip()
+    title = f"Action Cluster {number} - {name} meeting"
+    lines = [
+        "# yaml-language-server: $schema=../../docs/schema/meeting.schema.json",
+        f"slug: ac{number}-{_slugify(name)}",
+        "cluster:",
+        f"  number: {number}",
+        f"  name: {name}",
+        f"title: {title}",
+        f"date: {day.isoformat()}",
+        "summary: " + _folded(summary).rstrip("\n"),
+        "topics:",
+        *(f"  - {topic}" for topic in topics),
+    ]
+    if projects:
+        lines += ["projects:", *(f"  - {project}" for project in projects)]
+    lines += [
+        "recording:",
+        f"  title: {title}",
+        "  platform: YouTube",
+        "  channel: Synthetic Marketplace",
+        "source:",
+        "  title: Action Cluster meetings of a synthetic forum",
+        "  publisher: Synthetic Marketplace news",
+        f"  url: https://example.org/news/{day.isoformat()}/action-cluster-meetings",
+        f"  published: {(day + dt.timedelta(days=25)).isoformat()}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def make_project(dest: Path, meetings: int | None) -> Path:
+    """A copy of the site's sources in ``dest``: synthetic records, or the real ones (``None``)."""
+    dest.mkdir(parents=True)
+    for name in SITE_SOURCES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name)
+        else:
+            shutil.copy2(source, dest / name)
+    if meetings is None:
+        shutil.copytree(ROOT / "clusters", dest / "clusters")
+    else:
+        generate(dest, meetings)
+    return dest
+
+
+# --------------------------------------------------------------------------
+# Measuring a process
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+    output: str
+
+
+def run(command: list[str], cwd: Path, log: Path) -> Run:
+    """Run ``command`` to its end: its wall time and peak resident memory."""
+    with log.open("w+", encoding="utf-8") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, env={**os.environ, **BUILD_ENV}, stdout=out, stderr=out, text=True
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        output = out.read()
+    if process.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(command)} failed in {cwd}:\n{output[-3000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024, output)  # ru_maxrss is in KiB on Linux
+
+
+def mkdocs_build(project: Path, site: Path, config: str = "mkdocs.yml") -> Run:
+    shutil.rmtree(site, ignore_errors=True)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+    return run(
+        [*command, "--config-file", config, "--site-dir", str(site)],
+        project,
+        site.with_suffix(".log"),
+    )
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+# --------------------------------------------------------------------------
+# Our layer alone, in a child process
+# --------------------------------------------------------------------------
+
+
+def render_child(project: Path, floor: Path | None) -> None:
+    """Time the plugin's own work; then write its output as the floor's plain files.
+
+    Prints ``{"seconds": …}``. The floor (when given) gets the hand-written
+    pages, every generated page and file as the plugin made them, and an
+    ``mkdocs.yml`` with the same configuration and navigation, without the
+    plugin.
+    """
+    os.chdir(project)
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    config = load_config(config_file=str(project / "mkdocs.yml"))
+    plugin = config.plugins["meetings"]
+    config.plugins._current_plugin = "meetings"  # as MkDocs sets it while running a hook
+    start = time.perf_counter()
+    config = plugin.on_config(config) or config
+    files = plugin.on_files(Files([]), config=config) or Files([])
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "files": len(files)}))
+    if floor is not None:
+        write_floor(project, floor, files, config.nav)
+
+
+def write_floor(project: Path, floor: Path, files: Any, nav: list[Any]) -> None:
+    from mkdocs.utils.yaml import yaml_load
+
+    shutil.copytree(project / "docs", floor / "docs")
+    shutil.copytree(project / "overrides", floor / "overrides")
+    for file in files:
+        target = floor / "docs" / file.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.content_bytes)
+    with (project / "mkdocs.yml").open("rb") as stream:
+        plugins = yaml_load(stream).get("plugins", [])
+    plugins = [
+        p for p in plugins if p != "meetings" and not (isinstance(p, dict) and "meetings" in p)
+    ]
+    settings = {
+        "INHERIT": str(project / "mkdocs.yml"),
+        "plugins": plugins,
+        "nav": nav,
+        # The older events' pages are outside the navigation, as in the plugin's build.
+        "validation": {"nav": {"omitted_files": "info"}},
+    }
+    (floor / "mkdocs.yml").write_text(json.dumps(settings, indent=1), "utf-8")
+
+
+# --------------------------------------------------------------------------
+# One size
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class SizeResult:
+    meetings: int
+    render_s: float | None = None
+    build_s: float | None = None
+    floor_s: float | None = None
+    page_kib: float | None = None
+    rss_mib: dict[str, float | None] = field(
+        default_factory=lambda: {"render": None, "build": None, "floor": None}
+    )
+
+    @property
+    def overhead_ratio(self) -> float | None:
+        if self.build_s is None or self.floor_s is None:
+            return None
+        return self.build_s / self.floor_s
+
+    @property
+    def peak_rss_mib(self) -> float | None:
+        ours = [self.rss_mib[k] for k in ("render", "build") if self.rss_mib[k] is not None]
+        return max(ours) if ours else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "meetings": self.meetings,
+            "render_s": _round(self.render_s),
+            "build_s": _round(self.build_s),
+            "floor_s": _round(self.floor_s),
+            "overhead_ratio": _round(self.overhead_ratio),
+            "peak_rss_mib": _round(self.peak_rss_mib, 1),
+            "page_kib": _round(self.page_kib, 1),
+            "rss_mib": {k: _round(v, 1) for k, v in self.rss_mib.items()},
+        }
+
+
+def _round(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def measure_size(meetings: int, runs: int, build: bool, work: Path) -> SizeResult:
+    result = SizeResult(meetings)
+    say(f"{meetings:,} meetings: generating the records")
+    project = make_project(work / f"site-{meetings}", meetings)
+    floor = work / f"floor-{meetings}"
+    render_command = [sys.executable, __file__, "--render-child", str(project)]
+
+    say(f"{meetings:,} meetings: render_s ({runs} runs)")
+    renders = []
+    for index in range(runs):
+        # The first run also writes the floor's files (after its timing).
+        extra = ["--floor", str(floor)] if build and index == 0 else []
+        outcome = run([*render_command, *extra], project, work / "render.log")
+        renders.append((json.loads(outcome.output.splitlines()[-1])["seconds"], outcome.peak_mib))
+    result.render_s = median([seconds for seconds, _ in renders])
+    result.rss_mib["render"] = max(peak for _, peak in renders)
+    if not build:
+        return result
+
+    say(f"{meetings:,} meetings: build_s and floor_s ({runs} runs each, alternating)")
+    builds, floors = [], []
+    for _ in range(runs):
+        builds.append(mkdocs_build(project, work / "site-build"))
+        floors.append(mkdocs_build(floor, work / "site-floor"))
+    result.build_s = median([r.seconds for r in builds])
+    result.floor_s = median([r.seconds for r in floors])
+    result.rss_mib["build"] = max(r.peak_mib for r in builds)
+    result.rss_mib["floor"] = max(r.peak_mib for r in floors)
+    result.page_kib = largest_meeting_page(project, work / "site-build")
+    shutil.rmtree(project)
+    shutil.rmtree(floor)
+    return result
+
+
+def largest_meeting_page(project: Path, site: Path) -> float:
+    """The largest HTML page of a meeting in the built site, in KiB."""
+    sizes = [
+        (site / folder.name / record.stem / "index.html").stat().st_size
+        for folder in (project / "clusters").iterdir()
+        for record in folder.glob("*.yaml")
+        if record.name != "event.yaml"
+    ]
+    return max(sizes) / 1024
+
+
+# --------------------------------------------------------------------------
+# Live reload on the real site
+# --------------------------------------------------------------------------
+
+
+def measure_reload(work: Path) -> float:
+    """``mkdocs serve``: seconds from saving a record to the served page showing the change."""
+    project = make_project(work / "reload", None)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/{RELOAD_PAGE}"
+    log = (work / "serve.log").open("w", encoding="utf-8")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**os.environ, **BUILD_ENV},
+        stdout=log,
+        stderr=log,
+    )
+    record = project / RELOAD_RECORD
+    original = record.read_text(encoding="utf-8")
+    times = []
+    try:
+        _wait_for(lambda: RELOAD_ANCHOR in _fetch(url), timeout=120)
+        for index in range(RELOAD_RUNS):
+            marker = f"Reload check number {index + 1}."
+            time.sleep(1.0)  # let the server settle after the previous rebuild
+            record.write_text(original.replace(RELOAD_ANCHOR, f"{RELOAD_ANCHOR} {marker}"), "utf-8")
+            start = time.perf_counter()
+            _wait_for(lambda marker=marker: marker in _fetch(url), timeout=60)
+            times.append(time.perf_counter() - start)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    return median(times)
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def _wait_for(condition: Any, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit("bench: mkdocs serve did not show the change in time")
+        time.sleep(0.02)
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+
+def machine() -> str:
+    """CPU model, cores, memory, Python and OS, in one line."""
+    import psutil
+
+    cpu = platform.processor() or "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        cpu = found[1].strip() if found else cpu
+    memory = psutil.virtual_memory().total / 2**30
+    system = platform.platform(terse=True)
+    os_release = Path("/etc/os-release")
+    if os_release.is_file():
+        found = re.search(r'^PRETTY_NAME="?([^"\n]+)', os_release.read_text(), re.MULTILINE)
+        system = found[1] if found else system
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, "
+        f"Python {platform.python_version()}, {system}"
+    )
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("mkdocs", "mkdocs-material")}
+
+
+TARGETS = (
+    # (figure, meetings, limit, how it is written)
+    ("overhead_ratio", 1_000, 1.05, "overhead_ratio <= 1.05 at 1,000 meetings"),
+    ("render_s", 10_000, 1.0, "render_s <= 1.0 s at 10,000 meetings"),
+    ("peak_rss_mib", 10_000, 1024, "peak memory <= 1 GiB at 10,000 meetings"),
+    ("page_kib", 1_000, 40 * 1000 / 1024, "page <= 40 KB at 1,000 meetings"),
+    ("page_kib", 10_000, 40 * 1000 / 1024, "page <= 40 KB at 10,000 meetings"),
+)
+
+
+def targets(report: dict[str, Any]) -> list[str]:
+    lines = []
+    by_size = {size["meetings"]: size for size in report["sizes"]}
+    for name, meetings, limit, text in TARGETS:
+        value = by_size.get(meetings, {}).get(name)
+        lines.append(_verdict(text, value, limit))
+    lines.append(_verdict("reload_s <= 1.0 s on the real site", report["reload_s"], 1.0))
+    return lines
+
+
+def _verdict(text: str, value: float | None, limit: float) -> str:
+    if value is None:
+        return f"  not measured  {text}"
+    return f"  {'met' if value <= limit else 'MISSED':12}  {text}: {value:g}"
+
+
+def table(report: dict[str, Any]) -> str:
+    def cell(value: float | None, digits: int = 2) -> str:
+        return "—" if value is None else f"{value:.{digits}f}"
+
+    rows = [
+        "| meetings | render_s | build_s | floor_s | overhead_ratio | page_kib | peak_rss_mib |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in report["sizes"]:
+        rows.append(
+            f"| {size['meetings']:,} | {cell(size['render_s'])} | {cell(size['build_s'])} "
+            f"| {cell(size['floor_s'])} | {cell(size['overhead_ratio'], 3)} "
+            f"| {cell(size['page_kib'], 1)} | {cell(size['peak_rss_mib'], 0)} |"
+        )
+    rows.append("")
+    rows.append(f"reload_s (real site, median of {RELOAD_RUNS}): {cell(report['reload_s'])}")
+    return "\n".join(rows)
+
+
+def say(text: str) -> None:
+    print(f"bench: {text}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="meetings, e.g. 6,1000")
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
+    parser.add_argument("--no-reload", action="store_true", help="skip reload_s")
+    parser.add_argument("--render-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.render_child:
+        render_child(args.render_child, args.floor)
+        return
+
+    full = os.environ.get("BENCH_FULL") == "1"
+    sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="meetings-bench-") as tmp:
+        work = Path(tmp)
+        results = [measure_size(n, args.runs, full or n < FULL_ONLY, work) for n in sizes]
+        reload_s = None
+        if not args.no_reload:
+            say(f"reload_s on the real site ({RELOAD_RUNS} saves)")
+            reload_s = measure_reload(work)
+    report = {
+        "sizes": [result.as_json() for result in results],
+        "reload_s": _round(reload_s),
+        "machine": machine(),
+        "software": versions(),
+        "load_average": round(load, 2),
+        "runs": args.runs,
+    }
+    print(table(report))
+    print(f"\nMachine: {report['machine']}; load average {load:.2f} at the start.")
+    print("Targets:")
+    print("\n".join(targets(report)))
+    out = os.environ.get("BENCH_OUT")
+    if out:
+        Path(out).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        print(f"Wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

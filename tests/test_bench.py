@@ -1,0 +1,81 @@
+"""The benchmark (``make bench``): its records are valid and realistic, its report has its shape.
+
+Only tiny sizes run here, and nothing is timed against a target: the targets
+live in ``scripts/bench.py``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from meetings.catalog import collect
+
+from .conftest import BUILD_ENV, ROOT
+
+_spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
+bench = importlib.util.module_from_spec(_spec)
+sys.modules["bench"] = bench  # dataclasses look their module up
+_spec.loader.exec_module(bench)
+
+
+def test_event_sizes_are_realistic_and_add_up():
+    rng = random.Random(7)
+    for meetings in (1, 6, 12, 13, 100, 1_000):
+        sizes = bench.event_sizes(meetings, rng)
+        assert sum(sizes) == meetings
+        assert all(1 <= size <= 12 for size in sizes)
+        assert all(size >= 6 for size in sizes[:-1])
+
+
+def test_generated_records_are_valid_and_varied(tmp_path: Path):
+    bench.generate(tmp_path, 120)
+    catalog = collect(tmp_path / "clusters", tmp_path)  # raises on any invalid record
+    assert len(catalog.meetings) == 120
+    assert len(catalog.events) >= 10
+    assert len({e.event.slug for e in catalog.events}) == len(catalog.events)
+    summaries = [len(m.meeting.summary) for m in catalog.meetings]
+    assert min(summaries) >= 140 and max(summaries) <= 700  # like the real records
+    uses = Counter(t for m in catalog.meetings for t in m.meeting.topics)
+    assert len(uses) >= 40  # many topics ...
+    assert uses.most_common(1)[0][1] >= 5 * statistics.median(uses.values())  # ... a few common
+    assert all(m.related for m in catalog.meetings)
+
+
+def test_the_same_seed_gives_the_same_records(tmp_path: Path):
+    bench.generate(tmp_path / "a", 30)
+    bench.generate(tmp_path / "b", 30)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.yaml"))
+    assert files
+    for path in files:
+        assert (tmp_path / "a" / path).read_text() == (tmp_path / "b" / path).read_text()
+
+
+def test_report_has_the_documented_shape(tmp_path: Path):
+    out = tmp_path / "bench.json"
+    command = [sys.executable, str(ROOT / "scripts" / "bench.py")]
+    result = subprocess.run(
+        [*command, "--sizes", "6", "--runs", "1", "--no-reload"],
+        env={**os.environ, **BUILD_ENV, "BENCH_OUT": str(out)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "| meetings | render_s | build_s | floor_s |" in result.stdout
+    report = json.loads(out.read_text())
+    assert set(report) >= {"sizes", "reload_s", "machine"}
+    assert report["reload_s"] is None  # not measured
+    assert "cores" in report["machine"] and "Python" in report["machine"]
+    (size,) = report["sizes"]
+    assert size["meetings"] == 6
+    for key in ("render_s", "build_s", "floor_s", "overhead_ratio", "peak_rss_mib", "page_kib"):
+        assert isinstance(size[key], float) and size[key] > 0, key
+    assert abs(size["overhead_ratio"] - size["build_s"] / size["floor_s"]) < 0.01
