@@ -257,3 +257,45 @@ def test_serve_prints_the_lines_of_validate_and_keeps_the_last_good_page(serving
     assert without_reload(fetch(base + PAGE)) == without_reload(good)
     record.write_text(text.replace("cross-city cooperation.", "Fixed."), encoding="utf-8")
     assert wait_for(lambda: "Fixed." in (fetch(base + PAGE) or ""))
+
+
+# --------------------------------------------------------------------------
+# pre-commit
+# --------------------------------------------------------------------------
+
+
+def yamllint(*paths: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "yamllint", "--strict", *map(str, paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_project_yaml_passes_yamllint():
+    result = yamllint(ROOT)
+    assert result.returncode == 0, result.stdout
+
+
+def test_the_pre_commit_hooks_are_local_and_run_pinned_tools():
+    """pre-commit fetches no hook repository: each hook runs a tool of .venv."""
+    config = parse_yaml((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    assert {hook["entry"].split()[0] for hook in hooks} == {
+        f".venv/bin/{tool}" for tool in ("meetings", "ruff", "yamllint", "codespell")
+    }
+    for hook in hooks:
+        assert (ROOT / hook["entry"].split()[0]).name in {
+            path.name for path in Path(sys.executable).parent.iterdir()
+        }
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -18,6 +18,7 @@ from meetings.scaffold import meeting_template, slug_for
 from .conftest import CLUSTERS
 from .make import make_full_project, run_make
 from .records import paths_in
+from .test_editing import yamllint
 
 CATALOG = collect(CLUSTERS)
 TITLE = "Action Cluster 7 - Circular Economy & Water meeting"
@@ -212,3 +213,12 @@ def test_make_new_without_a_title_says_how(project: Path):
     result = run_make(project, "new")
     assert result.returncode == 2
     assert 'usage: make new TITLE="' in result.stderr
+
+
+def test_the_scaffold_passes_yamllint_before_and_after_filling_in(tmp_path: Path):
+    text = meeting_template(CATALOG.events[0].event, 7, TITLE, "ac7-x")
+    for name, content in (("new.yaml", text), ("filled.yaml", fill_in(text))):
+        (tmp_path / "clusters").mkdir(exist_ok=True)
+        (tmp_path / "clusters" / name).write_text(content, encoding="utf-8")
+    result = yamllint(tmp_path / "clusters")
+    assert result.returncode == 0, result.stdout
