@@ -418,6 +418,7 @@ def make_project(dest: Path, meetings: int | None) -> Path:
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float
     peak_mib: float
     output: str
 
@@ -436,7 +437,8 @@ def run(command: list[str], cwd: Path, log: Path) -> Run:
         output = out.read()
     if process.returncode != 0:
         raise SystemExit(f"bench: {' '.join(command)} failed in {cwd}:\n{output[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, output)  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, usage.ru_maxrss / 1024, output)  # ru_maxrss: KiB on Linux
 
 
 def mkdocs_build(project: Path, site: Path, config: str = "mkdocs.yml") -> Run:
@@ -473,11 +475,11 @@ def render_child(project: Path, floor: Path | None) -> None:
     config = load_config(config_file=str(project / "mkdocs.yml"))
     plugin = config.plugins["meetings"]
     config.plugins._current_plugin = "meetings"  # as MkDocs sets it while running a hook
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     config = plugin.on_config(config) or config
     files = plugin.on_files(Files([]), config=config) or Files([])
-    seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "files": len(files)}))
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "files": len(files)}))
     if floor is not None:
         write_floor(project, floor, files, config.nav)
 
@@ -521,6 +523,10 @@ class SizeResult:
     rss_mib: dict[str, float | None] = field(
         default_factory=lambda: {"render": None, "build": None, "floor": None}
     )
+    cpu_s: dict[str, float | None] = field(
+        default_factory=lambda: {"render": None, "build": None, "floor": None}
+    )
+    """Processor time (user + system), less disturbed than wall time on a busy machine."""
 
     @property
     def overhead_ratio(self) -> float | None:
@@ -543,6 +549,7 @@ class SizeResult:
             "peak_rss_mib": _round(self.peak_rss_mib, 1),
             "page_kib": _round(self.page_kib, 1),
             "rss_mib": {k: _round(v, 1) for k, v in self.rss_mib.items()},
+            "cpu_s": {k: _round(v) for k, v in self.cpu_s.items()},
         }
 
 
@@ -563,9 +570,11 @@ def measure_size(meetings: int, runs: int, build: bool, work: Path) -> SizeResul
         # The first run also writes the floor's files (after its timing).
         extra = ["--floor", str(floor)] if build and index == 0 else []
         outcome = run([*render_command, *extra], project, work / "render.log")
-        renders.append((json.loads(outcome.output.splitlines()[-1])["seconds"], outcome.peak_mib))
-    result.render_s = median([seconds for seconds, _ in renders])
-    result.rss_mib["render"] = max(peak for _, peak in renders)
+        timed = json.loads(outcome.output.splitlines()[-1])
+        renders.append((timed["seconds"], timed["cpu_seconds"], outcome.peak_mib))
+    result.render_s = median([seconds for seconds, _, _ in renders])
+    result.cpu_s["render"] = median([cpu for _, cpu, _ in renders])
+    result.rss_mib["render"] = max(peak for _, _, peak in renders)
     if not build:
         return result
 
@@ -578,6 +587,8 @@ def measure_size(meetings: int, runs: int, build: bool, work: Path) -> SizeResul
     result.floor_s = median([r.seconds for r in floors])
     result.rss_mib["build"] = max(r.peak_mib for r in builds)
     result.rss_mib["floor"] = max(r.peak_mib for r in floors)
+    result.cpu_s["build"] = median([r.cpu_seconds for r in builds])
+    result.cpu_s["floor"] = median([r.cpu_seconds for r in floors])
     result.page_kib = largest_meeting_page(project, work / "site-build")
     shutil.rmtree(project)
     shutil.rmtree(floor)
@@ -721,6 +732,17 @@ def table(report: dict[str, Any]) -> str:
             f"| {size['meetings']:,} | {cell(size['render_s'])} | {cell(size['build_s'])} "
             f"| {cell(size['floor_s'])} | {cell(size['overhead_ratio'], 3)} "
             f"| {cell(size['page_kib'], 1)} | {cell(size['peak_rss_mib'], 0)} |"
+        )
+    rows.append("")
+    rows.append("Processor time (user + system, s), less disturbed by other work on the machine:")
+    rows.append("| meetings | render | build | floor | ratio |")
+    rows.append("|---:|---:|---:|---:|---:|")
+    for size in report["sizes"]:
+        cpu = size["cpu_s"]
+        ratio = cpu["build"] / cpu["floor"] if cpu["build"] and cpu["floor"] else None
+        rows.append(
+            f"| {size['meetings']:,} | {cell(cpu['render'])} | {cell(cpu['build'])} "
+            f"| {cell(cpu['floor'])} | {cell(ratio, 3)} |"
         )
     rows.append("")
     rows.append(f"reload_s (real site, median of {RELOAD_RUNS}): {cell(report['reload_s'])}")
