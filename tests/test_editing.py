@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -28,10 +25,10 @@ from meetings.cli import main
 from meetings.load import parse_yaml
 from meetings.model import Event, Meeting
 
-from .conftest import BUILD_ENV, CLUSTERS, ROOT, make_project
+from .conftest import CLUSTERS, ROOT, make_project
 from .make import make_full_project, run_make
 from .test_hostile_input import snapshot
-from .test_serve import fetch, free_port, wait_for
+from .test_serve import PAGE, RECORD, fetch, mkdocs_serve, wait_for
 
 RECORDS = sorted(CLUSTERS.rglob("*.yaml"))
 SCHEMA_LINE = re.compile(r"# yaml-language-server: \$schema=(?P<path>\S+)\n")
@@ -194,47 +191,6 @@ def test_the_sitemap_dates_come_from_the_commit(tmp_path: Path):
 # mkdocs serve: the same lines, the last good pages
 # --------------------------------------------------------------------------
 
-PAGE = "forum-2021/ac2-citizen-focus/"
-RECORD = "clusters/forum-2021/ac2-citizen-focus.yaml"
-
-
-class Output:
-    """The lines a process prints, collected as they come."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.lines: list[str] = []
-        self.thread = threading.Thread(target=self._read, args=(process,), daemon=True)
-        self.thread.start()
-
-    def _read(self, process: subprocess.Popen[str]) -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def has(self, text: str) -> bool:
-        return any(text in line for line in list(self.lines))
-
-
-@pytest.fixture
-def serving(project: Path) -> Iterator[tuple[Path, str, Output]]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project,
-        env={**os.environ, **BUILD_ENV},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output = Output(process)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        assert wait_for(lambda: fetch(base + PAGE) is not None), "\n".join(output.lines)
-        yield project, base, output
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
 
 def without_reload(page: str | None) -> str:
     """A served page without the live-reload script's counters."""
@@ -242,21 +198,21 @@ def without_reload(page: str | None) -> str:
     return re.sub(r"reload\(\d+, \d+\)", "", page)
 
 
-def test_serve_prints_the_lines_of_validate_and_keeps_the_last_good_page(serving):
-    project, base, output = serving
-    good = fetch(base + PAGE)
+def test_serve_prints_the_lines_of_validate_and_keeps_the_last_good_page(project: Path):
     record = project / RECORD
     text = record.read_text(encoding="utf-8")
-    record.write_text(
-        text.replace("summary:", "sumary:").replace("number: 2", "number: 200"), encoding="utf-8"
-    )
-    expected = CliRunner().invoke(main, ["--root", str(project), "validate"]).stdout.splitlines()
-    assert len(expected) == 3, expected
-    assert wait_for(lambda: all(output.has(line) for line in expected)), "\n".join(output.lines)
-    assert wait_for(lambda: output.has("3 problems in 1 file, listed above: nothing was built."))
-    assert without_reload(fetch(base + PAGE)) == without_reload(good)
-    record.write_text(text.replace("cross-city cooperation.", "Fixed."), encoding="utf-8")
-    assert wait_for(lambda: "Fixed." in (fetch(base + PAGE) or ""))
+    with mkdocs_serve(project) as (base, output):
+        good = fetch(base + PAGE)
+        wrong = text.replace("summary:", "sumary:").replace("number: 2", "number: 200")
+        record.write_text(wrong, encoding="utf-8")
+        validate = CliRunner().invoke(main, ["--root", str(project), "validate"])
+        expected = validate.stdout.splitlines()
+        assert len(expected) == 3, expected
+        assert wait_for(lambda: all(output.has(line) for line in expected)), output.lines
+        assert wait_for(lambda: output.has("3 problems in 1 file, listed above: nothing was built"))
+        assert without_reload(fetch(base + PAGE)) == without_reload(good)
+        record.write_text(text.replace("cross-city cooperation.", "Fixed."), encoding="utf-8")
+        assert wait_for(lambda: "Fixed." in (fetch(base + PAGE) or ""))
 
 
 # --------------------------------------------------------------------------

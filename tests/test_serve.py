@@ -6,10 +6,12 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,9 +45,26 @@ def wait_for(condition, timeout: float = 60.0) -> bool:
     return False
 
 
-@pytest.fixture
-def served(project: Path) -> Iterator[tuple[Path, str]]:
-    """``mkdocs serve`` running on a copy of the project."""
+class Output:
+    """The lines a process prints, read as they come (so that its pipe never fills up)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self.thread.start()
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def has(self, text: str) -> bool:
+        return any(text in line for line in list(self.lines))
+
+
+@contextmanager
+def mkdocs_serve(project: Path) -> Iterator[tuple[str, Output]]:
+    """``mkdocs serve`` running on ``project``: its address, and what it prints."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
@@ -55,13 +74,22 @@ def served(project: Path) -> Iterator[tuple[Path, str]]:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    output = Output(process)
     base = f"http://127.0.0.1:{port}/"
     try:
-        assert wait_for(lambda: fetch(base + PAGE) is not None), "mkdocs serve did not start"
-        yield project, base
+        started = wait_for(lambda: fetch(base + PAGE) is not None)
+        assert started, "mkdocs serve did not start:\n" + "\n".join(output.lines)
+        yield base, output
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture
+def served(project: Path) -> Iterator[tuple[Path, str]]:
+    """``mkdocs serve`` running on a copy of the project."""
+    with mkdocs_serve(project) as (base, _output):
+        yield project, base
 
 
 def test_saving_a_summary_shows_the_new_text(served: tuple[Path, str]):
