@@ -434,7 +434,7 @@ CASES = [
     case(
         "event-ends-before-it-starts",
         replace(r"^end_date: .*$", "end_date: 2021-06-01"),
-        first_key, 1, None,
+        "end_date:", 11, "end_date",
         "end_date 2021-06-01 is before start_date 2021-06-09",
         file=EVENT,
     ),

@@ -26,6 +26,8 @@ from .problems import Problem, field_path
 
 RESERVED_SLUGS = frozenset({"index"})
 _COMMENTED_VALUE = re.compile(r"(?:^|[:-])\s+(#.*)$")
+_CHECKED_FIELD = {"date_order": ("end_date",), "time_order": ("end",)}
+"""The field a check of a whole record (or block) is about, by the check's error type."""
 
 
 @dataclass(frozen=True)
@@ -161,8 +163,8 @@ def problems_from(
     where = Locations(document.text)
     problems = []
     for item in error.errors(include_url=False):
-        loc = tuple(item["loc"])
         kind = item["type"]
+        loc = tuple(item["loc"]) + _CHECKED_FIELD.get(kind, ())
         if kind == "extra_forbidden":
             place = where.of_key(loc)
             message = _unknown_field(model, loc)
