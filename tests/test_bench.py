@@ -15,6 +15,9 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from unittest import mock
+
+import jinja2
 
 from meetings.catalog import collect
 
@@ -79,3 +82,26 @@ def test_report_has_the_documented_shape(tmp_path: Path):
     for key in ("render_s", "build_s", "floor_s", "overhead_ratio", "peak_rss_mib", "page_kib"):
         assert isinstance(size[key], float) and size[key] > 0, key
     assert abs(size["overhead_ratio"] - size["build_s"] / size["floor_s"]) < 0.01
+
+
+def test_theme_templates_are_compiled_once_and_again_when_edited(tmp_path: Path):
+    """``mkdocs serve`` makes a new theme environment per rebuild; the plugin keeps the code."""
+    from meetings.plugin import _CompiledTemplates
+
+    template = tmp_path / "page.html"
+    template.write_text("one {{ x }}")
+    cache = _CompiledTemplates()
+
+    def render(x: int) -> str:
+        loader = jinja2.FileSystemLoader(tmp_path)
+        return (
+            jinja2.Environment(loader=loader, bytecode_cache=cache)
+            .get_template("page.html")
+            .render(x=x)
+        )
+
+    assert render(1) == "one 1"
+    with mock.patch.object(jinja2.Environment, "compile", side_effect=AssertionError):
+        assert render(2) == "one 2"  # a new environment, the same compiled code
+    template.write_text("two {{ x }}")
+    assert render(3) == "two 3"  # an edited template is compiled anew

@@ -61,6 +61,30 @@ class RecordsError(PluginError):
     """The records are wrong; raised before MkDocs has touched the site folder."""
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates as compiled once, kept for the next rebuild of ``mkdocs serve``.
+
+    MkDocs makes a new theme environment for every rebuild, which compiles
+    Material's templates again: 40 % of the processor time of a rebuild of
+    the real site, before this cache. Jinja checks each template's source
+    against the one compiled, so an edited template is compiled anew.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_THEME_TEMPLATES = _CompiledTemplates()
+
+
 Hook = TypeVar("Hook", bound=Callable[..., Any])
 
 
@@ -158,6 +182,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment | None:
+        if self.config.enabled and env.bytecode_cache is None:
+            env.bytecode_cache = _THEME_TEMPLATES
         if self.site is not None:
             # Every page's head links the feed (overrides/partials/open-data.html).
             env.globals["meetings_feed"] = {
