@@ -43,9 +43,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from .background import Background, can_fork
 from .catalog import Catalog, collect
 from .config import MeetingsConfig
-from .exports import FEED_FILE, Site, build_time, export_files
+from .exports import FEED_FILE, Site, build_time, export_files, export_paths
 from .metadata import PageHead, page_heads
 from .navigation import navigation, outside_nav
 from .problems import InvalidRecords
@@ -118,6 +119,9 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.root = Path.cwd()
         self.site: Site | None = None
         self.heads: dict[str, PageHead] = {}
+        self.exporting: Background | None = None
+        """The open data files being made in a second process, if they are."""
+        self.pending_files: dict[str, File] = {}
 
     @property
     def clusters_dir(self) -> Path:
@@ -157,13 +161,14 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if self.catalog is None:
             return files
+        try:
+            built = build_time(self.catalog)
+            exports = self._start_exports(built)
+        except ValueError as error:
+            raise PluginError(str(error)) from None
         pages = render_pages(self.catalog, environment(self.templates_dir))
         sources = {entry.page: entry.file for entry in self.catalog.events}
         sources.update({entry.page: entry.file for entry in self.catalog.meetings})
-        try:
-            exports = export_files(self.catalog, self.site, build_time(self.catalog))
-        except ValueError as error:
-            raise PluginError(str(error)) from None
         self.heads = page_heads(self.catalog, self.site)
         hidden = outside_nav(self.catalog, self.config.nav_events)
         for path, content in {**pages, **exports}.items():
@@ -176,14 +181,50 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             if path in sources:
                 # The edit button opens the YAML file the page is made from.
                 file.edit_uri = os.path.relpath(self.root / sources[path], config.docs_dir)
+            elif path in exports:
+                self.pending_files[path] = file
             files.append(file)
         return files
+
+    def _start_exports(self, built: Any) -> dict[str, bytes]:
+        """The open data files; or, for a large site, their places, filled in by :meth:`on_env`.
+
+        A large site's files are made in a second process, on the other core,
+        while MkDocs reads the pages (see ``background.py``).
+        """
+        assert self.catalog is not None and self.site is not None
+        threshold = self.config.background_exports_from
+        if not (0 < threshold <= len(self.catalog.meetings) and can_fork()):
+            return export_files(self.catalog, self.site, built)
+        log.debug("Making the open data files in a second process.")
+        self.exporting = Background(export_files, self.catalog, self.site, built)
+        return dict.fromkeys(export_paths(self.catalog), b"")
+
+    def _finish_exports(self) -> None:
+        """Wait for the open data files made in a second process, and give them to MkDocs."""
+        if self.exporting is None:
+            return
+        exporting, self.exporting = self.exporting, None
+        try:
+            contents = exporting.result()
+        except ValueError as error:
+            raise PluginError(str(error)) from None
+        if contents.keys() != self.pending_files.keys():  # pragma: no cover - a bug
+            raise PluginError("the open data files made are not the ones announced")
+        for path, file in self.pending_files.items():
+            file.content_bytes = contents[path]
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.exporting is not None:
+            self.exporting.cancel()
+            self.exporting = None
 
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment | None:
         if self.config.enabled and env.bytecode_cache is None:
             env.bytecode_cache = _THEME_TEMPLATES
+        self._finish_exports()
         if self.site is not None:
             # Every page's head links the feed (overrides/partials/open-data.html).
             env.globals["meetings_feed"] = {
