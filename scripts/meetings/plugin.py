@@ -63,12 +63,13 @@ class RecordsError(PluginError):
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """The theme's templates as compiled once, kept for the next rebuild of ``mkdocs serve``.
+    """Templates as compiled once, kept for the next rebuild of ``mkdocs serve``.
 
-    MkDocs makes a new theme environment for every rebuild, which compiles
-    Material's templates again: 40 % of the processor time of a rebuild of
-    the real site, before this cache. Jinja checks each template's source
-    against the one compiled, so an edited template is compiled anew.
+    MkDocs makes a new theme environment for every rebuild, which compiled
+    Material's templates again (40 % of the processor time of a rebuild of
+    the real site), and the plugin a new one for its page templates (0.05 s
+    more). Jinja checks each template's source against the one compiled, so an
+    edited template is compiled anew.
     """
 
     def __init__(self) -> None:
@@ -83,7 +84,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self._compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-_THEME_TEMPLATES = _CompiledTemplates()
+_COMPILED_TEMPLATES = _CompiledTemplates()
 
 
 Hook = TypeVar("Hook", bound=Callable[..., Any])
@@ -166,7 +167,9 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             exports = self._start_exports(built)
         except ValueError as error:
             raise PluginError(str(error)) from None
-        pages = render_pages(self.catalog, environment(self.templates_dir))
+        env = environment(self.templates_dir)
+        env.bytecode_cache = _COMPILED_TEMPLATES
+        pages = render_pages(self.catalog, env)
         sources = {entry.page: entry.file for entry in self.catalog.events}
         sources.update({entry.page: entry.file for entry in self.catalog.meetings})
         self.heads = page_heads(self.catalog, self.site)
@@ -223,7 +226,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment | None:
         if self.config.enabled and env.bytecode_cache is None:
-            env.bytecode_cache = _THEME_TEMPLATES
+            env.bytecode_cache = _COMPILED_TEMPLATES
         self._finish_exports()
         if self.site is not None:
             # Every page's head links the feed (overrides/partials/open-data.html).
