@@ -40,7 +40,7 @@ import datetime as dt
 import json
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -89,12 +89,15 @@ def export_files(
     """
     built = built or build_time(catalog)
     files = {DATA_FILE: open_data(catalog, site), FEED_FILE: feed(catalog, site)}
+    # A meeting's own calendar is imported into one the reader already has, so
+    # it needs no name: all of them share one head, written once.
+    head = calendar_head()
     for event in catalog.events:
         # Each meeting is in two calendars, its event's and its own: written once.
         parts = [calendar_event(meeting, site, built).to_ical() for meeting in event.meetings]
-        files[event.calendar] = calendar(event.event.name, parts)
+        files[event.calendar] = calendar_head(event.event.name) + b"".join(parts) + _CALENDAR_END
         for meeting, part in zip(event.meetings, parts, strict=True):
-            files[meeting.calendar] = calendar(meeting.meeting.title, [part])
+            files[meeting.calendar] = head + part + _CALENDAR_END
     return files
 
 
@@ -163,24 +166,30 @@ def open_data(catalog: Catalog, site: Site) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def calendar(name: str, events: Iterable[bytes]) -> bytes:
-    """An iCalendar file named ``name`` holding ``events``, VEVENTs written by icalendar.
+_CALENDAR_END = b"END:VCALENDAR\r\n"
 
-    icalendar writes a calendar as its own lines followed by those of its
-    components, so the VEVENTs go in as written; the file is byte for byte
-    what icalendar writes for the same calendar (a test reads it back).
+
+def calendar_head(name: str | None = None) -> bytes:
+    """The lines of an iCalendar file before its VEVENTs, as icalendar writes them.
+
+    icalendar writes a calendar as its own lines, then those of its components,
+    then ``END:VCALENDAR``; so a file is this head, VEVENTs written by
+    icalendar, and that end, byte for byte what icalendar writes for the whole
+    calendar (a test reads the files back). ``name`` names a calendar meant to
+    be subscribed to, such as an event's.
     """
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("name", name)
-    cal.add("x-wr-calname", name)
-    text, end = cal.to_ical(), b"END:VCALENDAR\r\n"
-    if not text.endswith(end):  # pragma: no cover - icalendar changed how it writes
+    if name is not None:
+        cal.add("name", name)
+        cal.add("x-wr-calname", name)
+    text = cal.to_ical()
+    if not text.endswith(_CALENDAR_END):  # pragma: no cover - icalendar changed how it writes
         raise RuntimeError("icalendar wrote a calendar that does not end with END:VCALENDAR")
-    return text.removesuffix(end) + b"".join(events) + end
+    return text.removesuffix(_CALENDAR_END)
 
 
 def calendar_event(entry: MeetingEntry, site: Site, built: dt.datetime) -> icalendar.Event:
