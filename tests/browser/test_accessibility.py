@@ -22,6 +22,9 @@ def set_scheme(page: Page, scheme: str) -> None:
 
 
 def assert_no_violation(page: Page) -> None:
+    # axe reads colours as they are this instant: let the transitions (the colour
+    # scheme's, the search overlay's fade) end first, or it may measure halfway.
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     results = AXE.run(page, options=OPTIONS)
     assert results.violations_count == 0, results.generate_report()
     # axe did look: the rules every page is subject to ran and passed.
