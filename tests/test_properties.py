@@ -135,6 +135,14 @@ def test_valid_text_is_shown_literally(clusters: Path, meeting, event):
     assert_literal(clusters, meeting, event)
 
 
+@pytest.mark.parametrize("text", ["&#0", "&amp;", "&lt;b&gt;", "&#x3C;script&#x3E;"])
+def test_character_references_are_shown_as_typed(clusters: Path, text: str):
+    """Found by hypothesis: text that looks like an HTML character reference."""
+    meeting = {f.path: text for f in MEETING_FIELDS}
+    event = {f.path: text for f in EVENT_FIELDS}
+    assert_literal(clusters, meeting, event)
+
+
 def assert_literal(clusters: Path, meeting: dict, event: dict) -> None:
     """The pages show each text as written, where the markers' pages show the markers."""
     pages = render(clusters, meeting, event)
@@ -156,9 +164,14 @@ def assert_literal(clusters: Path, meeting: dict, event: dict) -> None:
 
 
 def _unescaped(value, markers: Markers | None = None):
-    """Front matter as a visitor reads it: HTML-escaped text, unescaped."""
+    """Front matter as a visitor reads it: HTML-escaped text, unescaped.
+
+    In the reference, the markers stand for raw text: they are replaced after
+    unescaping, or text such as ``&#0`` would be unescaped a second time.
+    """
     if isinstance(value, str):
-        return html.unescape(markers.substitute(value) if markers else value)
+        value = html.unescape(value)
+        return markers.substitute(value) if markers else value
     if isinstance(value, list):
         return [_unescaped(v, markers) for v in value]
     return value
