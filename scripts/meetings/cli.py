@@ -81,10 +81,7 @@ def render(root: Path, out: Path) -> None:
         click.echo(error.report())
         sys.exit(1)
     try:
-        config = load_config(config_file=str(root / "mkdocs.yml"))
-        if not config.site_url:
-            raise ValueError("mkdocs.yml sets no site_url, which the open data files need")
-        site = Site(config.site_url, config.site_name, config.site_description)
+        site = Site.from_config(load_config(config_file=str(root / "mkdocs.yml")))
         exports = export_files(catalog, site, build_time(catalog))
     except (ValueError, ConfigurationError) as error:
         click.echo(f"meetings render: {error}", err=True)

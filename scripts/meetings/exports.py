@@ -42,6 +42,7 @@ import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -73,6 +74,16 @@ class Site:
     def __post_init__(self) -> None:
         if not self.url.endswith("/"):
             object.__setattr__(self, "url", self.url + "/")
+
+    @classmethod
+    def from_config(cls, config: Any) -> Site:
+        """The site ``mkdocs.yml`` describes; raises ValueError without a ``site_url``."""
+        if not config.site_url:
+            raise ValueError(
+                "mkdocs.yml sets no site_url: the calendars, the feed and meetings.json "
+                "give the absolute address of every page, so they need it"
+            )
+        return cls(config.site_url, config.site_name, config.site_description)
 
     def address(self, path: str) -> str:
         """The absolute address of a path relative to the site's root."""

@@ -150,12 +150,10 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 "Fix them and build again ('make validate' checks the files alone)."
             ) from None
         config.nav = navigation(self.catalog, config.nav, docs_dir, self.config.nav_events)
-        if not config.site_url:
-            raise PluginError(
-                "mkdocs.yml sets no site_url: the calendars, the feed and meetings.json "
-                "give the absolute address of every page, so they need it"
-            )
-        self.site = Site(config.site_url, config.site_name, config.site_description)
+        try:
+            self.site = Site.from_config(config)
+        except ValueError as error:
+            raise PluginError(str(error)) from None
         return config
 
     @_without_gc_pauses
