@@ -274,15 +274,20 @@ def _meeting_yaml(number: int, day: dt.date, topics: list[str], rng: random.Rand
     return "\n".join(lines) + "\n"
 
 
-def make_project(dest: Path, meetings: int | None) -> Path:
-    """A copy of the site's sources in ``dest``: synthetic records, or the real ones (``None``)."""
-    dest.mkdir(parents=True)
+def copy_sources(dest: Path) -> None:
+    """Copy the site's sources but the records (``SITE_SOURCES``) into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
     for name in SITE_SOURCES:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, dest / name)
         else:
             shutil.copy2(source, dest / name)
+
+
+def make_project(dest: Path, meetings: int | None) -> Path:
+    """A copy of the site's sources in ``dest``: synthetic records, or the real ones (``None``)."""
+    copy_sources(dest)
     if meetings is None:
         shutil.copytree(ROOT / "clusters", dest / "clusters")
     else:
@@ -363,7 +368,7 @@ def render_child(project: Path, floor: Path | None) -> None:
     seconds, cpu = time.perf_counter() - start, _cpu_time() - cpu
     print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "files": len(files)}))
     if floor is not None:
-        write_floor(project, floor, files, config.nav)
+        write_floor(project, floor, files, config.nav or [])
 
 
 def _cpu_time() -> float:
@@ -424,7 +429,7 @@ class SizeResult:
 
     @property
     def peak_rss_mib(self) -> float | None:
-        ours = [self.rss_mib[k] for k in ("render", "build") if self.rss_mib[k] is not None]
+        ours = [peak for k in ("render", "build") if (peak := self.rss_mib[k]) is not None]
         return max(ours) if ours else None
 
     def as_json(self) -> dict[str, Any]:

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
+import bench
 from meetings.background import Background
 from meetings.catalog import collect
-from meetings.exports import Site, export_files, export_paths
+from meetings.exports import export_files, export_paths
+from meetings.layout import Site
 
-from .conftest import BUILD_ENV, CLUSTERS, ROOT, make_project
-from .test_bench import bench
+from .helpers import BUILD_ENV, CLUSTERS, ROOT, make_project
 
 SITE = Site("https://example.org/meetings/", "Action Cluster meetings")
 BUILT = dt.datetime(2021, 7, 5, tzinfo=dt.UTC)

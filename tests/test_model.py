@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from meetings.catalog import collect
 from meetings.model import Event, Meeting
 from meetings.problems import InvalidRecords
 
-from .conftest import CLUSTERS
+from .helpers import CLUSTERS
 
 EVENT = CLUSTERS / "forum-2021"
 AC1 = "ac1-business-models-finance.yaml"
@@ -52,8 +53,8 @@ def only_problem(root: Path) -> str:
 
 def test_the_real_records_are_valid():
     catalog = collect(CLUSTERS, CLUSTERS.parent)
-    assert [e.event.slug for e in catalog.events] == ["forum-2021"]
-    meetings = [entry.meeting for entry in catalog.meetings]
+    assert [e.slug for e in catalog.events] == ["forum-2021"]
+    meetings = [entry for entry in catalog.meetings]
     assert [m.cluster.number for m in meetings] == [1, 2, 3, 4, 5, 6]
     assert {m.date.isoformat() for m in meetings} == {"2021-06-10"}
     assert all(m.source.published.isoformat() == "2021-07-05" for m in meetings)
@@ -63,7 +64,7 @@ def test_the_real_records_are_valid():
 
 
 def test_the_summaries_carry_the_spelling_fixes():
-    text = " ".join(entry.meeting.summary for entry in collect(CLUSTERS).meetings)
+    text = " ".join(entry.summary for entry in collect(CLUSTERS).meetings)
     for wrong, right in [
         ("possiblity", "possibility"),
         ("decisoin", "decision"),
@@ -79,7 +80,7 @@ def test_yaml_1_1_words_stay_text(clusters: Path):
     edit(path, "title: Action Cluster 1 - Business Models & Finance meeting", "title: no")
     edit(path, "  name: Business Models & Finance", "  name: on")
     edit(path, "  - buildings", "  - yes\n  - 2021-06-10\n  - 1_000")
-    meeting = collect(clusters).events[0].meetings[0].meeting
+    meeting = collect(clusters).events[0].meetings[0]
     assert meeting.title == "no"
     assert meeting.cluster.name == "on"
     assert meeting.topics[-3:] == ["yes", "2021-06-10", "1_000"]
@@ -250,5 +251,16 @@ def test_models_refuse_unknown_keys_and_coercion():
     ):
         with pytest.raises(ValueError):
             Meeting.model_validate({**data, **change})
-    with pytest.raises(ValueError):
-        Event.model_validate({"slug": "Bad Slug"})
+    event = Event.model_validate(
+        {
+            "slug": "e",
+            "name": "E",
+            "start_date": "2021-06-10",
+            "end_date": "2021-06-10",
+            "description": "D.",
+            "sources": [{"title": "A", "url": "https://example.org/"}],
+        }
+    ).model_dump(mode="json")
+    with pytest.raises(ValidationError) as refused:
+        Event.model_validate({**event, "slug": "Bad Slug"})
+    assert [(e["loc"], e["type"]) for e in refused.value.errors()] == [(("slug",), "slug")]

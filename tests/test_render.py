@@ -7,10 +7,11 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 
-from meetings.catalog import collect
+from meetings.catalog import build, collect
+from meetings.model import MeetingEntry
 from meetings.render import markdown_inline, paragraphs, render_pages, yaml_string
 
-from .conftest import CLUSTERS
+from .helpers import CLUSTERS
 
 CATALOG = collect(CLUSTERS)
 PAGES = render_pages(CATALOG)
@@ -33,9 +34,9 @@ def test_one_page_per_meeting_plus_home_and_event():
     assert len(CATALOG.meetings) == 6
 
 
-@pytest.mark.parametrize("entry", CATALOG.meetings, ids=lambda e: e.meeting.slug)
+@pytest.mark.parametrize("entry", CATALOG.meetings, ids=lambda e: e.slug)
 def test_meeting_page_shows_every_fact(entry):
-    meeting = entry.meeting
+    meeting = entry
     page = PAGES[entry.page]
     meta = front_matter(page)
     assert meta["title"] == yaml_string(meeting.title).strip('"')
@@ -58,10 +59,8 @@ def test_meeting_page_shows_every_fact(entry):
 
 
 def test_related_meetings_link_by_shared_topic():
-    ac5 = next(e for e in CATALOG.meetings if e.meeting.cluster.number == 5)
-    assert [(r.entry.meeting.cluster.number, r.shared) for r in ac5.related] == [
-        (2, ("scaling up",))
-    ]
+    ac5 = next(e for e in CATALOG.meetings if e.cluster.number == 5)
+    assert [(r.meeting.cluster.number, r.shared) for r in ac5.related] == [(2, ("scaling up",))]
     assert "[Action Cluster 2 - Citizen Focus meeting](ac2-citizen-focus.md)" in PAGES[ac5.page]
 
 
@@ -69,8 +68,8 @@ def test_home_lists_the_six_meetings_with_a_gist():
     home = PAGES["index.md"]
     for entry in CATALOG.meetings:
         assert f"]({entry.page})" in home
-        assert markdown_inline(entry.meeting.one_line) in home
-    assert CATALOG.meetings[0].meeting.one_line == (
+        assert markdown_inline(entry.one_line) in home
+    assert CATALOG.meetings[0].one_line == (
         "Speakers of this session discuss the possibility of pre-commercial procurement of "
         "solutions for 100 % renewable energy supply in buildings."
     )
@@ -122,10 +121,10 @@ def test_unknown_facts_leave_no_empty_section():
     entry = catalog.meetings[0]
     assert "## Speakers" not in PAGES[entry.page]
     assert "Europe/Brussels" not in PAGES[entry.page]
-    data = entry.meeting.model_dump()
+    data = entry.model_dump()
     data["speakers"] = [{"name": "A. Speaker", "role": "moderator"}]
     data["time"] = {"start": "10:00", "end": "11:30"}
-    entry.meeting = type(entry.meeting).model_validate(data)
-    page = render_pages(catalog)[entry.page]
+    catalog.events[0].meetings[0] = MeetingEntry.model_validate(data)
+    page = render_pages(build(catalog.events))[entry.page]
     assert "## Speakers\n\n- A. Speaker, moderator\n" in page
     assert "- **Date:** 10 June 2021, 10:00–11:30 (Europe/Brussels)\n" in page

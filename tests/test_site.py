@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 
 from meetings.catalog import collect
 
-from .conftest import CLUSTERS, ROOT
+from .helpers import CLUSTERS, ROOT, url
 
 CATALOG = collect(CLUSTERS)
 MEETINGS = CATALOG.meetings
@@ -31,10 +31,10 @@ def search_docs(site: Path) -> list[dict]:
     return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
 
 
-@pytest.mark.parametrize("entry", MEETINGS, ids=lambda e: e.meeting.slug)
+@pytest.mark.parametrize("entry", MEETINGS, ids=lambda e: e.slug)
 def test_meeting_page_has_its_facts(built_site: Path, entry):
-    meeting = entry.meeting
-    tree = page(built_site, entry.url)
+    meeting = entry
+    tree = page(built_site, url(entry))
     article = text_of(tree.xpath("//article")[0])
     assert tree.xpath("string(//article//h1)") == meeting.title
     assert tree.xpath("string(//title)") == f"{meeting.title} - Action Cluster meetings"
@@ -54,23 +54,23 @@ def test_navigation_shows_the_six_meetings(built_site: Path):
     tree = page(built_site, "")
     nav_links = tree.xpath("//nav[contains(@class, 'md-nav--primary')]//a/@href")
     for entry in MEETINGS:
-        assert any(href.rstrip("/").endswith(entry.meeting.slug) for href in nav_links), entry.url
+        assert any(href.rstrip("/").endswith(entry.slug) for href in nav_links), url(entry)
     labels = {text_of(a) for a in tree.xpath("//nav[contains(@class, 'md-nav--primary')]//a")}
-    assert {entry.meeting.title for entry in MEETINGS} <= labels
+    assert {entry.title for entry in MEETINGS} <= labels
     assert "Forum 2021" in " ".join(tree.xpath("//nav[contains(@class,'md-nav--primary')]//text()"))
 
 
 def test_home_page_gives_the_overview(built_site: Path):
     tree = page(built_site, "")
     article = text_of(tree.xpath("//article")[0])
-    event = CATALOG.events[0].event
+    event = CATALOG.events[0]
     assert " ".join(event.description.split()) in article
     assert " ".join(event.action_clusters.split()) in article
     for entry in MEETINGS:
-        number, name = entry.meeting.cluster.number, entry.meeting.cluster.name
+        number, name = entry.cluster.number, entry.cluster.name
         link = tree.xpath(f"//article//a[normalize-space()='Action Cluster {number} · {name}']")
-        assert link and link[0].get("href") == entry.url
-        assert entry.meeting.one_line in article
+        assert link and link[0].get("href") == url(entry)
+        assert entry.one_line in article
 
 
 def test_topics_page_links_meetings_sharing_a_topic(built_site: Path):
@@ -79,8 +79,8 @@ def test_topics_page_links_meetings_sharing_a_topic(built_site: Path):
     for topic, entries in CATALOG.topics.items():
         assert html.escape(topic) in content
         for entry in entries:
-            assert f'href="../{entry.url}"' in content
-    scaling = [e.meeting.cluster.number for e in CATALOG.topics["scaling up"]]
+            assert f'href="../{url(entry)}"' in content
+    scaling = [e.cluster.number for e in CATALOG.topics["scaling up"]]
     assert scaling == [2, 5]
 
 
@@ -90,10 +90,10 @@ def test_search_index_holds_every_field(built_site: Path):
     for word in ("VARCITIES", "GDPR", "procurement", "Bauhaus", "youth", "charging"):
         assert word in all_text
     for entry in MEETINGS:
-        meeting = entry.meeting
+        meeting = entry
         text = html.unescape(
             " ".join(
-                d["title"] + " " + d["text"] for d in docs if d["location"].startswith(entry.url)
+                d["title"] + " " + d["text"] for d in docs if d["location"].startswith(url(entry))
             )
         )
         fields = [
@@ -108,7 +108,7 @@ def test_search_index_holds_every_field(built_site: Path):
             *re.findall(r"[A-Za-z][\w-]+", meeting.summary),
         ]
         missing = [f for f in fields if " ".join(f.split()) not in text]
-        assert not missing, (entry.url, missing)
+        assert not missing, (url(entry), missing)
 
 
 def test_no_page_asks_another_host_for_fonts(built_site: Path):

@@ -12,7 +12,9 @@ class MeetingsConfig(Config):
     """``plugins: - meetings: {...}``; every setting has a default."""
 
     enabled = c.Type(bool, default=True)
-    """Switch the plugin off: no page is generated (used to measure MkDocs alone)."""
+    """Switch the plugin off: no page is generated. (``make bench`` measures MkDocs
+    alone without the plugin in the configuration at all, since MkDocs imports a
+    plugin even when it is switched off.)"""
 
     clusters_dir = c.Type(str, default="clusters")
     """The folder of event folders, relative to ``mkdocs.yml``."""

@@ -41,18 +41,17 @@ import json
 import os
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
 from feedgen.feed import FeedGenerator
 
-from .catalog import Catalog, EventEntry, MeetingEntry
-from .model import Meeting, OpenData
+from .catalog import Catalog
+from .layout import SCHEMA_FOLDER, Site
+from .model import EventEntry, Meeting, MeetingEntry, OpenData
 
 DATA_FILE = "meetings.json"
-DATA_SCHEMA = "schema/open-data.schema.json"
+DATA_SCHEMA = f"{SCHEMA_FOLDER}/open-data.schema.json"
 """Where the site publishes the JSON Schema of ``meetings.json`` (from ``docs/``)."""
 FEED_FILE = "feed.xml"
 
@@ -60,34 +59,6 @@ NAMESPACE = uuid.UUID("c9b8902c-f958-4aa8-8879-68fff5907eca")
 """The project's namespace for name-based UUIDs. Never change it: every
 calendar that imported a meeting would then hold it twice."""
 PRODID = "-//Action Cluster meetings//meetings.exports//EN"
-
-
-@dataclass(frozen=True)
-class Site:
-    """What the exports need to know about the site besides the records."""
-
-    url: str
-    """The address the site is published at (``site_url``)."""
-    name: str
-    description: str | None = None
-
-    def __post_init__(self) -> None:
-        if not self.url.endswith("/"):
-            object.__setattr__(self, "url", self.url + "/")
-
-    @classmethod
-    def from_config(cls, config: Any) -> Site:
-        """The site ``mkdocs.yml`` describes; raises ValueError without a ``site_url``."""
-        if not config.site_url:
-            raise ValueError(
-                "mkdocs.yml sets no site_url: the calendars, the feed and meetings.json "
-                "give the absolute address of every page, so they need it"
-            )
-        return cls(config.site_url, config.site_name, config.site_description)
-
-    def address(self, path: str) -> str:
-        """The absolute address of a path relative to the site's root."""
-        return self.url + path
 
 
 def export_files(
@@ -106,7 +77,7 @@ def export_files(
     for event in catalog.events:
         # Each meeting is in two calendars, its event's and its own: written once.
         parts = [calendar_event(meeting, site, built).to_ical() for meeting in event.meetings]
-        files[event.calendar] = calendar_head(event.event.name) + b"".join(parts) + _CALENDAR_END
+        files[event.calendar] = calendar_head(event.name) + b"".join(parts) + _CALENDAR_END
         for meeting, part in zip(event.meetings, parts, strict=True):
             files[meeting.calendar] = head + part + _CALENDAR_END
     return files
@@ -130,14 +101,14 @@ def build_time(catalog: Catalog, environ: Mapping[str, str] = os.environ) -> dt.
             raise ValueError(
                 f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, found {epoch!r}"
             ) from None
-    dates = [s.published for e in catalog.events for s in e.event.sources if s.published]
-    dates += [m.meeting.source.published or m.meeting.date for m in catalog.meetings]
+    dates = [s.published for e in catalog.events for s in e.sources if s.published]
+    dates += [m.source.published or m.date for m in catalog.meetings]
     return _midnight(max(dates, default=dt.date(1970, 1, 1)))
 
 
 def uid(entry: MeetingEntry) -> str:
     """The meeting's stable identifier, the same in every build and on every copy of the site."""
-    return str(uuid.uuid5(NAMESPACE, f"{entry.event.event.slug}/{entry.meeting.slug}"))
+    return str(uuid.uuid5(NAMESPACE, f"{entry.event.slug}/{entry.slug}"))
 
 
 def when(meeting: Meeting) -> tuple[dt.date | dt.datetime, dt.datetime | None]:
@@ -161,15 +132,14 @@ def open_data(catalog: Catalog, site: Site) -> bytes:
     """``meetings.json``: the records as validated, with their addresses on the site."""
 
     def addresses(entry: EventEntry | MeetingEntry) -> dict[str, str]:
-        return {"url": site.address(entry.url), "calendar": site.address(entry.calendar)}
+        return {"url": site.address(entry.page), "calendar": site.address(entry.calendar)}
 
     document = OpenData.model_validate(
         {
             "$schema": site.address(DATA_SCHEMA),
-            "events": [{**e.event.model_dump(), **addresses(e)} for e in catalog.events],
+            "events": [{**e.model_dump(), **addresses(e)} for e in catalog.events],
             "meetings": [
-                {**m.meeting.model_dump(), "event": m.event.event.slug, **addresses(m)}
-                for m in catalog.meetings
+                {**m.model_dump(), "event": m.event.slug, **addresses(m)} for m in catalog.meetings
             ],
         }
     )
@@ -203,12 +173,11 @@ def calendar_head(name: str | None = None) -> bytes:
     return text.removesuffix(_CALENDAR_END)
 
 
-def calendar_event(entry: MeetingEntry, site: Site, built: dt.datetime) -> icalendar.Event:
+def calendar_event(meeting: MeetingEntry, site: Site, built: dt.datetime) -> icalendar.Event:
     """A meeting as an iCalendar event."""
-    meeting = entry.meeting
-    url = site.address(entry.url)
+    url = site.address(meeting.page)
     event = icalendar.Event()
-    event.add("uid", uid(entry))
+    event.add("uid", uid(meeting))
     event.add("dtstamp", built)
     start, end = when(meeting)
     if isinstance(start, dt.datetime):
@@ -236,16 +205,15 @@ def feed(catalog: Catalog, site: Site) -> bytes:
         generator.subtitle(" ".join(site.description.split()))
     generator.author({"name": site.name})
     generator.link(href=site.address(FEED_FILE), rel="self")
-    generator.link(href=site.url, rel="alternate")
+    generator.link(href=site.address("index.md"), rel="alternate")
     generator.language("en")
     dates = [_record_date(entry) for entry in catalog.meetings]
     generator.updated(max(dates, default=_midnight(dt.date(1970, 1, 1))))
-    for entry, date in zip(catalog.meetings, dates, strict=True):
-        meeting = entry.meeting
+    for meeting, date in zip(catalog.meetings, dates, strict=True):
         item = generator.add_entry(order="append")
-        item.id(f"urn:uuid:{uid(entry)}")
+        item.id(f"urn:uuid:{uid(meeting)}")
         item.title(meeting.title)
-        item.link(href=site.address(entry.url), rel="alternate")
+        item.link(href=site.address(meeting.page), rel="alternate")
         item.summary(meeting.summary)
         item.published(date)
         item.updated(date)
@@ -256,7 +224,7 @@ def feed(catalog: Catalog, site: Site) -> bytes:
 
 def _record_date(entry: MeetingEntry) -> dt.datetime:
     """When the record was published: its source's date, else the meeting's day."""
-    return _midnight(entry.meeting.source.published or entry.meeting.date)
+    return _midnight(entry.source.published or entry.date)
 
 
 def _midnight(day: dt.date) -> dt.datetime:

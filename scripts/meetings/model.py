@@ -14,171 +14,33 @@ what is not known.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import zoneinfo
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote_plus
 
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-# --------------------------------------------------------------------------
-# Value types
-# --------------------------------------------------------------------------
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
-
-
-def _line(value: str) -> str:
-    if not value.strip():
-        raise PydanticCustomError("blank", "must not be empty")
-    if "\n" in value or "\r" in value:
-        raise PydanticCustomError("one_line", "must be a single line of text")
-    if _CONTROL.search(value):
-        raise PydanticCustomError("control_char", "must not contain control characters")
-    return value
-
-
-def _text(value: str) -> str:
-    if not value.strip():
-        raise PydanticCustomError("blank", "must not be empty")
-    if _CONTROL.search(value):
-        raise PydanticCustomError("control_char", "must not contain control characters")
-    return value
-
-
-def _slug(value: str) -> str:
-    if not _SLUG.fullmatch(value):
-        raise PydanticCustomError(
-            "slug",
-            "'{value}' is not a valid slug: use lowercase letters, digits and single "
-            "hyphens, e.g. ac1-business-models-finance",
-            {"value": value},
-        )
-    return value
-
-
-def _https_url(value: str) -> str:
-    if any(ch.isspace() for ch in value) or _CONTROL.search(value):
-        raise PydanticCustomError(
-            "url", "a web address must not contain spaces; expected an https:// address"
-        )
-    parts = urlsplit(value)
-    if parts.scheme == "https" and parts.hostname and "." in parts.hostname:
-        return value
-    if parts.scheme == "http":
-        raise PydanticCustomError(
-            "url_scheme", "http: links are not allowed; use the https:// address"
-        )
-    if parts.scheme and parts.scheme != "https":
-        raise PydanticCustomError(
-            "url_scheme",
-            "{scheme}: links are not allowed; expected an https:// address",
-            {"scheme": parts.scheme},
-        )
-    raise PydanticCustomError(
-        "url", "'{value}' is not a web address; expected https://…", {"value": value}
-    )
-
-
-def _iso_date(value: Any) -> Any:
-    if isinstance(value, str):
-        if not _ISO_DATE.fullmatch(value):
-            raise PydanticCustomError(
-                "date_format",
-                "'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2021-06-10",
-                {"value": value},
-            )
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise PydanticCustomError(
-                "date_value", "{value} is not a day in the calendar (YYYY-MM-DD)", {"value": value}
-            ) from None
-    return value
-
-
-def _clock(value: str) -> str:
-    if not _CLOCK.fullmatch(value):
-        raise PydanticCustomError(
-            "clock",
-            "'{value}' is not a time of day; write it as HH:MM in quotes, e.g. '14:30'",
-            {"value": value},
-        )
-    return value
-
-
-def _timezone(value: str) -> str:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise PydanticCustomError(
-            "timezone", "'{value}' is not a time zone name, e.g. Europe/Brussels", {"value": value}
-        ) from None
-    return value
-
-
-def _distinct(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    for item in items:
-        key = item.casefold()
-        if key in seen:
-            raise PydanticCustomError("duplicate", "'{item}' is listed twice", {"item": item})
-        seen.add(key)
-    return items
-
-
-Line = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line)]
-"""One line of text: a title, a name, a label."""
-
-Text = Annotated[str, Field(min_length=1, max_length=5000), AfterValidator(_text)]
-"""Running text; a blank line starts a new paragraph."""
-
-Slug = Annotated[
-    str,
-    Field(max_length=80),
-    AfterValidator(_slug),
-    WithJsonSchema({"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80}),
-]
-"""The last part of a page address: lowercase letters, digits and hyphens."""
-
-HttpsUrl = Annotated[
-    str,
-    Field(max_length=2000),
-    AfterValidator(_https_url),
-    WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https://", "maxLength": 2000}),
-]
-"""A web address; only https:// is accepted."""
-
-IsoDate = Annotated[
-    dt.date,
-    BeforeValidator(_iso_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
-]
-"""A calendar day written YYYY-MM-DD."""
-
-Clock = Annotated[
-    str,
-    AfterValidator(_clock),
-    WithJsonSchema({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$"}),
-]
-"""A time of day written HH:MM (quoted in YAML)."""
-
-Topic = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_line)]
-"""A short topic label, shared between meetings to link them."""
-
+from .values import (
+    Clock,
+    HttpsUrl,
+    IsoDate,
+    Line,
+    Slug,
+    Text,
+    Topic,
+    check_timezone,
+    distinct,
+)
 
 # --------------------------------------------------------------------------
 # Records
@@ -253,7 +115,7 @@ class TimeSlot(Record):
 
     @model_validator(mode="after")
     def _check(self) -> TimeSlot:
-        _timezone(self.timezone)
+        check_timezone(self.timezone)
         if self.end is not None and self.end <= self.start:
             raise PydanticCustomError("time_order", "end must be later than start")
         return self
@@ -314,12 +176,12 @@ class Meeting(Record):
     gist: Line | None = Field(
         None, description="One line for overviews. Left out: the summary's first sentence."
     )
-    topics: Annotated[list[Topic], AfterValidator(_distinct)] = Field(
+    topics: Annotated[list[Topic], AfterValidator(distinct)] = Field(
         min_length=1,
         max_length=12,
         description="Short topic labels; meetings sharing one are linked.",
     )
-    projects: Annotated[list[Line], AfterValidator(_distinct)] = Field(
+    projects: Annotated[list[Line], AfterValidator(distinct)] = Field(
         default_factory=list, description="Projects and initiatives the meeting names."
     )
     recording: Recording | None = Field(None, description="The meeting's recording.")
@@ -339,6 +201,91 @@ class Meeting(Record):
         text = " ".join(self.summary.split())
         match = re.search(r"(?<=[.!?])\s+(?=[A-Z\"'“])", text)
         return text[: match.start()] if match else text
+
+
+# --------------------------------------------------------------------------
+# The records in the site: validated straight into these, with their places
+# --------------------------------------------------------------------------
+
+
+class _Placed(Record):
+    """What the site adds to a validated record: the file it comes from and its page.
+
+    The entries below are validated straight from the files (the same fields and
+    checks as their records); the catalog fills in the rest. Templates read the
+    record's fields and the site's alike: ``event.name``, ``event.meetings``.
+    """
+
+    _file: str = PrivateAttr("")
+    _page: str = PrivateAttr("")
+
+    @property
+    def file(self) -> str:
+        """The YAML file it comes from, e.g. ``clusters/forum-2021/ac1.yaml``."""
+        return self._file
+
+    @property
+    def page(self) -> str:
+        """Its generated Markdown page under ``docs/``, e.g. ``forum-2021/ac1.md``."""
+        return self._page
+
+
+class EventEntry(Event, _Placed):
+    """An event as the site publishes it: its record, file, page and meetings."""
+
+    _meetings: list[MeetingEntry] = PrivateAttr(default_factory=list)
+
+    # Compared and hashed as objects, as the entries refer to each other (pydantic
+    # would give each frozen model class a hash of its fields).
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    @property
+    def meetings(self) -> list[MeetingEntry]:
+        """Its meetings, in cluster order."""
+        return self._meetings
+
+    @property
+    def calendar(self) -> str:
+        """The iCalendar file of all its meetings, at the top of the site: ``forum-2021.ics``."""
+        return f"{self.slug}.ics"
+
+
+class MeetingEntry(Meeting, _Placed):
+    """A meeting as the site publishes it: its record, file, page, event and related meetings."""
+
+    _event: EventEntry | None = PrivateAttr(None)
+    _related: list[Related] = PrivateAttr(default_factory=list)
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    @property
+    def event(self) -> EventEntry:
+        """The event it belongs to."""
+        assert self._event is not None, "a meeting is placed in its event by the catalog"
+        return self._event
+
+    @property
+    def related(self) -> list[Related]:
+        """Other meetings that share most of its topics."""
+        return self._related
+
+    @property
+    def calendar(self) -> str:
+        """Its iCalendar file beside its page, e.g. ``forum-2021/ac1-business-models-finance.ics``.
+
+        A slug has no dot, so no page or folder of the site can take this name.
+        """
+        return self.page.removesuffix(".md") + ".ics"
+
+
+@dataclass(frozen=True, eq=False)
+class Related:
+    """Another meeting that shares topics with a meeting."""
+
+    meeting: MeetingEntry
+    shared: tuple[str, ...]
 
 
 # --------------------------------------------------------------------------

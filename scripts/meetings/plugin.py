@@ -32,8 +32,7 @@ import gc
 import logging
 import os
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -42,15 +41,17 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from .background import Background, can_fork
 from .catalog import Catalog, collect
 from .config import MeetingsConfig
-from .exports import FEED_FILE, Site, build_time, export_files, export_paths
+from .exports import FEED_FILE, build_time, export_files, export_paths
+from .layout import Site
 from .metadata import PageHead, page_heads
 from .navigation import navigation, outside_nav
 from .problems import InvalidRecords
-from .render import TEMPLATES, environment, render_pages
+from .render import environment, render_pages
 
 if TYPE_CHECKING:  # only for annotations: `mkdocs build` need not import the server
     from mkdocs.livereload import LiveReloadServer
@@ -117,31 +118,23 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
 
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
-        self.root = Path.cwd()
         self.site: Site | None = None
         self.heads: dict[str, PageHead] = {}
         self.exporting: Background | None = None
         """The open data files being made in a second process, if they are."""
         self.pending_files: dict[str, File] = {}
 
-    @property
-    def clusters_dir(self) -> Path:
-        return self.root / self.config.clusters_dir
-
-    @property
-    def templates_dir(self) -> Path:
-        if self.config.templates_dir:
-            return self.root / self.config.templates_dir
-        return TEMPLATES
-
     @_without_gc_pauses
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
-        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        docs_dir = Path(config.docs_dir)
+        site = self.site = Site.from_config(config, self.config)
         try:
-            self.catalog = collect(self.clusters_dir, self.root, taken_names(docs_dir))
+            site.require_url()
+        except ValueError as error:
+            raise PluginError(str(error)) from None
+        try:
+            self.catalog = collect(site.clusters_dir, site.root, site.taken_names())
         except InvalidRecords as error:
             for problem in error.problems:
                 log.error(str(problem))
@@ -149,39 +142,37 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 f"{error}, listed above: nothing was built. "
                 "Fix them and build again ('make validate' checks the files alone)."
             ) from None
-        config.nav = navigation(self.catalog, config.nav, docs_dir, self.config.nav_events)
-        try:
-            self.site = Site.from_config(config)
-        except ValueError as error:
-            raise PluginError(str(error)) from None
+        config.nav = navigation(self.catalog, config.nav, site.docs_dir, site.nav_events)
         return config
 
     @_without_gc_pauses
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        if self.catalog is None:
+        if self.catalog is None or self.site is None:
             return files
         try:
             built = build_time(self.catalog)
             exports = self._start_exports(built)
         except ValueError as error:
             raise PluginError(str(error)) from None
-        env = environment(self.templates_dir)
+        env = environment(self.site.templates_dir)
         env.bytecode_cache = _COMPILED_TEMPLATES
         pages = render_pages(self.catalog, env)
         sources = {entry.page: entry.file for entry in self.catalog.events}
         sources.update({entry.page: entry.file for entry in self.catalog.meetings})
         self.heads = page_heads(self.catalog, self.site)
-        hidden = outside_nav(self.catalog, self.config.nav_events)
-        for path, content in {**pages, **exports}.items():
+        hidden = outside_nav(self.catalog, self.site.nav_events)
+        made: dict[str, str | bytes] = {**pages, **exports}
+        for path, content in made.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
-                    f"docs/{path} is in the way of a file made from clusters/: remove it"
+                    f"{self.site.shown(self.site.docs_dir / path)} is in the way of a file "
+                    f"made from {self.site.shown(self.site.clusters_dir)}/: remove it"
                 )
             inclusion = InclusionLevel.NOT_IN_NAV if path in hidden else InclusionLevel.UNDEFINED
             file = File.generated(config, path, content=content, inclusion=inclusion)
             if path in sources:
                 # The edit button opens the YAML file the page is made from.
-                file.edit_uri = os.path.relpath(self.root / sources[path], config.docs_dir)
+                file.edit_uri = os.path.relpath(self.site.root / sources[path], config.docs_dir)
             elif path in exports:
                 self.pending_files[path] = file
             files.append(file)
@@ -235,18 +226,19 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         return env
 
     def on_page_context(
-        self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Navigation
-    ) -> dict[str, Any] | None:
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
         # JSON-LD, Open Graph and Twitter card tags of the pages made from a record.
-        context["meetings_head"] = self.heads.get(page.file.src_uri)
+        # The theme's context takes more keys than MkDocs' own TypedDict lists.
+        cast(dict[str, Any], context)["meetings_head"] = self.heads.get(page.file.src_uri)
         return context
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer | None:
-        if self.config.enabled:
-            server.watch(str(self.clusters_dir))
-            server.watch(str(self.templates_dir))
+        if self.site is not None:
+            server.watch(str(self.site.clusters_dir))
+            server.watch(str(self.site.templates_dir))
             server.builder = _keeping_last_good_site(server.builder)
         return server
 
@@ -271,11 +263,3 @@ def _keeping_last_good_site(builder: Callable[..., None]) -> Callable[..., None]
             log.warning("The last good pages are still served; fix the records above.")
 
     return build
-
-
-def taken_names(docs_dir: Path) -> set[str]:
-    """Top-level addresses that files in ``docs/`` already use."""
-    if not docs_dir.is_dir():
-        return set()
-    names = {entry.stem if entry.suffix == ".md" else entry.name for entry in docs_dir.iterdir()}
-    return names - {"index"}

@@ -26,8 +26,10 @@ from typing import Any
 
 import jinja2
 from markupsafe import Markup
+from mkdocs.utils import get_relative_url
 
-from .catalog import Catalog, EventEntry, MeetingEntry
+from .catalog import Catalog
+from .model import EventEntry, MeetingEntry
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -142,27 +144,21 @@ def render_pages(catalog: Catalog, env: jinja2.Environment | None = None) -> dic
         pages[event.page] = event_page.render(event=event, link=_linker(event.page))
         for meeting in event.meetings:
             pages[meeting.page] = meeting_page.render(
-                entry=meeting, meeting=meeting.meeting, event=event, link=_linker(meeting.page)
+                meeting=meeting, event=event, link=_linker(meeting.page)
             )
     return pages
 
 
 def _linker(from_page: str) -> Callable[[EventEntry | MeetingEntry | str], Markup]:
-    """A function giving the relative link from ``from_page`` to another page.
+    """A function giving the relative link from ``from_page`` to another file of ``docs/``.
 
-    Pages are paths relative to ``docs/`` (``forum-2021/ac1.md``), so the link
-    is worked out from their folders alone, as ``posixpath.relpath`` would
-    give it but without asking the file system for the current folder.
+    Links are written between Markdown sources (``../forum-2021/ac1.md``), as
+    MkDocs' own :func:`~mkdocs.utils.get_relative_url` gives them; MkDocs turns
+    them into the pages' addresses, whatever ``use_directory_urls`` says.
     """
-    folders = from_page.split("/")[:-1]
 
     def link(target: EventEntry | MeetingEntry | str) -> Markup:
-        parts = (target if isinstance(target, str) else target.page).split("/")
-        common = 0
-        for mine, theirs in zip(folders, parts[:-1], strict=False):
-            if mine != theirs:
-                break
-            common += 1
-        return Markup("/".join([".."] * (len(folders) - common) + parts[common:]))
+        path = target if isinstance(target, str) else target.page
+        return Markup(get_relative_url(path, from_page))
 
     return link

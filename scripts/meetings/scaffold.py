@@ -19,6 +19,7 @@ record is never published.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import textwrap
 import types
@@ -31,10 +32,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from .layout import Site
 from .load import EVENT_FILE, Document, read_records
-from .model import Cluster, Event, Meeting, Text
+from .model import Cluster, Event, Meeting
+from .values import Text
 
-SCHEMA_COMMENT = "# yaml-language-server: $schema=../../docs/schema/meeting.schema.json"
+SCHEMA_FILE = "meeting.schema.json"
 WIDTH = 88
 _STOP_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "with"})
 _CLUSTER_PREFIX = re.compile(r"^\s*action\s+cluster\s+\d+\s*[-–—:]?\s*", re.IGNORECASE)
@@ -75,21 +78,21 @@ def slug_for(title: str, number: int) -> str:
 
 
 def new_meeting(
-    root: Path,
+    site: Site,
     title: str,
     number: int | None = None,
     event: str | None = None,
     slug: str | None = None,
 ) -> Scaffold:
-    """Write a new meeting file under ``root/clusters``; raise :class:`ScaffoldError` if not."""
+    """Write a new meeting file in an event folder of the site's records;
+    raise :class:`ScaffoldError` if not."""
     title = " ".join(title.split())
     if not title:
         raise ScaffoldError('give the meeting\'s title, e.g. TITLE="Action Cluster 7 - … meeting"')
-    clusters = root / "clusters"
-    documents, _ = read_records(clusters, root)
-    folder = _event_folder(clusters, documents, event)
+    documents, _ = read_records(site.clusters_dir, site.root)
+    folder = _event_folder(site, documents, event)
     meetings = [d for d in documents if d.kind == "meeting" and d.folder == folder.name]
-    numbers = {_number(d): d for d in meetings if _number(d) is not None}
+    numbers = {n: d for d in meetings if (n := _number(d)) is not None}
     if number is None:
         number = max(numbers, default=0) + 1
     if not 1 <= number <= _HIGHEST:
@@ -104,26 +107,29 @@ def new_meeting(
     if slug in taken:
         raise ScaffoldError(f"'{slug}' is already the slug of {taken[slug].file}; give a SLUG")
     path = folder / f"{slug}.yaml"
-    shown = path.relative_to(root).as_posix()
+    shown = site.shown(path)
     if path.exists():
         raise ScaffoldError(f"{shown} already exists; give another TITLE or a SLUG")
-    text = meeting_template(_event_of(documents, folder), number, title, slug)
+    schema = Path(os.path.relpath(site.schema_dir / SCHEMA_FILE, folder)).as_posix()
+    text = meeting_template(_event_of(documents, folder), number, title, slug, schema)
     path.write_text(text, encoding="utf-8")
     return Scaffold(path, shown, text)
 
 
-def _event_folder(clusters: Path, documents: list[Document], event: str | None) -> Path:
+def _event_folder(site: Site, documents: list[Document], event: str | None) -> Path:
+    clusters = site.clusters_dir
     folders = sorted(
         (p for p in clusters.iterdir() if (p / EVENT_FILE).is_file()) if clusters.is_dir() else []
     )
+    under = site.shown(clusters)
     if event is not None:
         named = [p for p in folders if event in (p.name, _event_slug(documents, p))]
         if not named:
             names = ", ".join(p.name for p in folders) or "none yet"
-            raise ScaffoldError(f"no event folder '{event}' under clusters/ (events: {names})")
+            raise ScaffoldError(f"no event folder '{event}' under {under}/ (events: {names})")
         return named[0]
     if not folders:
-        raise ScaffoldError("no event under clusters/ yet: add one first (README, 'Add an event')")
+        raise ScaffoldError(f"no event under {under}/ yet: add one first (README, 'Add an event')")
     # The newest event, as the site lists them.
     return max(
         folders, key=lambda p: (str(_event_data(documents, p).get("start_date", "")), p.name)
@@ -156,8 +162,18 @@ def _number(document: Document) -> int | None:
 # --------------------------------------------------------------------------
 
 
-def meeting_template(event: Event | None, number: int, title: str, slug: str) -> str:
-    """The text of a new meeting file: every field of :class:`Meeting`, explained."""
+def meeting_template(
+    event: Event | None,
+    number: int,
+    title: str,
+    slug: str,
+    schema: str,
+) -> str:
+    """The text of a new meeting file: every field of :class:`Meeting`, explained.
+
+    ``schema`` is the address of the meeting schema relative to the file, for
+    editors' tools (``../../docs/schema/meeting.schema.json``).
+    """
     known: dict[tuple[str, ...], Any] = {
         ("slug",): slug,
         ("cluster", "number"): number,
@@ -172,7 +188,7 @@ def meeting_template(event: Event | None, number: int, title: str, slug: str) ->
             notes[("date",)] = f"{event.name} ran from {start} to {end}."
     name = event.name if event else "its event"
     head = [
-        SCHEMA_COMMENT,
+        f"# yaml-language-server: $schema={schema}",
         f"# A new meeting of {name}, made by 'make new'.",
         "#",
         "# Fill in every empty field: 'make validate' lists those still empty.",

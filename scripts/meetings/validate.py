@@ -15,13 +15,13 @@ import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .load import Document, Locations, Place, describe_value
-from .model import Event, Meeting
+from .model import Event, EventEntry, Meeting, MeetingEntry
 from .problems import Problem, field_path
 
 RESERVED_SLUGS = frozenset({"index"})
@@ -30,58 +30,37 @@ _CHECKED_FIELD = {"date_order": ("end_date",), "time_order": ("end",)}
 """The field a check of a whole record (or block) is about, by the check's error type."""
 
 
-@dataclass(frozen=True)
-class MeetingRecord:
-    meeting: Meeting
-    file: str
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    event: Event
-    file: str
-    meetings: tuple[MeetingRecord, ...]
-
-
 def validate(
     documents: Iterable[Document], reserved: Iterable[str] = ()
-) -> tuple[list[EventRecord], list[Problem]]:
-    """Validate every document; return the valid events and every problem.
+) -> tuple[list[EventEntry], list[Problem]]:
+    """Validate every document; return the valid events, with their meetings, and every problem.
 
     ``reserved`` names addresses at the top of the site that pages already
     use (``topics``, ``assets``…), which an event may not take.
     """
     problems: list[Problem] = []
-    events: dict[str, tuple[Event, Document]] = {}
-    meetings: dict[str, list[tuple[Meeting, Document]]] = {}
+    events: dict[str, tuple[EventEntry, Document]] = {}
+    meetings: dict[str, list[tuple[MeetingEntry, Document]]] = {}
 
     for document in documents:
-        model = Event if document.kind == "event" else Meeting
+        model = EventEntry if document.kind == "event" else MeetingEntry
         try:
             record = model.model_validate(document.data)
         except ValidationError as error:
             problems += problems_from(error, document, model)
             continue
-        if isinstance(record, Event):
+        record._file = document.file
+        if isinstance(record, EventEntry):
             events[document.folder] = (record, document)
         else:
             meetings.setdefault(document.folder, []).append((record, document))
 
     problems += _check_events(events.values(), frozenset(reserved))
-    result: list[EventRecord] = []
     for folder, (event, event_document) in events.items():
         folder_meetings = meetings.get(folder, [])
         problems += _check_meetings(event, event_document, folder_meetings)
-        result.append(
-            EventRecord(
-                event,
-                event_document.file,
-                tuple(
-                    MeetingRecord(meeting, document.file) for meeting, document in folder_meetings
-                ),
-            )
-        )
-    return result, problems
+        event._meetings = [meeting for meeting, _ in folder_meetings]
+    return [event for event, _ in events.values()], problems
 
 
 # --------------------------------------------------------------------------
@@ -209,7 +188,7 @@ def _missing_field(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     return f"required field is missing; add '{loc[-1]}:'{hint}"
 
 
-def _explain(item: dict[str, Any], place: Place) -> str:
+def _explain(item: ErrorDetails, place: Place) -> str:
     kind = item["type"]
     value = item.get("input")
     ctx = item.get("ctx") or {}
