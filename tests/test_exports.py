@@ -13,13 +13,24 @@ import icalendar
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar.parser.string import _foldline
 from lxml import etree
 from lxml import html as lxml_html
 from mkdocs.config import load_config
 
 from meetings.catalog import collect
 from meetings.cli import SCHEMAS, main
-from meetings.exports import DATA_SCHEMA, build_time, export_files, uid
+from meetings.exports import (
+    DATA_SCHEMA,
+    build_time,
+    calendar_event,
+    export_files,
+    fold,
+    to_ical,
+    uid,
+)
 from meetings.layout import Site
 from meetings.model import Meeting, OpenData, json_schema
 
@@ -379,3 +390,25 @@ def test_render_writes_the_open_data_beside_the_markdown(
     for path in files:
         assert (out / path).read_bytes() == (built_site / path).read_bytes(), path
     assert "(ac1-business-models-finance.ics)" in (out / MEETINGS[0].page).read_text()
+
+
+# --------------------------------------------------------------------------
+# The calendars' lines, folded as icalendar folds them
+# --------------------------------------------------------------------------
+
+
+LINES = st.text(st.characters(blacklist_characters="\n\r"), max_size=400)
+ESCAPES = st.from_regex(r"[a-z\\^é ]{60,200}", fullmatch=True)  # backslashes at the folds
+
+
+@settings(max_examples=300)
+@given(LINES | ESCAPES)
+def test_lines_are_folded_as_icalendar_folds_them(line: str):
+    assert fold(line) == _foldline(line).encode()
+
+
+def test_a_calendar_event_is_written_as_icalendar_writes_it():
+    site = Site("https://example.org/", "A")
+    for meeting in CATALOG.meetings:
+        event = calendar_event(meeting, site, dt.datetime(2022, 1, 1, tzinfo=dt.UTC))
+        assert to_ical(event) == event.to_ical()

@@ -22,11 +22,6 @@ class MeetingsConfig(Config):
     templates_dir = c.Optional(c.Type(str))
     """A folder of page templates to use instead of the built-in ones."""
 
-    background_exports_from = c.Type(int, default=200)
-    """From this many meetings, ``mkdocs build`` makes the open data files in a
-    second process while MkDocs reads the pages (0: never). ``mkdocs serve``
-    and a single-core machine always make them in the build's own process."""
-
     nav_events = c.Type(int, default=NAV_EVENTS)
     """How many of the newest events the navigation lists, each with its meetings.
 

@@ -15,6 +15,7 @@ Addresses are MkDocs' own: a page's address is the ``url`` of the
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
@@ -48,6 +49,8 @@ class Site:
     templates_dir: Path = TEMPLATES
     use_directory_urls: bool = True
     nav_events: int = NAV_EVENTS
+    _urls: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _addresses: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.url and not self.url.endswith("/"):
@@ -97,14 +100,25 @@ class Site:
             )
         return self.url
 
+    def know(self, files: Iterable[File]) -> None:
+        """Take the addresses of the files MkDocs builds the site from (no need to work
+        them out again)."""
+        self._urls.update((file.src_uri, file.url) for file in files)
+
     def page_url(self, path: str) -> str:
         """The address of a file of the site (``path`` relative to ``docs/``), relative to
         its root, as MkDocs gives it: ``forum-2021/ac1/`` or ``forum-2021/ac1.html``."""
-        return File(path, None, "", self.use_directory_urls).url
+        url = self._urls.get(path)
+        if url is None:
+            url = self._urls[path] = File(path, None, "", self.use_directory_urls).url
+        return url
 
     def address(self, path: str) -> str:
         """The absolute address of a file of the site (``path`` relative to ``docs/``)."""
-        return urljoin(self.require_url(), self.page_url(path))
+        address = self._addresses.get(path)
+        if address is None:
+            address = self._addresses[path] = urljoin(self.require_url(), self.page_url(path))
+        return address
 
     def shown(self, path: Path) -> str:
         """A path as editors see it in messages: relative to the project folder."""

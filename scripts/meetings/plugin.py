@@ -43,10 +43,9 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from .background import Background, can_fork
 from .catalog import Catalog, collect
 from .config import MeetingsConfig
-from .exports import FEED_FILE, build_time, export_files, export_paths
+from .exports import FEED_FILE, build_time, export_files
 from .layout import Site
 from .metadata import PageHead, page_heads
 from .navigation import navigation, outside_nav
@@ -120,9 +119,6 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.catalog: Catalog | None = None
         self.site: Site | None = None
         self.heads: dict[str, PageHead] = {}
-        self.exporting: Background | None = None
-        """The open data files being made in a second process, if they are."""
-        self.pending_files: dict[str, File] = {}
 
     @_without_gc_pauses
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -149,74 +145,48 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if self.catalog is None or self.site is None:
             return files
-        try:
-            built = build_time(self.catalog)
-            exports = self._start_exports(built)
-        except ValueError as error:
-            raise PluginError(str(error)) from None
-        env = environment(self.site.templates_dir)
+        site = self.site
+        env = environment(site.templates_dir)
         env.bytecode_cache = _COMPILED_TEMPLATES
         pages = render_pages(self.catalog, env)
         sources = {entry.page: entry.file for entry in self.catalog.events}
         sources.update({entry.page: entry.file for entry in self.catalog.meetings})
-        self.heads = page_heads(self.catalog, self.site)
-        hidden = outside_nav(self.catalog, self.site.nav_events)
-        made: dict[str, str | bytes] = {**pages, **exports}
-        for path, content in made.items():
-            if files.get_file_from_path(path) is not None:
-                raise PluginError(
-                    f"{self.site.shown(self.site.docs_dir / path)} is in the way of a file "
-                    f"made from {self.site.shown(self.site.clusters_dir)}/: remove it"
-                )
-            inclusion = InclusionLevel.NOT_IN_NAV if path in hidden else InclusionLevel.UNDEFINED
-            file = File.generated(config, path, content=content, inclusion=inclusion)
-            if path in sources:
+        hidden = outside_nav(self.catalog, site.nav_events)
+        made = [self._file(files, config, path, text, hidden) for path, text in pages.items()]
+        for file in made:
+            if file.src_uri in sources:
                 # The edit button opens the YAML file the page is made from.
-                file.edit_uri = os.path.relpath(self.site.root / sources[path], config.docs_dir)
-            elif path in exports:
-                self.pending_files[path] = file
+                file.edit_uri = os.path.relpath(site.root / sources[file.src_uri], site.docs_dir)
+        # The addresses the page heads and the open data give are those of MkDocs' files.
+        site.know(made)
+        self.heads = page_heads(self.catalog, site)
+        try:
+            exports = export_files(self.catalog, site, build_time(self.catalog))
+        except ValueError as error:
+            raise PluginError(str(error)) from None
+        made += [self._file(files, config, path, data, hidden) for path, data in exports.items()]
+        for file in made:
             files.append(file)
         return files
 
-    def _start_exports(self, built: Any) -> dict[str, bytes]:
-        """The open data files; or, for a large site, their places, filled in by :meth:`on_env`.
-
-        A large site's files are made in a second process, on the other core,
-        while MkDocs reads the pages (see ``background.py``).
-        """
-        assert self.catalog is not None and self.site is not None
-        threshold = self.config.background_exports_from
-        if not (0 < threshold <= len(self.catalog.meetings) and can_fork()):
-            return export_files(self.catalog, self.site, built)
-        log.debug("Making the open data files in a second process.")
-        self.exporting = Background(export_files, self.catalog, self.site, built)
-        return dict.fromkeys(export_paths(self.catalog), b"")
-
-    def _finish_exports(self) -> None:
-        """Wait for the open data files made in a second process, and give them to MkDocs."""
-        if self.exporting is None:
-            return
-        exporting, self.exporting = self.exporting, None
-        try:
-            contents = exporting.result()
-        except ValueError as error:
-            raise PluginError(str(error)) from None
-        if contents.keys() != self.pending_files.keys():  # pragma: no cover - a bug
-            raise PluginError("the open data files made are not the ones announced")
-        for path, file in self.pending_files.items():
-            file.content_bytes = contents[path]
-
-    def on_build_error(self, *, error: Exception) -> None:
-        if self.exporting is not None:
-            self.exporting.cancel()
-            self.exporting = None
+    def _file(
+        self, files: Files, config: MkDocsConfig, path: str, content: str | bytes, hidden: set[str]
+    ) -> File:
+        """A file made from the records, which no file of ``docs/`` may stand in the way of."""
+        assert self.site is not None
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(
+                f"{self.site.shown(self.site.docs_dir / path)} is in the way of a file "
+                f"made from {self.site.shown(self.site.clusters_dir)}/: remove it"
+            )
+        inclusion = InclusionLevel.NOT_IN_NAV if path in hidden else InclusionLevel.UNDEFINED
+        return File.generated(config, path, content=content, inclusion=inclusion)
 
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment | None:
         if self.config.enabled and env.bytecode_cache is None:
             env.bytecode_cache = _COMPILED_TEMPLATES
-        self._finish_exports()
         if self.site is not None:
             # Every page's head links the feed (overrides/partials/open-data.html).
             env.globals["meetings_feed"] = {
