@@ -67,16 +67,27 @@ def test_report_has_the_documented_shape(tmp_path: Path):
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    assert "| meetings | render_s | build_s | floor_s |" in result.stdout
+    lines = result.stdout.splitlines()
+    processor = lines.index("| meetings | render | build | floor | build / floor |")
+    wall = lines.index(
+        "| meetings | render_s | build_s | floor_s | overhead_ratio | page_kib | peak_rss_mib |"
+    )
+    assert processor < wall  # processor time first
+    assert any(line.startswith("Load average (1, 5, 15 min): ") for line in lines)
     report = json.loads(out.read_text())
-    assert set(report) >= {"sizes", "reload_s", "machine"}
+    assert set(report) >= {"sizes", "reload_s", "machine", "load_average"}
     assert report["reload_s"] is None  # not measured
     assert "cores" in report["machine"] and "Python" in report["machine"]
+    for moment in ("start", "end"):
+        assert len(report["load_average"][moment]) == 3
     (size,) = report["sizes"]
     assert size["meetings"] == 6
     for key in ("render_s", "build_s", "floor_s", "overhead_ratio", "peak_rss_mib", "page_kib"):
         assert isinstance(size[key], float) and size[key] > 0, key
+    for key in ("render", "build", "floor"):
+        assert isinstance(size["cpu_s"][key], float) and size["cpu_s"][key] > 0, key
     assert abs(size["overhead_ratio"] - size["build_s"] / size["floor_s"]) < 0.01
+    assert abs(size["cpu_ratio"] - size["cpu_s"]["build"] / size["cpu_s"]["floor"]) < 0.01
 
 
 def test_theme_templates_are_compiled_once_and_again_when_edited(tmp_path: Path):
