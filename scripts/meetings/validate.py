@@ -14,7 +14,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -71,50 +71,32 @@ def validate(
 def _check_events(
     events: Iterable[tuple[Event, Document]], reserved: frozenset[str]
 ) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: dict[str, Document] = {}
-    for event, document in events:
-        slug = event.slug
-        if slug in reserved:
-            message = f"'{slug}' is already the address of a page of the site; choose another slug"
-            problems.append(_at(document, ("slug",), message))
-        elif slug in seen:
-            message = (
-                f"'{slug}' is already the slug of the event in {seen[slug].file}; "
-                "each event needs its own"
-            )
-            problems.append(_at(document, ("slug",), message))
-        else:
-            seen[slug] = document
-    return problems
+    return _claims(
+        ((event.slug, document) for event, document in events),
+        ("slug",),
+        taken="'{value}' is already the slug of the event in {file}; each event needs its own",
+        reserved=reserved,
+        why_reserved="'{value}' is already the address of a page of the site; choose another slug",
+    )
 
 
 def _check_meetings(
     event: Event, event_document: Document, meetings: Sequence[tuple[Meeting, Document]]
 ) -> list[Problem]:
-    problems: list[Problem] = []
-    numbers: dict[int, Document] = {}
-    slugs: dict[str, Document] = {}
+    problems = _claims(
+        ((meeting.cluster.number, document) for meeting, document in meetings),
+        ("cluster", "number"),
+        taken="Action Cluster {value} already has a meeting in this event, in {file}; "
+        "each cluster number once per event",
+    )
+    problems += _claims(
+        ((meeting.slug, document) for meeting, document in meetings),
+        ("slug",),
+        taken="'{value}' is already the slug of {file}; each meeting needs its own",
+        reserved=RESERVED_SLUGS,
+        why_reserved="'{value}' is the address of the event's own page; choose another slug",
+    )
     for meeting, document in meetings:
-        number, slug = meeting.cluster.number, meeting.slug
-        if number in numbers:
-            message = (
-                f"Action Cluster {number} already has a meeting in this event, in "
-                f"{numbers[number].file}; each cluster number once per event"
-            )
-            problems.append(_at(document, ("cluster", "number"), message))
-        else:
-            numbers[number] = document
-        if slug in RESERVED_SLUGS:
-            message = f"'{slug}' is the address of the event's own page; choose another slug"
-            problems.append(_at(document, ("slug",), message))
-        elif slug in slugs:
-            message = (
-                f"'{slug}' is already the slug of {slugs[slug].file}; each meeting needs its own"
-            )
-            problems.append(_at(document, ("slug",), message))
-        else:
-            slugs[slug] = document
         if not event.start_date <= meeting.date <= event.end_date:
             message = (
                 f"{meeting.date.isoformat()} is outside the event's dates "
@@ -122,6 +104,29 @@ def _check_meetings(
                 f"in {event_document.file})"
             )
             problems.append(_at(document, ("date",), message))
+    return problems
+
+
+def _claims(
+    claims: Iterable[tuple[Hashable, Document]],
+    path: tuple[str, ...],
+    *,
+    taken: str,
+    reserved: Collection[Hashable] = frozenset(),
+    why_reserved: str = "",
+) -> list[Problem]:
+    """A problem for each file that claims a value another file claimed first, or a
+    reserved one; ``taken`` and ``why_reserved`` say so with ``{value}`` and ``{file}``."""
+    problems: list[Problem] = []
+    first: dict[Hashable, Document] = {}
+    for value, document in claims:
+        if value in reserved:
+            problems.append(_at(document, path, why_reserved.format(value=value)))
+        elif value in first:
+            message = taken.format(value=value, file=first[value].file)
+            problems.append(_at(document, path, message))
+        else:
+            first[value] = document
     return problems
 
 
