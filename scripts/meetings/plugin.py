@@ -3,7 +3,9 @@
 With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
 ``mkdocs serve`` do the whole job:
 
-* ``on_config`` reads and validates ``clusters/`` (stages 1 to 3). A mistake
+* ``on_config`` reads where everything is from the configuration
+  (:class:`~meetings.layout.Site`), then reads and validates the records
+  (``clusters_dir``, ``clusters/`` by default: stages 1 to 3). A mistake
   in a record stops the build before anything is written, with one line per
   problem, so ``site/`` (or the page ``mkdocs serve`` shows) stays as it was.
   The navigation gets a section for each of the newest events here (pages
@@ -12,7 +14,8 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
 * ``on_files`` renders the pages (stage 4) and adds them in memory; nothing is
   written into ``docs/``, so a deleted record leaves no stale page behind.
   The open data files (stage 5: ``meetings.json``, the feed, the calendars)
-  are added beside them the same way.
+  are added beside them the same way; the addresses they give are those of
+  the files MkDocs builds.
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
   each record page's JSON-LD and link-preview tags, printed by
   ``overrides/partials/open-data.html``.
@@ -95,7 +98,8 @@ def _without_gc_pauses(hook: Hook) -> Hook:
 
     Each pass of the collector walks every live object, and the pipeline makes
     hundreds of thousands that all live until the build ends: the passes cost
-    about an eighth of the plugin's time at 10,000 meetings (``make bench``).
+    about an eighth of the plugin's processor time at 10,000 meetings
+    (``make bench``: 6.7 to 7.3 s with this, 7.9 to 8.2 s without).
     Nothing is lost: the collector runs again as soon as the hook returns.
     """
 
