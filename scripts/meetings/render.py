@@ -78,11 +78,13 @@ def paragraphs(text: str) -> Markup:
     return Markup("\n\n".join(markdown_inline(part) for part in parts))
 
 
+@functools.lru_cache(maxsize=100_000)
 def yaml_string(text: str) -> Markup:
     """Text as a quoted YAML string for the front matter.
 
     MkDocs and Material print ``title``, ``description`` and tags into HTML
-    without escaping, so the text is HTML-escaped first.
+    without escaping, so the text is HTML-escaped first. Remembered, like
+    :func:`markdown_inline`: every page's front matter lists its topics.
     """
     escaped = html.escape(" ".join(text.split()), quote=True)
     quoted = json.dumps(escaped, ensure_ascii=False)
