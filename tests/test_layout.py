@@ -18,9 +18,11 @@ from urllib.parse import urldefrag
 import feedparser
 import icalendar
 import pytest
+from click.testing import CliRunner
 from lxml import html as lxml_html
 
 from meetings.catalog import collect
+from meetings.cli import main
 
 from .helpers import make_full_project, make_project, mkdocs_build, run_make
 
@@ -113,3 +115,10 @@ def test_the_records_can_live_in_another_folder(tmp_path: Path):
     schema = first.removeprefix("# yaml-language-server: $schema=")
     assert (made.parent / schema).resolve() == project / "docs" / "schema" / "meeting.schema.json"
     assert not (project / "clusters").exists()
+
+
+def test_the_command_line_says_when_mkdocs_yml_is_missing(tmp_path: Path):
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "validate"])
+    assert result.exit_code == 1
+    assert f"meetings: cannot read {tmp_path / 'mkdocs.yml'}: " in result.stderr
+    assert "Traceback" not in result.output
