@@ -32,6 +32,10 @@ has seen before:
   publication date of the sources. The feed's dates are those of the records
   (the source's publication date, else the meeting's day), so it changes only
   when the records do.
+
+Each meeting carries its sources: ``meetings.json`` has the records as they
+are (every ``cites`` of every fact, and each event's list of sources), the
+feed links each source of an entry with ``rel="via"``.
 """
 
 from __future__ import annotations
@@ -55,6 +59,15 @@ DATA_FILE = "meetings.json"
 DATA_SCHEMA = "schema/open-data.schema.json"
 """Where the site publishes the JSON Schema of ``meetings.json`` (from ``docs/``)."""
 FEED_FILE = "feed.xml"
+
+ATTRIBUTION = (
+    "Each meeting's summary and each event's description are quoted from the first source "
+    "the record cites (its 'cites'), and other text beside a fact from that fact's first "
+    "source; every source is listed under its event's 'sources' with its title, publisher, "
+    "date (where known) and address. The quoted text is its publisher's: no licence is "
+    "claimed for it. The project's own code and templates are under the MIT licence."
+)
+"""What ``meetings.json`` says about the text it quotes."""
 
 NAMESPACE = uuid.UUID("c9b8902c-f958-4aa8-8879-68fff5907eca")
 """The project's namespace for name-based UUIDs. Never change it: every
@@ -131,7 +144,7 @@ def build_time(catalog: Catalog, environ: Mapping[str, str] = os.environ) -> dt.
                 f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, found {epoch!r}"
             ) from None
     dates = [s.published for e in catalog.events for s in e.event.sources if s.published]
-    dates += [m.meeting.source.published or m.meeting.date for m in catalog.meetings]
+    dates += [m.meeting.date for m in catalog.meetings]
     return _midnight(max(dates, default=dt.date(1970, 1, 1)))
 
 
@@ -166,6 +179,7 @@ def open_data(catalog: Catalog, site: Site) -> bytes:
     document = OpenData.model_validate(
         {
             "$schema": site.address(DATA_SCHEMA),
+            "attribution": ATTRIBUTION,
             "events": [{**e.event.model_dump(), **addresses(e)} for e in catalog.events],
             "meetings": [
                 {**m.meeting.model_dump(), "event": m.event.event.slug, **addresses(m)}
@@ -173,7 +187,8 @@ def open_data(catalog: Catalog, site: Site) -> bytes:
             ],
         }
     )
-    data = document.model_dump(mode="json", by_alias=True)
+    # What no source gives is left out, as on the pages, rather than written as null.
+    data = document.model_dump(mode="json", by_alias=True, exclude_none=True)
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
 
@@ -247,6 +262,9 @@ def feed(catalog: Catalog, site: Site) -> bytes:
         item.title(meeting.title)
         item.link(href=site.address(entry.url), rel="alternate")
         item.summary(meeting.summary)
+        # Where the entry's facts come from: "via" is Atom's relation for a source.
+        for source in entry.sources:
+            item.link(href=source.url, rel="via", title=f"{source.label}, {source.publisher}")
         item.published(date)
         item.updated(date)
         for topic in meeting.topics:
@@ -255,8 +273,9 @@ def feed(catalog: Catalog, site: Site) -> bytes:
 
 
 def _record_date(entry: MeetingEntry) -> dt.datetime:
-    """When the record was published: its source's date, else the meeting's day."""
-    return _midnight(entry.meeting.source.published or entry.meeting.date)
+    """When the record was published: its newest dated source's date, else the meeting's day."""
+    dates = [source.published for source in entry.sources if source.published]
+    return _midnight(max(dates, default=entry.meeting.date))
 
 
 def _midnight(day: dt.date) -> dt.datetime:
