@@ -140,7 +140,13 @@ def test_feed_reads_without_errors_one_entry_per_meeting(built_site: Path):
     for entry, record in zip(feed.entries, MEETINGS, strict=True):
         assert entry.summary == record.meeting.summary
         assert [tag.term for tag in entry.tags] == record.meeting.topics
-        assert entry.updated_parsed[:3] == (2021, 7, 5)  # the source's publication date
+        # When the record was published: its newest dated source, else the meeting's day.
+        dates = [source.published for source in record.sources if source.published]
+        newest = max(dates, default=record.meeting.date)
+        assert entry.updated_parsed[:3] == (newest.year, newest.month, newest.day)
+        # Its sources, as Atom's "via" links, in the order of the page's Sources list.
+        via = [(link.href, link.title) for link in entry.links if link.rel == "via"]
+        assert via == [(s.url, f"{s.label}, {s.publisher}") for s in record.sources]
     self_links = [link.href for link in feed.feed.links if link.rel == "self"]
     assert self_links == [SITE_URL + "feed.xml"]
 
@@ -166,16 +172,21 @@ def test_meetings_json_validates_against_its_published_schema(built_site: Path):
     assert published.read_bytes() == (ROOT / "docs" / DATA_SCHEMA).read_bytes()
     validator().validate(data)
 
-    assert len(data["meetings"]) == 6
+    assert "no licence is claimed" in data["attribution"]
+    assert len(data["meetings"]) == len(MEETINGS)
     for record, entry in zip(data["meetings"], MEETINGS, strict=True):
-        assert {key: record[key] for key in Meeting.model_fields} == entry.meeting.model_dump(
-            mode="json"
-        )
+        # The record as validated, every fact with its sources; what is unknown left out.
+        known = {key: record[key] for key in Meeting.model_fields if key in record}
+        assert known == entry.meeting.model_dump(mode="json", exclude_none=True)
+        assert None not in record.values()
         assert record["event"] == "forum-2021"
         assert record["url"] == SITE_URL + entry.url
         assert record["calendar"] == SITE_URL + entry.calendar
         assert (built_site / entry.calendar).is_file()
     (event,) = data["events"]
+    assert event["sources"] == [
+        source.model_dump(mode="json", exclude_none=True) for source in EVENT.event.sources
+    ]
     assert event["slug"] == "forum-2021"
     assert event["url"] == SITE_URL + "forum-2021/"
     assert event["calendar"] == SITE_URL + "forum-2021.ics"
@@ -240,14 +251,30 @@ def test_meeting_page_describes_the_meeting_as_an_event(built_site: Path, entry)
     assert data["superEvent"]["@type"] == "Event"
     assert data["superEvent"]["name"] == EVENT.event.name
     assert data["superEvent"]["url"] == SITE_URL + EVENT.url
-    organizer = EVENT.event.organizer
-    assert data["organizer"] == {
-        "@type": "Organization",
-        "name": organizer.name,
-        "url": organizer.url,
-    }
-    # Not stated by any source: no video address, no attendance mode, no place.
-    assert not {"recordedIn", "eventAttendanceMode", "location"} & set(data)
+    # Only what the records state: an organiser, an attendance mode, a video address each
+    # only where a source gives them; no place, which no record has a field for.
+    meeting = entry.meeting
+    assert "location" not in data
+    assert ("organizer" in data) == (EVENT.event.organizer is not None)
+    attendance = meeting.attendance or EVENT.event.attendance
+    assert data.get("eventAttendanceMode") == (
+        f"https://schema.org/{attendance.mode.capitalize()}EventAttendanceMode"
+        if attendance
+        else None
+    )
+    recording = meeting.recording
+    assert ("recordedIn" in data) == bool(recording and recording.url)
+    # The page's sources are the works about the meeting; each speaker names its own.
+    assert [work["url"] for work in data["subjectOf"]] == [s.url for s in entry.sources]
+    for work, source in zip(data["subjectOf"], entry.sources, strict=True):
+        assert work["publisher"]["name"] == source.publisher
+        assert work.get("name") == source.title
+        assert work.get("datePublished") == (source.published and source.published.isoformat())
+    performers = data.get("performer", [])
+    assert [p["name"] for p in performers] == [s.name for s in meeting.speakers]
+    for person, speaker in zip(performers, meeting.speakers, strict=True):
+        urls = [EVENT.event.source(source_id).url for source_id in speaker.cites]
+        assert [work["@id"] for work in person["subjectOf"]] == urls
 
     head = tree.xpath("//head")[0]
     assert head.xpath("link[@rel='canonical']/@href") == [url]

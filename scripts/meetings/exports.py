@@ -51,6 +51,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from .catalog import Catalog, EventEntry, MeetingEntry
 from .model import Meeting, OpenData
@@ -59,6 +60,7 @@ DATA_FILE = "meetings.json"
 DATA_SCHEMA = "schema/open-data.schema.json"
 """Where the site publishes the JSON Schema of ``meetings.json`` (from ``docs/``)."""
 FEED_FILE = "feed.xml"
+_ATOM = "{http://www.w3.org/2005/Atom}"
 
 ATTRIBUTION = (
     "Each meeting's summary and each event's description are quoted from the first source "
@@ -262,14 +264,28 @@ def feed(catalog: Catalog, site: Site) -> bytes:
         item.title(meeting.title)
         item.link(href=site.address(entry.url), rel="alternate")
         item.summary(meeting.summary)
-        # Where the entry's facts come from: "via" is Atom's relation for a source.
-        for source in entry.sources:
-            item.link(href=source.url, rel="via", title=f"{source.label}, {source.publisher}")
         item.published(date)
         item.updated(date)
         for topic in meeting.topics:
             item.category(term=topic)
-    return generator.atom_str(pretty=True)
+    return _with_sources(generator.atom_str(), catalog)
+
+
+def _with_sources(atom: bytes, catalog: Catalog) -> bytes:
+    """The feed with each entry's sources, as Atom's ``via`` links, after its own link.
+
+    feedgen 1.0 writes an entry's links without their ``rel`` and ``title``
+    (it loses them while writing), so the sources are added here, with lxml.
+    """
+    root = etree.fromstring(atom)
+    for element, entry in zip(root.iter(f"{_ATOM}entry"), catalog.meetings, strict=True):
+        place = element.find(f"{_ATOM}link")
+        for source in reversed(entry.sources):
+            via = etree.Element(f"{_ATOM}link", href=source.url, rel="via")
+            via.set("title", f"{source.label}, {source.publisher}")
+            place.addnext(via)
+    etree.indent(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _record_date(entry: MeetingEntry) -> dt.datetime:

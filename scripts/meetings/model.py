@@ -79,6 +79,17 @@ def _slug(value: str) -> str:
     return value
 
 
+def _source_id(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise PydanticCustomError(
+            "source_id",
+            "'{value}' is not a source id: use lowercase letters, digits and single hyphens, "
+            "e.g. article",
+            {"value": value},
+        )
+    return value
+
+
 def _https_url(value: str) -> str:
     if any(ch.isspace() for ch in value) or _CONTROL.search(value):
         raise PydanticCustomError(
@@ -196,7 +207,7 @@ Topic = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_line)
 SourceId = Annotated[
     str,
     Field(max_length=60),
-    AfterValidator(_slug),
+    AfterValidator(_source_id),
     WithJsonSchema({"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 60}),
 ]
 """The id of a source in its event's list: lowercase letters, digits and hyphens."""
