@@ -34,6 +34,11 @@ def search_docs(site: Path) -> list[dict]:
 
 @pytest.mark.parametrize("entry", MEETINGS, ids=lambda e: e.meeting.slug)
 def test_meeting_page_has_its_facts(built_site: Path, entry):
+    check_meeting_page(built_site, entry)
+
+
+def check_meeting_page(built_site: Path, entry) -> None:
+    """A meeting's page shows what its record says, each fact with its sources."""
     meeting = entry.meeting
     tree = page(built_site, entry.url)
     article = text_of(tree.xpath("//article")[0])

@@ -254,7 +254,9 @@ class Record(BaseModel):
 class Source(Record):
     """A published document that facts come from, described in the project's own words."""
 
-    id: SourceId = Field(description="A short name for the source, which records cite, e.g. article.")
+    id: SourceId = Field(
+        description="A short name for the source, which records cite, e.g. article."
+    )
     title: Line | None = Field(
         None,
         description=(
