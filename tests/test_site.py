@@ -71,7 +71,9 @@ def check_meeting_page(built_site: Path, entry) -> None:
     assert cited == {f"#source-{source_id}" for source_id in meeting.cited}
     for speaker in meeting.speakers:
         item = tree.xpath(f"//article//li[strong[normalize-space()='{speaker.name}']]")[0]
-        assert item.xpath("./a/@href") == [f"#source-{source_id}" for source_id in speaker.cites]
+        # Its sources, numbered as in the Sources list, in that order.
+        expected = [f"#source-{s.id}" for s in entry.sources if s.id in speaker.cites]
+        assert item.xpath("./a/@href") == expected
     for project in meeting.projects:
         assert project.name in article
         if project.url:
@@ -166,3 +168,40 @@ def test_meeting_text_lives_only_in_the_records():
     )
     files = result.stdout.split()
     assert files == ["clusters/forum-2021/ac1-business-models-finance.yaml"]
+
+
+def test_about_page_lists_every_source_from_the_records(built_site: Path):
+    """The About page's sources come from the events' lists, written nowhere else."""
+    tree = page(built_site, "about")
+    for entry in CATALOG.events:
+        heading = tree.xpath(f"//article//h3[a[normalize-space()='{entry.event.name}']]")[0]
+        items = heading.xpath("following-sibling::ol[1]/li")
+        assert len(items) == len(entry.event.sources)
+        for item, source in zip(items, entry.event.sources, strict=True):
+            anchor = item.xpath("./a")[0]
+            assert anchor.get("href") == source.url
+            assert anchor.get("id") == f"source-{entry.event.slug}-{source.id}"
+            assert text_of(anchor) == source.label
+            assert " ".join(source.supports.split()) in text_of(item)
+    hand_written = (ROOT / "docs" / "about.md").read_text(encoding="utf-8")
+    for entry in CATALOG.events:
+        assert not [s.url for s in entry.event.sources if s.url in hand_written]
+
+
+def test_about_page_says_what_no_source_gives(built_site: Path):
+    tree = page(built_site, "about")
+    items = tree.xpath("//h2[@id='what-is-not-known']/following-sibling::ul[1]/li")
+    by_label = {text_of(li.xpath("strong")[0]): li for li in items}
+    unnamed = [e for e in MEETINGS if not e.meeting.speakers]
+    if unnamed and len(unnamed) < len(MEETINGS):
+        linked = by_label["Speakers"].xpath("a/@href")
+        assert linked == [f"../{e.url}" for e in unnamed]
+    assert ("Speakers" in by_label) == bool(unnamed)
+    untimed = [e for e in MEETINGS if e.meeting.time is None]
+    assert ("Start and end times" in by_label) == bool(untimed)
+    unaddressed = [e for e in MEETINGS if e.meeting.recording and not e.meeting.recording.url]
+    assert ("The address of the video" in by_label) == bool(unaddressed)
+    organised = all(e.event.organizer for e in CATALOG.events)
+    assert ("Who organised" in by_label) == (not organised)
+    text = text_of(tree.xpath("//article")[0])
+    assert "claims no licence" in text and "MIT" in text
