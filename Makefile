@@ -27,7 +27,7 @@ LOCK_STAMP := $(LOCK_VENV)/.installed-stamp
 PIP_COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
 	--strip-extras --no-emit-index-url --no-emit-find-links --no-header
 
-# Material 9.8 prints a banner about its end of life (see README, "Beyond MkDocs").
+# Material 9.8 prints a banner about its end of life (see CONTRIBUTING.md, "Beyond MkDocs").
 export NO_MKDOCS_2_WARNING := 1
 
 # Dates MkDocs writes (the sitemap) come from the last commit, so that two
@@ -36,7 +36,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 # The repository that the edit buttons of a local build open: the GitHub
 # repository this clone came from, unless REPO_URL is set. CI sets REPO_URL and
-# SITE_URL itself (README, "Publishing"); mkdocs.yml has the local defaults.
+# SITE_URL itself (CONTRIBUTING.md, "Publishing"); mkdocs.yml has the local defaults.
 GITHUB_ORIGIN := $(shell git remote get-url origin 2>/dev/null | sed -nE 's,\.git/?$$,,; s,/$$,,; s,^(https://([^/@]+@)?|ssh://git@|git@)github\.com[:/]([^/]+/[^/]+)$$,https://github.com/\3,p')
 ifneq ($(GITHUB_ORIGIN),)
 export REPO_URL ?= $(GITHUB_ORIGIN)

@@ -165,7 +165,7 @@ def _event_folder(clusters: Path, documents: list[Document], event: str | None) 
             raise ScaffoldError(f"no event folder '{event}' under clusters/ (events: {names})")
         return named[0]
     if not folders:
-        raise ScaffoldError("no event under clusters/ yet: add one first (README, 'Add an event')")
+        raise ScaffoldError("no event under clusters/ yet: add one first: make new-event SLUG=…")
     # The newest event, as the site lists them.
     return max(
         folders, key=lambda p: (str(_event_data(documents, p).get("start_date", "")), p.name)
