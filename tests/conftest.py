@@ -64,6 +64,16 @@ def mkdocs_build(
 TESTED_SITE = os.environ.get("TESTED_SITE")
 """A site already built from this project (``make test TESTED_SITE=site``): CI
 builds the site once, for its Pages address, tests that build and publishes it."""
+
+
+def built_site_env() -> dict[str, str]:
+    """The variables of ``BUILD_ENV`` as ``built_site`` was built with them: a
+    ``TESTED_SITE`` was built by ``make build``, with the environment's."""
+    if TESTED_SITE:
+        return {name: os.environ.get(name, value) for name, value in BUILD_ENV.items()}
+    return BUILD_ENV
+
+
 EXAMPLE_REPO = "https://github.com/example/action-cluster-meetings"
 """The repository of a test build when none is known, so that its edit buttons exist."""
 
