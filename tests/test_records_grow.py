@@ -8,6 +8,7 @@ for a recording. The copy is built like the real site and checked the same way.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from meetings.catalog import collect
 
-from .conftest import make_project, mkdocs_build
+from .conftest import EXAMPLE_REPO, make_project, mkdocs_build
 from .test_exports import check_feed, check_meeting_json_ld, check_meetings_json
 from .test_site import check_meeting_page
 
@@ -36,7 +37,10 @@ def grown(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     assert count == 1
     path.write_text(text, encoding="utf-8")
     site = project.parent / "site"
-    result = mkdocs_build(project, site)
+    # Built like the real site's test build, edit buttons included (conftest.built_site).
+    result = mkdocs_build(
+        project, site, env={"REPO_URL": os.environ.get("REPO_URL") or EXAMPLE_REPO}
+    )
     assert result.returncode == 0, result.stderr
     return project, site
 
