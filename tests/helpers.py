@@ -25,12 +25,29 @@ from pathlib import Path
 
 import bench
 from meetings.layout import Site
-from meetings.model import EventEntry, MeetingEntry
+from meetings.published import EventEntry, MeetingEntry
 
 ROOT = bench.ROOT
 CLUSTERS = ROOT / "clusters"
 BUILD_ENV = bench.BUILD_ENV
 """What every build of the tests runs with: a fixed ``SOURCE_DATE_EPOCH`` (2021-07-05)."""
+
+
+TESTED_SITE = os.environ.get("TESTED_SITE")
+"""A site already built from this project (``make test TESTED_SITE=site``): CI
+builds the site once, for its Pages address, tests that build and publishes it."""
+
+
+def built_site_env() -> dict[str, str]:
+    """The variables of ``BUILD_ENV`` as ``built_site`` was built with them: a
+    ``TESTED_SITE`` was built by ``make build``, with the environment's."""
+    if TESTED_SITE:
+        return {name: os.environ.get(name, value) for name, value in BUILD_ENV.items()}
+    return BUILD_ENV
+
+
+EXAMPLE_REPO = "https://github.com/example/action-cluster-meetings"
+"""The repository of a test build when none is known, so that its edit buttons exist."""
 
 
 def url(page: EventEntry | MeetingEntry | str) -> str:
@@ -164,16 +181,18 @@ class Output:
 def mkdocs_serve(project: Path) -> Iterator[tuple[str, Output]]:
     """``mkdocs serve`` running on ``project``: its address, and what it prints."""
     port = free_port()
+    base = f"http://127.0.0.1:{port}/"
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project,
-        env={**os.environ, **BUILD_ENV},
+        # The preview's own address (mkdocs serve serves at site_url's path), whatever
+        # SITE_URL the tests run with (CI sets the Pages address).
+        env={**os.environ, **BUILD_ENV, "SITE_URL": base},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     output = Output(process)
-    base = f"http://127.0.0.1:{port}/"
     try:
         started = wait_for(lambda: fetch(base + PAGE) is not None)
         assert started, "mkdocs serve did not start:\n" + "\n".join(output.lines)

@@ -8,11 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meetings.catalog import RELATED_LIMIT, Catalog, build
-from meetings.model import EventEntry, MeetingEntry
+from meetings.published import EventEntry, MeetingEntry
 
 from .helpers import url
 
-SOURCE = {"title": "A source", "url": "https://example.org/source"}
+SOURCE = {
+    "id": "a-source",
+    "title": "A source",
+    "publisher": "A publisher",
+    "url": "https://example.org/source",
+    "supports": "Everything here.",
+}
 
 
 def event_record(slug: str, day: dt.date, topic_lists: list[list[str]]) -> EventEntry:
@@ -23,6 +29,7 @@ def event_record(slug: str, day: dt.date, topic_lists: list[list[str]]) -> Event
             "start_date": day.isoformat(),
             "end_date": day.isoformat(),
             "description": "An event made up for the test.",
+            "cites": [SOURCE["id"]],
             "sources": [SOURCE],
         }
     )
@@ -35,7 +42,7 @@ def event_record(slug: str, day: dt.date, topic_lists: list[list[str]]) -> Event
                 "date": day.isoformat(),
                 "summary": "A meeting made up for the test.",
                 "topics": topics,
-                "source": SOURCE,
+                "cites": [SOURCE["id"]],
             }
         )
         for number, topics in enumerate(topic_lists, start=1)

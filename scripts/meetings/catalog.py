@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .load import read_records
-from .model import EventEntry, MeetingEntry, Related
 from .problems import InvalidRecords
+from .published import EventEntry, MeetingEntry, Related
 from .validate import validate
 
 RELATED_LIMIT = 5
@@ -45,7 +45,8 @@ def collect(root: Path, base: Path | None = None, reserved: Iterable[str] = ()) 
     every file when any record is wrong.
     """
     documents, problems = read_records(root, base)
-    events, invalid = validate(documents, reserved)
+    unread = {PurePosixPath(problem.file).parent.name for problem in problems}
+    events, invalid = validate(documents, reserved, unread)
     problems += invalid
     if problems:
         raise InvalidRecords(problems)

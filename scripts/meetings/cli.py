@@ -19,10 +19,11 @@ import click
 from .catalog import Catalog, collect
 from .exports import DATA_SCHEMA, build_time, export_files
 from .layout import Site
-from .model import Event, Meeting, OpenData, Record, json_schema
+from .model import Event, Meeting, Record, json_schema
 from .problems import InvalidRecords
-from .render import environment, render_pages
-from .scaffold import ScaffoldError, new_meeting
+from .published import OpenData
+from .render import environment, fill_markers, render_pages
+from .scaffold import ScaffoldError, new_event, new_meeting
 
 SCHEMAS: dict[str, type[Record]] = {
     "event.schema.json": Event,
@@ -105,7 +106,13 @@ def render(site: Site, out: Path) -> None:
     except ValueError as error:
         raise Failed(f"meetings render: {error}") from None
     shutil.copytree(site.docs_dir, out, dirs_exist_ok=True)
-    pages = render_pages(catalog, environment(site.templates_dir))
+    env = environment(site.templates_dir)
+    for page in out.rglob("*.md"):  # the About page's lists, made from the records
+        text = page.read_text(encoding="utf-8")
+        filled = fill_markers(text, page.relative_to(out).as_posix(), catalog, env)
+        if filled != text:
+            page.write_text(filled, encoding="utf-8")
+    pages = render_pages(catalog, env)
     files: dict[str, str | bytes] = {**pages, **exports}
     for path, content in files.items():
         target = out / path
@@ -157,4 +164,20 @@ def new(site: Site, title: str, number: int | None, event: str | None, slug: str
     click.echo(
         f"Wrote {made.file}: fill in its empty fields, then run 'make validate' "
         "(it lists those still empty) and 'make build'."
+    )
+
+
+@main.command("new-event")
+@click.option("--slug", required=True, help="The event's address and folder name, e.g. forum-2022.")
+@click.option("--name", help="The event's full name, as its sources give it.")
+@click.pass_obj
+def new_event_command(site: Site, slug: str, name: str | None) -> None:
+    """Make an event's folder with an event.yaml whose every field is explained."""
+    try:
+        made = new_event(site, slug, name)
+    except ScaffoldError as error:
+        raise Failed(f"meetings new-event: {error}") from None
+    click.echo(
+        f"Wrote {made.file}: fill in its empty fields from the event's sources, then "
+        f"'make validate'; add meetings with make new TITLE=\"…\" EVENT={slug}."
     )

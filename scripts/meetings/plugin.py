@@ -16,6 +16,8 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
   The open data files (stage 5: ``meetings.json``, the feed, the calendars)
   are added beside them the same way; the addresses they give are those of
   the files MkDocs builds.
+* ``on_page_markdown`` fills in the About page's list of sources and of
+  what no source gives, from the records.
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
   each record page's JSON-LD and link-preview tags, printed by
   ``overrides/partials/open-data.html``.
@@ -53,7 +55,7 @@ from .layout import Site
 from .metadata import PageHead, page_heads
 from .navigation import navigation, outside_nav
 from .problems import InvalidRecords
-from .render import environment, render_pages
+from .render import environment, fill_markers, render_pages
 
 if TYPE_CHECKING:  # only for annotations: `mkdocs build` need not import the server
     from mkdocs.livereload import LiveReloadServer
@@ -123,6 +125,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.catalog: Catalog | None = None
         self.site: Site | None = None
         self.heads: dict[str, PageHead] = {}
+        self._env: jinja2.Environment | None = None
 
     @_without_gc_pauses
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -143,6 +146,10 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 "Fix them and build again ('make validate' checks the files alone)."
             ) from None
         config.nav = navigation(self.catalog, config.nav, site.docs_dir, site.nav_events)
+        if not config.repo_url:
+            # No repository known (a clone without a GitHub origin, REPO_URL unset):
+            # no edit buttons, rather than addresses of a repository that is not there.
+            config.edit_uri = None
         return config
 
     @_without_gc_pauses
@@ -150,7 +157,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         if self.catalog is None or self.site is None:
             return files
         site = self.site
-        env = environment(site.templates_dir)
+        env = self._env = environment(site.templates_dir)
         env.bytecode_cache = _COMPILED_TEMPLATES
         pages = render_pages(self.catalog, env)
         sources = {entry.page: entry.file for entry in self.catalog.events}
@@ -198,6 +205,14 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 "title": self.site.name,
             }
         return env
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        # The About page's list of sources and of what no source gives (render.ABOUT_BLOCKS).
+        if self.catalog is None:
+            return markdown
+        return fill_markers(markdown, page.file.src_uri, self.catalog, self._env)
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation

@@ -14,6 +14,9 @@ file is made from :mod:`meetings.model`, so it always has every field:
 The empty fields make the file fail validation until it is filled in, with
 one ``FILE:LINE:COL: field: message`` line per empty field, so a half-written
 record is never published.
+
+``meetings new-event --slug SLUG`` (``make new-event SLUG=…``) does the same for
+an event: the folder ``clusters/SLUG/`` and its ``event.yaml``.
 """
 
 from __future__ import annotations
@@ -29,20 +32,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from .layout import Site
 from .load import EVENT_FILE, Document, read_records
 from .model import Cluster, Event, Meeting
-from .values import Text
+from .values import Slug, Text
 
 SCHEMA_FILE = "meeting.schema.json"
+EVENT_SCHEMA_FILE = "event.schema.json"
 WIDTH = 88
 _STOP_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "with"})
 _CLUSTER_PREFIX = re.compile(r"^\s*action\s+cluster\s+\d+\s*[-–—:]?\s*", re.IGNORECASE)
 _MEETING_SUFFIX = re.compile(r"\s+meeting\s*$", re.IGNORECASE)
 _RUNNING_TEXT = typing.get_args(Text)[-1]
+_SLUG_CHECK = TypeAdapter(Slug)
 _HIGHEST = next(m.le for m in Cluster.model_fields["number"].metadata if hasattr(m, "le"))
 
 
@@ -110,10 +115,52 @@ def new_meeting(
     shown = site.shown(path)
     if path.exists():
         raise ScaffoldError(f"{shown} already exists; give another TITLE or a SLUG")
-    schema = Path(os.path.relpath(site.schema_dir / SCHEMA_FILE, folder)).as_posix()
+    schema = _schema_from(site, folder, SCHEMA_FILE)
     text = meeting_template(_event_of(documents, folder), number, title, slug, schema)
     path.write_text(text, encoding="utf-8")
     return Scaffold(path, shown, text)
+
+
+def new_event(site: Site, slug: str, name: str | None = None) -> Scaffold:
+    """Make the folder ``SLUG/`` of the site's records with an empty, explained ``event.yaml``.
+
+    Every field of :class:`Event` is in the file, the required ones empty (the
+    slug and, if given, the name filled in), so the validator refuses the
+    event until an editor has written its facts, from its sources.
+    """
+    try:
+        slug = _SLUG_CHECK.validate_python(slug)
+    except ValidationError as error:
+        raise ScaffoldError(error.errors(include_url=False)[0]["msg"]) from None
+    name = " ".join((name or "").split()) or None
+    folder = site.clusters_dir / slug
+    shown = f"{site.shown(folder)}/"
+    if folder.exists() or folder.is_symlink():
+        raise ScaffoldError(f"{shown} already exists; give another SLUG")
+    known: dict[tuple[str, ...], Any] = {("slug",): slug}
+    if name:
+        known[("name",)] = name
+    head = [
+        f"# yaml-language-server: $schema={_schema_from(site, folder, EVENT_SCHEMA_FILE)}",
+        "# A new event, made by 'make new-event'. The folder's name is the slug.",
+        "#",
+        "# Fill in every empty field from the event's sources (never guess):",
+        "# 'make validate' lists those still empty, and the event is not published",
+        "# until they are filled in. Lines starting with '# key:' are optional fields:",
+        "# remove the '# ' at the start of each line of a block to use one.",
+        '# Then add the meetings: make new TITLE="…" EVENT=' + slug,
+        "",
+    ]
+    text = "\n".join(head + _fields(Event, (), known, {})) + "\n"
+    folder.mkdir(parents=True)
+    path = folder / EVENT_FILE
+    path.write_text(text, encoding="utf-8")
+    return Scaffold(path, site.shown(path), text)
+
+
+def _schema_from(site: Site, folder: Path, name: str) -> str:
+    """The address of one of the editors' JSON Schemas, relative to a folder of records."""
+    return Path(os.path.relpath(site.schema_dir / name, folder)).as_posix()
 
 
 def _event_folder(site: Site, documents: list[Document], event: str | None) -> Path:
@@ -129,7 +176,7 @@ def _event_folder(site: Site, documents: list[Document], event: str | None) -> P
             raise ScaffoldError(f"no event folder '{event}' under {under}/ (events: {names})")
         return named[0]
     if not folders:
-        raise ScaffoldError(f"no event under {under}/ yet: add one first (README, 'Add an event')")
+        raise ScaffoldError(f"no event under {under}/ yet: add one first: make new-event SLUG=…")
     # The newest event, as the site lists them.
     return max(
         folders, key=lambda p: (str(_event_data(documents, p).get("start_date", "")), p.name)
@@ -186,6 +233,11 @@ def meeting_template(
             known[("date",)] = event.start_date
         else:
             notes[("date",)] = f"{event.name} ran from {start} to {end}."
+        ids = ", ".join(source.id for source in event.sources)
+        notes[("cites",)] = (
+            f"The sources listed in the event's event.yaml: {ids}. A source not there yet "
+            "is added to that list first."
+        )
     name = event.name if event else "its event"
     head = [
         f"# yaml-language-server: $schema={schema}",

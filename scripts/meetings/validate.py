@@ -2,7 +2,10 @@
 
 Each document is validated by :mod:`meetings.model`; then the records are
 checked against each other (one meeting per cluster number and per slug in
-an event, meeting dates inside the event's dates, event addresses unique).
+an event, meeting dates inside the event's dates, event addresses unique and
+the same as their folders' names, no event's description or sources copied
+from another's, every source id cited listed in the event's sources, and
+every source listed cited).
 Every mistake becomes a :class:`~meetings.problems.Problem` that names the
 file, the line and column, and the field, says what was expected and, for a
 misspelt key, suggests the nearest valid one.
@@ -15,14 +18,17 @@ import re
 import types
 import typing
 from collections.abc import Collection, Hashable, Iterable, Sequence
+from pathlib import PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .load import Document, Locations, Place, describe_value
-from .model import Event, EventEntry, Meeting, MeetingEntry
+from .model import Event, Meeting
 from .problems import Problem, field_path
+from .published import EventEntry, MeetingEntry
+from .values import _SLUG
 
 RESERVED_SLUGS = frozenset({"index"})
 _COMMENTED_VALUE = re.compile(r"(?:^|[:-])\s+(#.*)$")
@@ -31,16 +37,19 @@ _CHECKED_FIELD = {"date_order": ("end_date",), "time_order": ("end",)}
 
 
 def validate(
-    documents: Iterable[Document], reserved: Iterable[str] = ()
+    documents: Iterable[Document], reserved: Iterable[str] = (), unread: Iterable[str] = ()
 ) -> tuple[list[EventEntry], list[Problem]]:
     """Validate every document; return the valid events, with their meetings, and every problem.
 
     ``reserved`` names addresses at the top of the site that pages already
-    use (``topics``, ``assets``…), which an event may not take.
+    use (``topics``, ``assets``…), which an event may not take. ``unread``
+    names the event folders with a file that could not be read.
     """
     problems: list[Problem] = []
     events: dict[str, tuple[EventEntry, Document]] = {}
     meetings: dict[str, list[tuple[MeetingEntry, Document]]] = {}
+    # Event folders with a record that failed: what it cites is not known.
+    incomplete: set[str] = set(unread)
 
     for document in documents:
         model = EventEntry if document.kind == "event" else MeetingEntry
@@ -48,6 +57,7 @@ def validate(
             record = model.model_validate(document.data)
         except ValidationError as error:
             problems += problems_from(error, document, model)
+            incomplete.add(document.folder)
             continue
         record._file = document.file
         if isinstance(record, EventEntry):
@@ -59,6 +69,9 @@ def validate(
     for folder, (event, event_document) in events.items():
         folder_meetings = meetings.get(folder, [])
         problems += _check_meetings(event, event_document, folder_meetings)
+        problems += _check_citations(
+            event, event_document, folder_meetings, every_record=folder not in incomplete
+        )
         event._meetings = [meeting for meeting, _ in folder_meetings]
     return [event for event, _ in events.values()], problems
 
@@ -71,13 +84,57 @@ def validate(
 def _check_events(
     events: Iterable[tuple[Event, Document]], reserved: frozenset[str]
 ) -> list[Problem]:
-    return _claims(
+    events = list(events)
+    problems = _claims(
         ((event.slug, document) for event, document in events),
         ("slug",),
         taken="'{value}' is already the slug of the event in {file}; each event needs its own",
         reserved=reserved,
         why_reserved="'{value}' is already the address of a page of the site; choose another slug",
     )
+    for event, document in events:
+        if event.slug != document.folder:
+            problems.append(_at(document, ("slug",), _folder_message(document, event.slug)))
+    return problems + _check_copies(events)
+
+
+def _folder_message(document: Document, slug: str) -> str:
+    folder = PurePosixPath(document.file).parent  # clusters/forum-2021, as editors see it
+    rename = f"rename the folder to {folder.parent / slug}/"
+    if _SLUG.fullmatch(folder.name):
+        rename += f" or write 'slug: {folder.name}'"
+    return (
+        f"the event's folder is {folder}/ but its slug is '{slug}': "
+        f"an event's folder is named by its slug; {rename}"
+    )
+
+
+def _check_copies(events: Iterable[tuple[Event, Document]]) -> list[Problem]:
+    """An event whose description or sources are another event's, word for word.
+
+    That is what a copied ``event.yaml`` publishes when it is not rewritten:
+    the old event's text, under the new event's name.
+    """
+    problems: list[Problem] = []
+    seen: dict[tuple[str, Any], Document] = {}
+    for event, document in events:
+        for field, key, fix in (
+            (
+                "description",
+                " ".join(event.description.split()),
+                "write this event's own, from its sources",
+            ),
+            (
+                "sources",
+                tuple(sorted(source.model_dump_json() for source in event.sources)),
+                "list the sources that state this event's facts",
+            ),
+        ):
+            first = seen.setdefault((field, key), document)
+            if first is not document:
+                message = f"the same {field} as the event in {first.file}: {fix}"
+                problems.append(_at(document, (field,), message))
+    return problems
 
 
 def _check_meetings(
@@ -127,6 +184,55 @@ def _claims(
             problems.append(_at(document, path, message))
         else:
             first[value] = document
+    return problems
+
+
+def _check_citations(
+    event: Event,
+    event_document: Document,
+    meetings: Sequence[tuple[Meeting, Document]],
+    every_record: bool,
+) -> list[Problem]:
+    """Every id cited is in the event's list of sources, listed once, and each one is cited.
+
+    A source is reported as never cited only when every record of the folder
+    was read: a record with a mistake may be the one that cites it.
+    """
+    problems: list[Problem] = []
+    listed: dict[str, int] = {}
+    for index, source in enumerate(event.sources):
+        if source.id in listed:
+            message = (
+                f"'{source.id}' is already the id of sources[{listed[source.id]}]; "
+                "give each source its own id"
+            )
+            problems.append(_at(event_document, ("sources", index, "id"), message))
+        else:
+            listed[source.id] = index
+    known = ", ".join(listed)
+    cited: set[str] = set()
+    records: list[tuple[Event | Meeting, Document]] = [(event, event_document), *meetings]
+    for record, document in records:
+        for path, source_id in record.citations():
+            cited.add(source_id)
+            if source_id not in listed:
+                close = difflib.get_close_matches(source_id, listed, n=1, cutoff=0.7)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"cite one of: {known}, or add the source there (id, title, "
+                    "publisher, published, url, supports)"
+                )
+                message = f"no source '{source_id}' in the sources of {event_document.file}; {hint}"
+                problems.append(_at(document, path, message))
+    if every_record:
+        for source_id, index in listed.items():
+            if source_id not in cited:
+                message = (
+                    f"the source '{source_id}' is listed but no record cites it; cite it "
+                    f"('cites: [{source_id}]') beside the facts it gives, or remove it"
+                )
+                problems.append(_at(event_document, ("sources", index, "id"), message))
     return problems
 
 

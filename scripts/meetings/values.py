@@ -51,6 +51,17 @@ def _slug(value: str) -> str:
     return value
 
 
+def _source_id(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise PydanticCustomError(
+            "source_id",
+            "'{value}' is not a source id: use lowercase letters, digits and single hyphens, "
+            "e.g. article",
+            {"value": value},
+        )
+    return value
+
+
 def _https_url(value: str) -> str:
     if any(ch.isspace() for ch in value) or _CONTROL.search(value):
         raise PydanticCustomError(
@@ -121,6 +132,11 @@ def distinct(items: list[str]) -> list[str]:
     return items
 
 
+def distinct_names(items: list[Any]) -> list[Any]:
+    distinct([item.name for item in items])
+    return items
+
+
 Line = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line)]
 """One line of text: a title, a name, a label."""
 
@@ -159,3 +175,14 @@ Clock = Annotated[
 
 Topic = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_line)]
 """A short topic label, shared between meetings to link them."""
+
+SourceId = Annotated[
+    str,
+    Field(max_length=60),
+    AfterValidator(_source_id),
+    WithJsonSchema({"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 60}),
+]
+"""The id of a source in its event's list: lowercase letters, digits and hyphens."""
+
+Cites = Annotated[list[SourceId], Field(min_length=1), AfterValidator(distinct)]
+"""The ids of the sources that give a fact, from the event's list of sources."""
