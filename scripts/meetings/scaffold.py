@@ -124,9 +124,8 @@ def new_meeting(
 def new_event(site: Site, slug: str, name: str | None = None) -> Scaffold:
     """Make the folder ``SLUG/`` of the site's records with an empty, explained ``event.yaml``.
 
-    Every field of :class:`Event` is in the file, the required ones empty (the
-    slug and, if given, the name filled in), so the validator refuses the
-    event until an editor has written its facts, from its sources.
+    Every field of :class:`Event` is in the file, the required ones empty (but the slug and
+    the name, if given), so the event is refused until an editor writes its facts.
     """
     try:
         slug = _SLUG_CHECK.validate_python(slug)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -40,26 +41,26 @@ def _text(value: str) -> str:
     return value
 
 
-def _slug(value: str) -> str:
-    if not _SLUG.fullmatch(value):
-        raise PydanticCustomError(
-            "slug",
-            "'{value}' is not a valid slug: use lowercase letters, digits and single "
-            "hyphens, e.g. ac1-business-models-finance",
-            {"value": value},
-        )
-    return value
+def _lowercase_words(kind: str, message: str) -> Callable[[str], str]:
+    """A check that a value is lowercase letters and digits in words joined by hyphens."""
+
+    def check(value: str) -> str:
+        if not _SLUG.fullmatch(value):
+            raise PydanticCustomError(kind, message, {"value": value})
+        return value
+
+    return check
 
 
-def _source_id(value: str) -> str:
-    if not _SLUG.fullmatch(value):
-        raise PydanticCustomError(
-            "source_id",
-            "'{value}' is not a source id: use lowercase letters, digits and single hyphens, "
-            "e.g. article",
-            {"value": value},
-        )
-    return value
+_slug = _lowercase_words(
+    "slug",
+    "'{value}' is not a valid slug: use lowercase letters, digits and single "
+    "hyphens, e.g. ac1-business-models-finance",
+)
+_source_id = _lowercase_words(
+    "source_id",
+    "'{value}' is not a source id: use lowercase letters, digits and single hyphens, e.g. article",
+)
 
 
 def _https_url(value: str) -> str:
