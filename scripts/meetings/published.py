@@ -10,7 +10,7 @@ the site (file, page, event, related meetings), which the catalog fills in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, PrivateAttr, WithJsonSchema
 
@@ -84,6 +84,7 @@ class MeetingEntry(Meeting, _Placed):
 
     _event: EventEntry | None = PrivateAttr(None)
     _related: list[Related] = PrivateAttr(default_factory=list)
+    _cited_sources: list[Source] | None = PrivateAttr(None)
 
     __eq__ = object.__eq__
     __hash__ = object.__hash__
@@ -97,8 +98,17 @@ class MeetingEntry(Meeting, _Placed):
 
     @property
     def cited_sources(self) -> list[Source]:
-        """Every source of the page: the record's own first, then those of its facts."""
-        return [self.event.source(source_id) for source_id in self.cited]
+        """Every source of the page: the record's own first, then those of its facts.
+
+        Worked out once: the page, its head, the feed and the calendars all list them.
+        """
+        private: dict[str, Any] = self.__pydantic_private__  # type: ignore[assignment]
+        found = private["_cited_sources"]
+        if found is None:
+            found = private["_cited_sources"] = [
+                self.event.source(source_id) for source_id in self.cited
+            ]
+        return found
 
     @property
     def related(self) -> list[Related]:
