@@ -18,7 +18,7 @@ from playwright.sync_api import Page
 
 from meetings.browser import ChromiumMissing, launch_args, serve
 from tests.browser.browsing import PHONE, ConsoleErrors, site_pages
-from tests.conftest import ROOT, mkdocs_build
+from tests.helpers import ROOT, mkdocs_build
 
 HERE = Path(__file__).parent
 
