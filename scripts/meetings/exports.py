@@ -41,6 +41,7 @@ feed links each source of an entry with ``rel="via"``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import uuid
 from collections.abc import Mapping, Sequence
@@ -49,7 +50,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from feedgen.feed import FeedGenerator
-from icalendar import vCategory, vDDDTypes, vText, vUri
+from icalendar import vDDDTypes, vText, vUri
 from lxml import etree
 
 from .catalog import Catalog
@@ -261,7 +262,7 @@ def vevent(
     """A VEVENT as icalendar writes an ``Event`` with these properties ``add``-ed, byte for byte.
 
     Each value is written by icalendar's own type for its property (``vText``,
-    ``vCategory``, ``vUri``, ``vDDDTypes``); only the lines around them are
+    each of ``vCategory``'s values, ``vUri``, ``vDDDTypes``); only the lines around them are
     put together here, in icalendar's order for a VEVENT (its canonical
     properties, then the others by name), and folded by :func:`fold`. Building
     an ``Event`` for each meeting, with its parameters and content-line
@@ -272,14 +273,14 @@ def vevent(
     lines = [
         b"BEGIN:VEVENT",
         b"SUMMARY:" + vText(summary).to_ical(),
-        _date_line(b"DTSTART", start),
+        _date_line(b"DTSTART", start, _zone(start)),
     ]
     if end is not None:
-        lines.append(_date_line(b"DTEND", end))
+        lines.append(_date_line(b"DTEND", end, _zone(end)))
     lines += [
-        b"DTSTAMP:" + vDDDTypes(stamp).to_ical(),
+        _date_line(b"DTSTAMP", stamp, _zone(stamp)),
         b"UID:" + vText(uid).to_ical(),
-        b"CATEGORIES:" + vCategory(list(categories)).to_ical(),
+        b"CATEGORIES:" + b",".join(_category(category) for category in categories),
         b"DESCRIPTION:" + vText(description).to_ical(),
         b"URL:" + vUri(url).to_ical(),
         b"END:VEVENT",
@@ -287,10 +288,28 @@ def vevent(
     return b"".join(_fold_bytes(line) + b"\r\n" for line in lines)
 
 
-def _date_line(name: bytes, value: dt.date | dt.datetime) -> bytes:
-    """``DTSTART``/``DTEND``: a time in UTC, or a day with icalendar's ``VALUE=DATE``."""
-    kind = b":" if isinstance(value, dt.datetime) else b";VALUE=DATE:"
-    return name + kind + vDDDTypes(value).to_ical()
+# Remembered: every meeting has the same DTSTAMP, an event's meetings share their
+# day, and a few topics are on most meetings.
+
+
+@functools.lru_cache(maxsize=10_000)
+def _category(topic: str) -> bytes:
+    """A topic as ``vCategory`` writes each of its values."""
+    return vText(topic).to_ical()
+
+
+@functools.lru_cache(maxsize=10_000)
+def _date_line(name: bytes, value: dt.date, zone: dt.tzinfo | None) -> bytes:
+    """``DTSTART``, ``DTEND`` or ``DTSTAMP``: a time in UTC, or a day (``VALUE=DATE``).
+
+    ``zone`` is the value's, so that two equal times in different zones are two keys."""
+    if isinstance(value, dt.datetime):
+        return name + b":" + vDDDTypes(value).to_ical()
+    return name + b";VALUE=DATE:" + vDDDTypes(value).to_ical()
+
+
+def _zone(value: dt.date) -> dt.tzinfo | None:
+    return value.tzinfo if isinstance(value, dt.datetime) else None
 
 
 def feed(catalog: Catalog, site: Site) -> bytes:
