@@ -143,6 +143,9 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Each build makes its environment anew, so a template is read once a build
+        # rather than checked on disk at every page that includes or imports it.
+        auto_reload=False,
     )
     filters: dict[str, Callable[..., Any]] = {
         "inline": markdown_inline,
