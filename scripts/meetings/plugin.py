@@ -3,23 +3,24 @@
 With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
 ``mkdocs serve`` do the whole job:
 
-* ``on_config`` reads and validates ``clusters/`` (stages 1 to 3). A mistake
-  in a record stops the build before anything is written, with one line per
-  problem, so ``site/`` (or the page ``mkdocs serve`` shows) stays as it was.
-  The navigation gets a section for each of the newest events here (pages
-  added later, in ``on_files``, would be left out of an explicit ``nav``);
-  older events' pages are outside it, reached through the home page.
-* ``on_files`` renders the pages (stage 4) and adds them in memory; nothing is
-  written into ``docs/``, so a deleted record leaves no stale page behind.
-  The open data files (stage 5: ``meetings.json``, the feed, the calendars)
-  are added beside them the same way.
+* ``on_config`` does all of the plugin's work: it reads and validates
+  ``clusters/`` (stages 1 to 3), renders the pages (stage 4) and makes the
+  open data files (stage 5: ``meetings.json``, the feed, the calendars).
+  MkDocs cleans the site folder only after ``on_config``, so a mistake in a
+  record, or any failure of ours, stops the build with ``site/`` (or the
+  pages ``mkdocs serve`` shows) exactly as it was. The navigation gets a
+  section for each of the newest events here (pages added later would be
+  left out of an explicit ``nav``); older events' pages are outside it,
+  reached through the home page.
+* ``on_files`` adds the pages and files made in memory; nothing is written
+  into ``docs/``, so a deleted record leaves no stale page behind.
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
   each record page's JSON-LD and link-preview tags, printed by
   ``overrides/partials/open-data.html``.
 * ``on_serve`` watches the records and the templates for live reload. When a
-  saved record is wrong, the errors are printed and the last good pages keep
-  being served (MkDocs alone would stall every request until the next good
-  build).
+  rebuild fails, whatever the reason, the errors are printed and the last
+  good pages keep being served (MkDocs alone would stall every request until
+  the next good build).
 
 The plugin keeps nothing from one build to the next: ``mkdocs serve`` makes a
 new plugin for every rebuild.
@@ -31,9 +32,12 @@ import functools
 import gc
 import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -123,6 +127,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.exporting: Background | None = None
         """The open data files being made in a second process, if they are."""
         self.pending_files: dict[str, File] = {}
+        self.made: dict[str, str | bytes] = {}
+        """Every page and open data file made from the records, by path under ``docs/``."""
 
     @property
     def clusters_dir(self) -> Path:
@@ -152,27 +158,23 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         config.nav = navigation(self.catalog, config.nav, docs_dir, self.config.nav_events)
         try:
             self.site = Site.from_config(config)
+            exports = self._start_exports(build_time(self.catalog))
         except ValueError as error:
             raise PluginError(str(error)) from None
+        env = environment(self.templates_dir)
+        env.bytecode_cache = _COMPILED_TEMPLATES
+        self.made = {**render_pages(self.catalog, env), **exports}
+        self.heads = page_heads(self.catalog, self.site)
         return config
 
     @_without_gc_pauses
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if self.catalog is None:
             return files
-        try:
-            built = build_time(self.catalog)
-            exports = self._start_exports(built)
-        except ValueError as error:
-            raise PluginError(str(error)) from None
-        env = environment(self.templates_dir)
-        env.bytecode_cache = _COMPILED_TEMPLATES
-        pages = render_pages(self.catalog, env)
         sources = {entry.page: entry.file for entry in self.catalog.events}
         sources.update({entry.page: entry.file for entry in self.catalog.meetings})
-        self.heads = page_heads(self.catalog, self.site)
         hidden = outside_nav(self.catalog, self.config.nav_events)
-        for path, content in {**pages, **exports}.items():
+        for path, content in self.made.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"docs/{path} is in the way of a file made from clusters/: remove it"
@@ -180,9 +182,11 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             inclusion = InclusionLevel.NOT_IN_NAV if path in hidden else InclusionLevel.UNDEFINED
             file = File.generated(config, path, content=content, inclusion=inclusion)
             if path in sources:
-                # The edit button opens the YAML file the page is made from.
-                file.edit_uri = os.path.relpath(self.root / sources[path], config.docs_dir)
-            elif path in exports:
+                # The edit button opens the YAML file the page is made from; its
+                # address is percent-encoded, whatever the file is called.
+                relative = os.path.relpath(self.root / sources[path], config.docs_dir)
+                file.edit_uri = quote(Path(relative).as_posix(), safe="/")
+            elif path in self.pending_files:
                 self.pending_files[path] = file
             files.append(file)
         return files
@@ -199,7 +203,9 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             return export_files(self.catalog, self.site, built)
         log.debug("Making the open data files in a second process.")
         self.exporting = Background(export_files, self.catalog, self.site, built)
-        return dict.fromkeys(export_paths(self.catalog), b"")
+        paths = export_paths(self.catalog)
+        self.pending_files = dict.fromkeys(paths)  # type: ignore[arg-type] - filled in on_files
+        return dict.fromkeys(paths, b"")
 
     def _finish_exports(self) -> None:
         """Wait for the open data files made in a second process, and give them to MkDocs."""
@@ -247,28 +253,36 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         if self.config.enabled:
             server.watch(str(self.clusters_dir))
             server.watch(str(self.templates_dir))
-            server.builder = _keeping_last_good_site(server.builder)
+            server.builder = _keeping_last_good_site(server.builder, Path(server.root))
         return server
 
 
-def _keeping_last_good_site(builder: Callable[..., None]) -> Callable[..., None]:
-    """Wrap ``mkdocs serve``'s rebuild so that wrong records keep the last good pages.
+def _keeping_last_good_site(builder: Callable[..., None], site: Path) -> Callable[..., None]:
+    """Wrap ``mkdocs serve``'s rebuild so that a failed one keeps the last good pages.
 
-    A :class:`RecordsError` stops the build in ``on_config``, before the site
-    folder is cleaned, so the pages served are still the last good ones. MkDocs
-    reports a failed build as :class:`~mkdocs.exceptions.Abort` raised while
-    handling the plugin's error; that one is swallowed here so the server goes
-    on serving. Any other failure is left to MkDocs.
+    MkDocs stalls every request after a failed rebuild, until a good one. Here
+    any failure is reported and swallowed, so the server goes on serving. The
+    plugin's own failures happen before MkDocs cleans the served folder; for
+    any later one (a theme template, a page MkDocs refuses in strict mode),
+    the folder is put back as it was: it is kept, as hard links (no copy of
+    the files), beside the folder while MkDocs rebuilds it. Requests wait for
+    the rebuild to end, so none sees a half-built site.
     """
 
     @functools.wraps(builder)
     def build(*args: Any, **kwargs: Any) -> None:
+        kept = Path(tempfile.mkdtemp(prefix=".last-good-", dir=site.parent)) / "site"
+        shutil.copytree(site, kept, copy_function=os.link, symlinks=True)
         try:
             builder(*args, **kwargs)
-        except Abort as error:
-            if not isinstance(error.__context__, RecordsError):
-                raise
-            log.warning("The last good pages are still served; fix the records above.")
+        except Exception as error:  # any failure: the last good pages are served
+            if not isinstance(error, Abort):  # MkDocs has not said it yet
+                log.error(f"The rebuild failed: {type(error).__name__}: {error}")
+            shutil.rmtree(site, ignore_errors=True)
+            os.replace(kept, site)
+            log.warning("The last good pages are still served; fix the problems above.")
+        finally:
+            shutil.rmtree(kept.parent, ignore_errors=True)
 
     return build
 
