@@ -19,7 +19,7 @@ from .catalog import collect
 from .exports import DATA_SCHEMA, Site, build_time, export_files
 from .model import Event, Meeting, OpenData, json_schema
 from .plugin import taken_names
-from .problems import InvalidRecords
+from .problems import InvalidRecords, visible
 from .render import render_pages
 from .scaffold import ScaffoldError, new_meeting
 
@@ -135,7 +135,7 @@ def new(root: Path, title: str, number: int | None, event: str | None, slug: str
     try:
         made = new_meeting(root, title, number, event, slug)
     except ScaffoldError as error:
-        click.echo(f"meetings new: {error}", err=True)
+        click.echo(visible(f"meetings new: {error}"), err=True)
         sys.exit(1)
     click.echo(
         f"Wrote {made.file}: fill in its empty fields, then run 'make validate' "

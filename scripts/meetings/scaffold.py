@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from .load import EVENT_FILE, Document, read_records
-from .model import Cluster, Event, Meeting, Text
+from .model import Cluster, Event, Line, Meeting, Slug, Text
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../docs/schema/meeting.schema.json"
 WIDTH = 88
@@ -85,6 +85,12 @@ def new_meeting(
     title = " ".join(title.split())
     if not title:
         raise ScaffoldError('give the meeting\'s title, e.g. TITLE="Action Cluster 7 - … meeting"')
+    # Checked before any path is made of them: SLUG=../../x must not write outside clusters/.
+    _check("TITLE", title, Line)
+    if slug is not None:
+        _check("SLUG", slug, Slug)
+    if event is not None:
+        _check("EVENT", event, Slug)
     clusters = root / "clusters"
     documents, _ = read_records(clusters, root)
     folder = _event_folder(clusters, documents, event)
@@ -110,6 +116,14 @@ def new_meeting(
     text = meeting_template(_event_of(documents, folder), number, title, slug)
     path.write_text(text, encoding="utf-8")
     return Scaffold(path, shown, text)
+
+
+def _check(name: str, value: str, kind: Any) -> None:
+    """Refuse ``value`` unless the data model accepts it as ``kind``."""
+    try:
+        TypeAdapter(kind).validate_python(value, strict=True)
+    except ValidationError as error:
+        raise ScaffoldError(f"{name}: {error.errors()[0]['msg']}") from None
 
 
 def _event_folder(clusters: Path, documents: list[Document], event: str | None) -> Path:
