@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
 # In CI, the property tests try the same examples on every run, so that a pull
 # request fails for its own change, not for an example drawn that day; run them
@@ -59,6 +61,18 @@ def mkdocs_build(
         text=True,
         timeout=300,
     )
+
+
+def build_in_process(project: Path, site_dir: Path) -> None:
+    """``mkdocs build --strict`` on ``project`` into ``site_dir``, in this process (faster)."""
+    config = load_config(
+        config_file=str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=True
+    )
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
 
 
 @pytest.fixture(scope="session")

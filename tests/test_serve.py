@@ -28,9 +28,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(url: str) -> str | None:
+def fetch(url: str, timeout: float = 5) -> str | None:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.read().decode("utf-8")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None
@@ -63,11 +63,11 @@ class Output:
 
 
 @contextmanager
-def mkdocs_serve(project: Path) -> Iterator[tuple[str, Output]]:
+def mkdocs_serve(project: Path, *options: str) -> Iterator[tuple[str, Output]]:
     """``mkdocs serve`` running on ``project``: its address, and what it prints."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", *options],
         cwd=project,
         env={**os.environ, **BUILD_ENV},
         stdout=subprocess.PIPE,

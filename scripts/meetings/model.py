@@ -37,7 +37,7 @@ from pydantic_core import PydanticCustomError
 # Value types
 # --------------------------------------------------------------------------
 
-_UNSAFE = re.compile(
+UNSAFE_CHARACTERS = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f"  # C0 and C1 controls (a tab too), but for the line break
     "\u2028\u2029"  # line and paragraph separators
     "\u202a-\u202e\u2066-\u2069"  # bidirectional controls
@@ -58,7 +58,7 @@ LAST_DATE = dt.date(2999, 12, 31)
 
 
 def _safe(value: str) -> str:
-    unsafe = _UNSAFE.search(value)
+    unsafe = UNSAFE_CHARACTERS.search(value)
     if unsafe:
         char = unsafe.group()
         kind = (
@@ -104,7 +104,7 @@ def _slug(value: str) -> str:
 
 
 def _https_url(value: str) -> str:
-    if any(ch.isspace() for ch in value) or _UNSAFE.search(value):
+    if any(ch.isspace() for ch in value) or UNSAFE_CHARACTERS.search(value):
         raise PydanticCustomError(
             "url", "a web address must not contain spaces; expected an https:// address"
         )

@@ -129,6 +129,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.pending_files: dict[str, File] = {}
         self.made: dict[str, str | bytes] = {}
         """Every page and open data file made from the records, by path under ``docs/``."""
+        self.exported: set[str] = set()
 
     @property
     def clusters_dir(self) -> Path:
@@ -164,6 +165,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         env = environment(self.templates_dir)
         env.bytecode_cache = _COMPILED_TEMPLATES
         self.made = {**render_pages(self.catalog, env), **exports}
+        self.exported = set(exports)
         self.heads = page_heads(self.catalog, self.site)
         return config
 
@@ -186,7 +188,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 # address is percent-encoded, whatever the file is called.
                 relative = os.path.relpath(self.root / sources[path], config.docs_dir)
                 file.edit_uri = quote(Path(relative).as_posix(), safe="/")
-            elif path in self.pending_files:
+            elif path in self.exported:
                 self.pending_files[path] = file
             files.append(file)
         return files
@@ -203,9 +205,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             return export_files(self.catalog, self.site, built)
         log.debug("Making the open data files in a second process.")
         self.exporting = Background(export_files, self.catalog, self.site, built)
-        paths = export_paths(self.catalog)
-        self.pending_files = dict.fromkeys(paths)  # type: ignore[arg-type] - filled in on_files
-        return dict.fromkeys(paths, b"")
+        return dict.fromkeys(export_paths(self.catalog), b"")
 
     def _finish_exports(self) -> None:
         """Wait for the open data files made in a second process, and give them to MkDocs."""
@@ -265,24 +265,29 @@ def _keeping_last_good_site(builder: Callable[..., None], site: Path) -> Callabl
     plugin's own failures happen before MkDocs cleans the served folder; for
     any later one (a theme template, a page MkDocs refuses in strict mode),
     the folder is put back as it was: it is kept, as hard links (no copy of
-    the files), beside the folder while MkDocs rebuilds it. Requests wait for
-    the rebuild to end, so none sees a half-built site.
+    the files; MkDocs empties the folder before it writes new files), beside
+    the folder while MkDocs rebuilds it. Requests wait for the rebuild to end,
+    so none sees a half-built site.
     """
 
     @functools.wraps(builder)
     def build(*args: Any, **kwargs: Any) -> None:
-        kept = Path(tempfile.mkdtemp(prefix=".last-good-", dir=site.parent)) / "site"
-        shutil.copytree(site, kept, copy_function=os.link, symlinks=True)
+        kept: Path | None = None
+        if site.is_dir():
+            kept = Path(tempfile.mkdtemp(prefix=".last-good-", dir=site.parent)) / "site"
+            shutil.copytree(site, kept, copy_function=os.link, symlinks=True)
         try:
             builder(*args, **kwargs)
         except Exception as error:  # any failure: the last good pages are served
             if not isinstance(error, Abort):  # MkDocs has not said it yet
                 log.error(f"The rebuild failed: {type(error).__name__}: {error}")
-            shutil.rmtree(site, ignore_errors=True)
-            os.replace(kept, site)
+            if kept is not None:
+                shutil.rmtree(site, ignore_errors=True)
+                os.replace(kept, site)
             log.warning("The last good pages are still served; fix the problems above.")
         finally:
-            shutil.rmtree(kept.parent, ignore_errors=True)
+            if kept is not None:
+                shutil.rmtree(kept.parent, ignore_errors=True)
 
     return build
 
