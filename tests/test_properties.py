@@ -30,7 +30,7 @@ from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
 from meetings.catalog import collect
-from meetings.model import UNSAFE_CHARACTERS
+from meetings.limits import UNSAFE_CHARACTERS
 from meetings.problems import InvalidRecords, field_path
 from meetings.render import environment, render_pages
 

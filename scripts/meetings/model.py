@@ -15,10 +15,7 @@ what is not known.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-import unicodedata
-import zoneinfo
 from typing import Annotated, Any, Literal
 from urllib.parse import quote_plus, urlsplit
 
@@ -33,49 +30,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .limits import UNSAFE_CHARACTERS, in_date_range, refuse_unsafe, time_zones
+
 # --------------------------------------------------------------------------
 # Value types
 # --------------------------------------------------------------------------
 
-UNSAFE_CHARACTERS = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f"  # C0 and C1 controls (a tab too), but for the line break
-    "\u2028\u2029"  # line and paragraph separators
-    "\u202a-\u202e\u2066-\u2069"  # bidirectional controls
-    "\ud800-\udfff"  # surrogates, which are not characters
-    "\ufdd0-\ufdef\ufffe\uffff"  # noncharacters...
-    + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0x10000, 0x110000, 0x10000))
-    + "]"  # ...of every plane
-)
-"""Characters no text of a record may hold: they can hide or reorder text on a page,
-rewrite a terminal, or make the feed invalid XML (which refuses them)."""
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CLOCK = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
-FIRST_DATE = dt.date(1900, 1, 1)
-LAST_DATE = dt.date(2999, 12, 31)
-"""The dates a record may give: any day of a meeting, far from the ends of the calendar
-(a time zone east of UTC on 0001-01-01 is a day that Python cannot write)."""
-
-
-def _safe(value: str) -> str:
-    unsafe = UNSAFE_CHARACTERS.search(value)
-    if unsafe:
-        char = unsafe.group()
-        kind = (
-            "a bidirectional control"
-            if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069"
-            else "a line separator"
-            if char in "\u2028\u2029"
-            else "a control character"
-            if unicodedata.category(char) == "Cc"
-            else "not a character"
-        )
-        raise PydanticCustomError(
-            "unsafe_char",
-            "must not contain U+{code} ({kind}); remove it",
-            {"code": f"{ord(char):04X}", "kind": kind},
-        )
-    return value
 
 
 def _line(value: str) -> str:
@@ -83,13 +46,13 @@ def _line(value: str) -> str:
         raise PydanticCustomError("blank", "must not be empty")
     if "\n" in value or "\r" in value:
         raise PydanticCustomError("one_line", "must be a single line of text")
-    return _safe(value)
+    return refuse_unsafe(value)
 
 
 def _text(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("blank", "must not be empty")
-    return _safe(value)
+    return refuse_unsafe(value)
 
 
 def _slug(value: str) -> str:
@@ -143,21 +106,6 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
-def _date_range(value: dt.date) -> dt.date:
-    if not FIRST_DATE <= value <= LAST_DATE:
-        raise PydanticCustomError(
-            "date_range",
-            "{value} is too far in the past or the future; a record's dates are from {first} to "
-            "{last}",
-            {
-                "value": value.isoformat(),
-                "first": FIRST_DATE.isoformat(),
-                "last": LAST_DATE.isoformat(),
-            },
-        )
-    return value
-
-
 def _clock(value: str) -> str:
     if not _CLOCK.fullmatch(value):
         raise PydanticCustomError(
@@ -168,15 +116,10 @@ def _clock(value: str) -> str:
     return value
 
 
-@functools.cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 def _timezone(value: str) -> str:
     """A name of the IANA time zone database, such as ``Europe/Brussels``; not a folder
     of it (``Europe``), nor any other file that ``zoneinfo`` would try to open."""
-    if value not in _time_zones():
+    if value not in time_zones():
         raise PydanticCustomError(
             "timezone", "'{value}' is not a time zone name, e.g. Europe/Brussels", {"value": value}
         )
@@ -218,7 +161,7 @@ HttpsUrl = Annotated[
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(_iso_date),
-    AfterValidator(_date_range),
+    AfterValidator(in_date_range),
     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
 ]
 """A calendar day written YYYY-MM-DD."""
