@@ -151,8 +151,9 @@ def laughs(levels: int = 10, width: int = 10) -> str:
 
 
 LAUGHS = laughs()
-SOURCE_URL = r"^(  url: )https://smart-cities[^\n]*"
-ORGANIZER_URL = r"^(  url: )https://smart-cities-marketplace.ec.europa.eu/$"
+SOURCE_URL = r"^(    url: )https://smart-cities[^\n]*"
+"""The address of the first source in the event's list."""
+PROJECT = r"^(projects:\n)"
 RECORDING_URL = replace(r"^(  channel: .*\n)", r"\g<1>  url: javascript:alert(document.cookie)\n")
 TOPICS = r"^topics:\n(  - .*\n)+"
 NUMBER = r"^  number: 1$"
@@ -162,7 +163,8 @@ TOPIC = next(t for t in parse_yaml(_AC1_TEXT)["topics"] if " " in t)
 """A topic of the first meeting written with a space, and the line it is on."""
 TOPIC_LINE = at(_AC1_TEXT, f"  - {TOPIC}\n")
 FIELDS = (
-    "slug, cluster, title, date, summary, gist, topics, projects, recording, source, speakers, time"
+    "slug, cluster, title, date, summary, gist, topics, projects, recording, cites, speakers, "
+    "announced_as, attendance, time"
 )
 
 
@@ -503,8 +505,9 @@ CASES = [
     case(
         "http-link",
         replace(SOURCE_URL, r"\1http://example.org/article"),
-        "url: http:", 8, "source.url",
+        "url: http:", 10, "sources[0].url",
         "http: links are not allowed; use the https:// address",
+        file=EVENT,
     ),
     case(
         "javascript-link",
@@ -515,27 +518,29 @@ CASES = [
     case(
         "data-link",
         replace(SOURCE_URL, r"\1data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="),
-        "url: data:", 8, "source.url",
+        "url: data:", 10, "sources[0].url",
         "data: links are not allowed; expected an https:// address",
+        file=EVENT,
     ),
     case(
         "words-for-link",
         replace(SOURCE_URL, r"\1see the article on the news page"),
-        "url: see", 8, "source.url",
+        "url: see", 10, "sources[0].url",
         "a web address must not contain spaces; expected an https:// address",
+        file=EVENT,
     ),
     case(
         "link-without-scheme",
         replace(SOURCE_URL, r"\1smart-cities-marketplace.ec.europa.eu/news"),
-        "url: smart", 8, "source.url",
+        "url: smart", 10, "sources[0].url",
         "'smart-cities-marketplace.ec.europa.eu/news' is not a web address; expected https://…",
+        file=EVENT,
     ),
     case(
-        "event-http-link",
-        replace(ORGANIZER_URL, r"\1http:x"),
-        "url: http:x", 8, "organizer.url",
+        "project-http-link",
+        replace(PROJECT, r"\1  - name: A project\n    url: http:x\n    cites: [article]\n"),
+        "url: http:x", 10, "projects[0].url",
         "http: links are not allowed; use the https:// address",
-        file=EVENT,
     ),
     # ---------------------------------------------------------------- records together
     case(
@@ -561,6 +566,20 @@ CASES = [
         replace(r"^slug: .*$", "slug: topics"),
         "slug:", 7, "slug",
         "'topics' is already the address of a page of the site; choose another slug",
+        file=EVENT,
+        also=lambda t: [
+            line(EVENT, at(t, "slug:"), 7, "slug", r"the event's folder is clusters/forum-2021/ "
+                 r"but its slug is 'topics': .+; rename the folder to clusters/topics/ or write "
+                 r"'slug: forum-2021'")
+        ],
+    ),
+    case(
+        "event-folder-not-its-slug",
+        replace(r"^slug: .*$", "slug: forum-2022"),
+        "slug:", 7, "slug",
+        r"the event's folder is clusters/forum-2021/ but its slug is 'forum-2022': an event's "
+        r"folder is named by its slug; rename the folder to clusters/forum-2022/ or write "
+        r"'slug: forum-2021'",
         file=EVENT,
     ),
     # ---------------------------------------------------------------- what no build could publish

@@ -347,7 +347,7 @@ def test_make_build_of_the_real_project_is_a_real_folder(tmp_path: Path):
     assert site.is_dir() and not site.is_symlink()
     assert (site / "forum-2021" / "index.html").is_file()
     workflow = (ROOT / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8")
-    assert re.search(r"upload-pages-artifact@\S+\n\s+with:\n\s+path: site\n", workflow)
+    assert re.search(r"upload-pages-artifact@[^\n]*\n\s+with:\n\s+path: site\n", workflow)
 
 
 # --------------------------------------------------------------------------

@@ -20,8 +20,8 @@ from .exports import DATA_SCHEMA, Site, build_time, export_files
 from .model import Event, Meeting, OpenData, json_schema
 from .plugin import taken_names
 from .problems import InvalidRecords, visible
-from .render import render_pages
-from .scaffold import ScaffoldError, new_meeting
+from .render import fill_markers, render_pages
+from .scaffold import ScaffoldError, new_event, new_meeting
 
 SCHEMAS = {
     "event.schema.json": Event,
@@ -87,6 +87,11 @@ def render(root: Path, out: Path) -> None:
         click.echo(f"meetings render: {error}", err=True)
         sys.exit(1)
     shutil.copytree(root / "docs", out, dirs_exist_ok=True)
+    for page in out.rglob("*.md"):  # the About page's lists, made from the records
+        text = page.read_text(encoding="utf-8")
+        filled = fill_markers(text, page.relative_to(out).as_posix(), catalog)
+        if filled != text:
+            page.write_text(filled, encoding="utf-8")
     pages = render_pages(catalog)
     for path, content in {**pages, **exports}.items():
         target = out / path
@@ -140,4 +145,21 @@ def new(root: Path, title: str, number: int | None, event: str | None, slug: str
     click.echo(
         f"Wrote {made.file}: fill in its empty fields, then run 'make validate' "
         "(it lists those still empty) and 'make build'."
+    )
+
+
+@main.command("new-event")
+@click.option("--slug", required=True, help="The event's address and folder name, e.g. forum-2022.")
+@click.option("--name", help="The event's full name, as its sources give it.")
+@click.pass_obj
+def new_event_command(root: Path, slug: str, name: str | None) -> None:
+    """Make an event's folder with an event.yaml whose every field is explained."""
+    try:
+        made = new_event(root, slug, name)
+    except ScaffoldError as error:
+        click.echo(f"meetings new-event: {error}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Wrote {made.file}: fill in its empty fields from the event's sources, then "
+        f"'make validate'; add meetings with make new TITLE=\"…\" EVENT={slug}."
     )

@@ -14,6 +14,8 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
   reached through the home page.
 * ``on_files`` adds the pages and files made in memory; nothing is written
   into ``docs/``, so a deleted record leaves no stale page behind.
+* ``on_page_markdown`` puts the About page's list of sources and of what no
+  source gives, made in ``on_config`` from the records, in place of its markers.
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
   each record page's JSON-LD and link-preview tags, printed by
   ``overrides/partials/open-data.html``.
@@ -54,7 +56,7 @@ from .exports import FEED_FILE, Site, build_time, export_files, export_paths
 from .metadata import PageHead, page_heads
 from .navigation import navigation, outside_nav
 from .problems import InvalidRecords
-from .render import TEMPLATES, environment, render_pages
+from .render import ABOUT_BLOCKS, TEMPLATES, environment, fill_markers, render_pages
 
 if TYPE_CHECKING:  # only for annotations: `mkdocs build` need not import the server
     from mkdocs.livereload import LiveReloadServer
@@ -130,6 +132,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.made: dict[str, str | bytes] = {}
         """Every page and open data file made from the records, by path under ``docs/``."""
         self.exported: set[str] = set()
+        self.blocks: dict[str, dict[str, str]] = {}
+        """The Markdown of each marker of :data:`~meetings.render.ABOUT_BLOCKS`, by page."""
 
     @property
     def clusters_dir(self) -> Path:
@@ -157,6 +161,10 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 "Fix them and build again ('make validate' checks the files alone)."
             ) from None
         config.nav = navigation(self.catalog, config.nav, docs_dir, self.config.nav_events)
+        if not config.repo_url:
+            # No repository known (a clone without a GitHub origin, REPO_URL unset):
+            # no edit buttons, rather than addresses of a repository that is not there.
+            config.edit_uri = None
         try:
             self.site = Site.from_config(config)
             exports = self._start_exports(build_time(self.catalog))
@@ -167,7 +175,22 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.made = {**render_pages(self.catalog, env), **exports}
         self.exported = set(exports)
         self.heads = page_heads(self.catalog, self.site)
+        self.blocks = self._about_blocks(docs_dir, env)
         return config
+
+    def _about_blocks(self, docs_dir: Path, env: jinja2.Environment) -> dict[str, dict[str, str]]:
+        """The blocks that hand-written pages ask for with a marker, made now, not while
+        MkDocs reads the pages (after it has cleaned the site folder)."""
+        assert self.catalog is not None
+        blocks: dict[str, dict[str, str]] = {}
+        for path in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []:
+            text = path.read_text(encoding="utf-8")
+            page = path.relative_to(docs_dir).as_posix()
+            for marker in ABOUT_BLOCKS:
+                if marker in text:
+                    block = fill_markers(marker, page, self.catalog, env)
+                    blocks.setdefault(page, {})[marker] = block
+        return blocks
 
     @_without_gc_pauses
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -239,6 +262,14 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 "title": self.site.name,
             }
         return env
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        # The About page's list of sources and of what no source gives (render.ABOUT_BLOCKS).
+        for marker, block in self.blocks.get(page.file.src_uri, {}).items():
+            markdown = markdown.replace(marker, block)
+        return markdown
 
     def on_page_context(
         self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Navigation

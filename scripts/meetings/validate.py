@@ -2,7 +2,10 @@
 
 Each document is validated by :mod:`meetings.model`; then the records are
 checked against each other (one meeting per cluster number and per slug in
-an event, meeting dates inside the event's dates, event addresses unique).
+an event, meeting dates inside the event's dates, event addresses unique and
+the same as their folders' names, no event's description or sources copied
+from another's, every source id cited listed in the event's sources, and
+every source listed cited).
 Every mistake becomes a :class:`~meetings.problems.Problem` that names the
 file, the line and column, and the field, says what was expected and, for a
 misspelt key, suggests the nearest valid one.
@@ -25,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from .load import Document
 from .locate import Place
-from .model import Event, Meeting
+from .model import _SLUG, Event, Meeting
 from .problems import Problem, describe_value, field_path
 
 RESERVED_SLUGS = frozenset({"index"})
@@ -48,16 +51,19 @@ class EventRecord:
 
 
 def validate(
-    documents: Iterable[Document], reserved: Iterable[str] = ()
+    documents: Iterable[Document], reserved: Iterable[str] = (), unread: Iterable[str] = ()
 ) -> tuple[list[EventRecord], list[Problem]]:
     """Validate every document; return the valid events and every problem.
 
     ``reserved`` names addresses at the top of the site that pages already
-    use (``topics``, ``assets``…), which an event may not take.
+    use (``topics``, ``assets``…), which an event may not take. ``unread``
+    names the event folders with a file that could not be read.
     """
     problems: list[Problem] = []
     events: dict[str, tuple[Event, Document]] = {}
     meetings: dict[str, list[tuple[Meeting, Document]]] = {}
+    # Event folders with a record that failed: what it cites is not known.
+    incomplete: set[str] = set(unread)
 
     for document in documents:
         model = Event if document.kind == "event" else Meeting
@@ -65,6 +71,7 @@ def validate(
             record = model.model_validate(document.data)
         except ValidationError as error:
             problems += problems_from(error, document, model)
+            incomplete.add(document.folder)
             continue
         if isinstance(record, Event):
             events[document.folder] = (record, document)
@@ -77,6 +84,9 @@ def validate(
     for folder, (event, event_document) in events.items():
         folder_meetings = meetings.get(folder, [])
         problems += _check_meetings(event, event_document, folder_meetings)
+        problems += _check_citations(
+            event, event_document, folder_meetings, every_record=folder not in incomplete
+        )
         result.append(
             EventRecord(
                 event,
@@ -97,6 +107,7 @@ def validate(
 def _check_events(
     events: Iterable[tuple[Event, Document]], reserved: frozenset[str]
 ) -> list[Problem]:
+    events = list(events)
     problems: list[Problem] = []
     seen: dict[str, Document] = {}
     for event, document in events:
@@ -112,6 +123,46 @@ def _check_events(
             problems.append(_at(document, ("slug",), message))
         else:
             seen[slug] = document
+        if slug != document.folder:
+            problems.append(_at(document, ("slug",), _folder_message(document.folder, slug)))
+    return problems + _check_copies(events)
+
+
+def _folder_message(folder: str, slug: str) -> str:
+    rename = f"rename the folder to clusters/{slug}/"
+    if _SLUG.fullmatch(folder):
+        rename += f" or write 'slug: {folder}'"
+    return (
+        f"the event's folder is clusters/{folder}/ but its slug is '{slug}': "
+        f"an event's folder is named by its slug; {rename}"
+    )
+
+
+def _check_copies(events: Iterable[tuple[Event, Document]]) -> list[Problem]:
+    """An event whose description or sources are another event's, word for word.
+
+    That is what a copied ``event.yaml`` publishes when it is not rewritten:
+    the old event's text, under the new event's name.
+    """
+    problems: list[Problem] = []
+    seen: dict[tuple[str, Any], Document] = {}
+    for event, document in events:
+        for field, key, fix in (
+            (
+                "description",
+                " ".join(event.description.split()),
+                "write this event's own, from its sources",
+            ),
+            (
+                "sources",
+                tuple(sorted(source.model_dump_json() for source in event.sources)),
+                "list the sources that state this event's facts",
+            ),
+        ):
+            first = seen.setdefault((field, key), document)
+            if first is not document:
+                message = f"the same {field} as the event in {first.file}: {fix}"
+                problems.append(_at(document, (field,), message))
     return problems
 
 
@@ -197,6 +248,55 @@ def topic_anchor(topic: str) -> str:
     name = html.escape(" ".join(topic.split()), quote=True)
     slug = config.tags_slugify(name, config.tags_slugify_separator)
     return config.tags_slugify_format.format(slug=slug)
+
+
+def _check_citations(
+    event: Event,
+    event_document: Document,
+    meetings: Sequence[tuple[Meeting, Document]],
+    every_record: bool,
+) -> list[Problem]:
+    """Every id cited is in the event's list of sources, listed once, and each one is cited.
+
+    A source is reported as never cited only when every record of the folder
+    was read: a record with a mistake may be the one that cites it.
+    """
+    problems: list[Problem] = []
+    listed: dict[str, int] = {}
+    for index, source in enumerate(event.sources):
+        if source.id in listed:
+            message = (
+                f"'{source.id}' is already the id of sources[{listed[source.id]}]; "
+                "give each source its own id"
+            )
+            problems.append(_at(event_document, ("sources", index, "id"), message))
+        else:
+            listed[source.id] = index
+    known = ", ".join(listed)
+    cited: set[str] = set()
+    records: list[tuple[Event | Meeting, Document]] = [(event, event_document), *meetings]
+    for record, document in records:
+        for path, source_id in record.citations():
+            cited.add(source_id)
+            if source_id not in listed:
+                close = difflib.get_close_matches(source_id, listed, n=1, cutoff=0.7)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"cite one of: {known}, or add the source there (id, title, "
+                    "publisher, published, url, supports)"
+                )
+                message = f"no source '{source_id}' in the sources of {event_document.file}; {hint}"
+                problems.append(_at(document, path, message))
+    if every_record:
+        for source_id, index in listed.items():
+            if source_id not in cited:
+                message = (
+                    f"the source '{source_id}' is listed but no record cites it; cite it "
+                    f"('cites: [{source_id}]') beside the facts it gives, or remove it"
+                )
+                problems.append(_at(event_document, ("sources", index, "id"), message))
+    return problems
 
 
 def _at(document: Document, path: tuple[Any, ...], message: str) -> Problem:
