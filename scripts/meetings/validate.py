@@ -14,8 +14,6 @@ misspelt key, suggests the nearest valid one.
 from __future__ import annotations
 
 import difflib
-import functools
-import html
 import re
 import types
 import typing
@@ -23,13 +21,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from material.plugins.tags.config import TagsConfig
 from pydantic import BaseModel, ValidationError
 
 from .load import Document
 from .locate import Place
 from .model import _SLUG, Event, Meeting
 from .problems import Problem, describe_value, field_path
+from .topics import check_topics
 
 RESERVED_SLUGS = frozenset({"index"})
 _COMMENTED_VALUE = re.compile(r"(?:^|[:-])\s+(#.*)$")
@@ -79,7 +77,7 @@ def validate(
             meetings.setdefault(document.folder, []).append((record, document))
 
     problems += _check_events(events.values(), frozenset(reserved))
-    problems += _check_topics(pair for pairs in meetings.values() for pair in pairs)
+    problems += check_topics(pair for pairs in meetings.values() for pair in pairs)
     result: list[EventRecord] = []
     for folder, (event, event_document) in events.items():
         folder_meetings = meetings.get(folder, [])
@@ -200,54 +198,6 @@ def _check_meetings(
             )
             problems.append(_at(document, ("date",), message))
     return problems
-
-
-def _check_topics(meetings: Iterable[tuple[Meeting, Document]]) -> list[Problem]:
-    """Topics that would share one entry (one anchor) of the topics page must be one topic.
-
-    "Renewable energy", "renewable-energy" and "renewable energy" all become the
-    anchor ``#tag:renewable-energy``: a link to one would open another. So all
-    but the spelling first given are refused, with the place of the first.
-    """
-    first: dict[str, tuple[str, Document, int]] = {}
-    problems: list[Problem] = []
-    for meeting, document in meetings:
-        for index, topic in enumerate(meeting.topics):
-            anchor = topic_anchor(topic)
-            other, other_document, other_index = first.setdefault(anchor, (topic, document, index))
-            if other_document is document and other_index == index:
-                continue  # the first spelling
-            if other == topic and other_document is not document:
-                continue  # the same topic, shared with another meeting
-            line = other_document.locations.of_value(("topics", other_index)).line
-            message = (
-                f"'{topic}' and the topic '{other}' of {other_document.file}:{line} differ only "
-                "in case or punctuation, so the topics page would list them as one; "
-                "write them the same way"
-            )
-            problems.append(_at(document, ("topics", index), message))
-    return problems
-
-
-@functools.cache
-def _tags_config() -> TagsConfig:
-    config = TagsConfig()
-    config.load_dict({})
-    config.validate()
-    return config
-
-
-def topic_anchor(topic: str) -> str:
-    """The anchor of a topic's entry on the topics page, as Material's tags plugin makes it.
-
-    The plugin reads the tag from the page's front matter, where the topic is
-    written HTML-escaped with its white space runs as one space
-    (:func:`meetings.render.yaml_string`).
-    """
-    config = _tags_config()
-    name = html.escape(" ".join(topic.split()), quote=True)
-    slug = config.tags_slugify(name, config.tags_slugify_separator)
-    return config.tags_slugify_format.format(slug=slug)
 
 
 def _check_citations(
