@@ -39,7 +39,7 @@ from meetings.model import Event, Meeting
 from meetings.problems import InvalidRecords
 
 from .conftest import build_in_process, make_project
-from .records import AC1, EVENT, SCHEMA_LINE, dump
+from .records import AC1, EVENT, SCHEMA_LINE, dump, real
 
 EXAMPLES = int(os.environ.get("TRUST_EXAMPLES", "500"))
 
@@ -183,6 +183,7 @@ def draw_value(draw: st.DrawFn, annotation: Any, metadata: list[Any], wild: int)
     checks = _checks(metadata)
     for check, good, kind in (
         ("_slug", GOOD_SLUGS, SLUGS),
+        ("_source_id", GOOD_SLUGS, SLUGS),
         ("_https_url", GOOD_URLS, URLS),
         ("_clock", GOOD_CLOCKS, CLOCKS),
         ("_timezone", GOOD_ZONES, ZONES),
@@ -221,6 +222,17 @@ def yaml_files(draw: st.DrawFn) -> tuple[str, str]:
         end = draw(st.dates(day, dt.date(2999, 12, 31)))
         event["start_date"], event["end_date"] = start.isoformat(), end.isoformat()
         meeting["date"] = draw(st.sampled_from([start, end, day])).isoformat()
+    if draw(st.integers(0, 4)):
+        event["slug"] = "forum-2021"  # the name of its folder, more often than chance
+    if draw(st.integers(0, 4)):
+        # Citations that hold together, more often than chance: the real sources (which
+        # the other meetings cite too), cited by the new records' facts.
+        sources = real(EVENT)["sources"]
+        ids = [source["id"] for source in sources]
+        event["sources"] = sources
+        cites = st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True)
+        _recite(meeting, lambda: draw(cites))
+        _recite(event, lambda: draw(cites))
     texts = [dump(meeting, "meeting"), dump(event, "event")]
     if draw(st.integers(0, 7)) == 3:
         # An explicit tag before one of the values.
@@ -233,6 +245,19 @@ def yaml_files(draw: st.DrawFn) -> tuple[str, str]:
             lines[n] = re.sub(r'^(\s*(?:- )?(?:\w+: )?)"', rf'\g<1>{tag} "', lines[n], count=1)
             texts[which] = "".join(lines)
     return texts[0], texts[1]
+
+
+def _recite(data: Any, cites: Any) -> None:
+    """Replace every ``cites`` list in ``data`` by one that ``cites()`` draws."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "cites":
+                data[key] = cites()
+            else:
+                _recite(value, cites)
+    elif isinstance(data, list):
+        for item in data:
+            _recite(item, cites)
 
 
 @pytest.fixture(scope="module")
