@@ -28,6 +28,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 from mkdocs.structure.files import Files
 
 from meetings.cli import main
@@ -203,6 +204,22 @@ def test_a_failure_in_rendering_leaves_the_site_byte_identical(
     broken_templates(project)
     with caplog.at_level(logging.INFO), pytest.raises(Exception, match="no_such_value"):
         build_in_process(project, site)
+    assert snapshot(site) == before
+    assert before  # the site was there
+
+
+def test_a_file_of_docs_in_the_way_leaves_the_site_byte_identical(
+    tmp_path: Path, built_site: Path, caplog: pytest.LogCaptureFixture
+):
+    """A hand-written file where a made one goes is refused before MkDocs cleans the site."""
+    project = make_project(tmp_path / "project")
+    site = project / "site"
+    shutil.copytree(built_site, site)
+    before = snapshot(site)
+    (project / "docs" / "meetings.json").write_text("{}", encoding="utf-8")
+    with caplog.at_level(logging.INFO), pytest.raises(Abort):
+        build_in_process(project, site)
+    assert "docs/meetings.json is in the way of a file made from clusters/" in caplog.text
     assert snapshot(site) == before
     assert before  # the site was there
 

@@ -15,8 +15,9 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
   shows) exactly as it was. The navigation gets a section for each of the
   newest events here (pages added later would be left out of an explicit
   ``nav``); older events' pages are outside it, reached through the home page.
-* ``on_files`` adds the files made in memory; nothing is written into
-  ``docs/``, so a deleted record leaves no stale page behind.
+* ``on_files`` adds the files made in memory, each page with the
+  (percent-encoded) address of its record for the edit button; nothing is
+  written into ``docs/``, so a deleted record leaves no stale page behind.
 * ``on_page_markdown`` puts the About page's list of sources and of what no
   source gives, made in ``on_config`` from the records, in place of its markers.
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
@@ -185,7 +186,15 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             exports = export_files(self.catalog, site, build_time(self.catalog))
         except ValueError as error:
             raise PluginError(str(error)) from None
-        return made + [file(path, data) for path, data in exports.items()]
+        made += [file(path, data) for path, data in exports.items()]
+        for made_file in made:  # checked here, before MkDocs cleans the site folder
+            in_the_way = site.docs_dir / made_file.src_uri
+            if os.path.lexists(in_the_way):
+                raise PluginError(
+                    f"{site.shown(in_the_way)} is in the way of a file made from "
+                    f"{site.shown(site.clusters_dir)}/: remove it"
+                )
+        return made
 
     def _about_blocks(self, docs_dir: Path, env: jinja2.Environment) -> dict[str, dict[str, str]]:
         """The blocks that hand-written pages ask for with a marker, made now, not while
@@ -208,11 +217,6 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         sources = {entry.page: entry.file for entry in self.catalog.events}
         sources.update({entry.page: entry.file for entry in self.catalog.meetings})
         for file in self.files:
-            if files.get_file_from_path(file.src_uri) is not None:
-                raise PluginError(
-                    f"{site.shown(site.docs_dir / file.src_uri)} is in the way of a "
-                    f"file made from {site.shown(site.clusters_dir)}/: remove it"
-                )
             if file.src_uri in sources:
                 # The edit button opens the YAML file the page is made from; its
                 # address is percent-encoded, whatever the file is called.
