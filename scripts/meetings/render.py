@@ -100,6 +100,26 @@ def long_date(value: Any) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
+def date_range(start: Any, end: Any) -> str:
+    """Two days as one span, naming each month and year once.
+
+    ``10 June 2021`` (one day), ``9–10 June 2021``, ``30 June – 1 July 2021``,
+    ``30 December 2021 – 2 January 2022``.
+    """
+    if end is None or end == start:
+        return long_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{long_date(end)}"
+    if start.year == end.year:
+        return f"{start.day} {_MONTHS[start.month - 1]} – {long_date(end)}"
+    return f"{long_date(start)} – {long_date(end)}"
+
+
+def number_of(number: int, singular: str, plural: str | None = None) -> str:
+    """A number with its noun, singular for one: ``1 meeting``, ``6 meetings``."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
 def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
@@ -125,6 +145,8 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         "yaml": yaml_string,
         "attr": html_attribute,
         "long_date": long_date,
+        "date_range": date_range,
+        "number_of": number_of,
     }
     env.filters.update(filters)
     return env
