@@ -9,6 +9,7 @@ per build; the templates only present it.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -129,6 +130,14 @@ def page_url(page: str) -> str:
     return stem.removesuffix("/index") + "/"
 
 
+def sort_key(text: str) -> tuple[str, str]:
+    """Text in the order a person expects: case and accents aside, so that
+    "Écoles" comes between "data" and "energy", and "GDPR" after "funding"
+    (the text itself breaks ties, so that the order is the same every time)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)), text
+
+
 def _topics(events: list[EventEntry]) -> dict[str, list[MeetingEntry]]:
     """Topics are matched without regard to case; the first spelling names them."""
     names: dict[str, str] = {}
@@ -138,7 +147,7 @@ def _topics(events: list[EventEntry]) -> dict[str, list[MeetingEntry]]:
             for topic in meeting.meeting.topics:
                 name = names.setdefault(topic.casefold(), topic)
                 topics[name].append(meeting)
-    return dict(sorted(topics.items(), key=lambda item: item[0].casefold()))
+    return dict(sorted(topics.items(), key=lambda item: sort_key(item[0])))
 
 
 def _relate(catalog: Catalog) -> None:

@@ -44,7 +44,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .background import Background, can_fork
-from .catalog import Catalog, collect
+from .catalog import Catalog, collect, sort_key
 from .config import MeetingsConfig
 from .exports import FEED_FILE, Site, build_time, export_files, export_paths
 from .metadata import PageHead, page_heads
@@ -271,6 +271,12 @@ def _keeping_last_good_site(builder: Callable[..., None]) -> Callable[..., None]
             log.warning("The last good pages are still served; fix the records above.")
 
     return build
+
+
+def topic_order(tag: Any, *_: Any) -> tuple[str, str]:
+    """The order of topics for Material's tags plugin, as in the catalog (``mkdocs.yml``:
+    ``tags_sort_by`` and ``listings_tags_sort_by``)."""
+    return sort_key(tag.name)
 
 
 def taken_names(docs_dir: Path) -> set[str]:
