@@ -255,10 +255,12 @@ def test_meeting_page_describes_the_meeting_as_an_event(built_site: Path, entry)
     assert og["og:title"] == entry.meeting.title
     assert og["og:description"] == entry.meeting.one_line
     assert og["og:url"] == url
+    assert og["og:image"] == SITE_URL + "assets/social.png"
     twitter = {m.get("name"): m.get("content") for m in head.xpath("meta[@name]")}
-    assert twitter["twitter:card"] == "summary"
+    assert twitter["twitter:card"] == "summary_large_image"
     assert twitter["twitter:title"] == entry.meeting.title
     assert twitter["twitter:description"] == entry.meeting.one_line
+    assert twitter["twitter:image"] == og["og:image"]
 
     calendar = tree.xpath("//article//a[normalize-space()='Add to calendar']/@href")
     assert calendar == [f"../{entry.meeting.slug}.ics"]

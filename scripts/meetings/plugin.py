@@ -47,7 +47,7 @@ from .background import Background, can_fork
 from .catalog import Catalog, collect, sort_key
 from .config import MeetingsConfig
 from .exports import FEED_FILE, Site, build_time, export_files, export_paths
-from .metadata import PageHead, page_heads
+from .metadata import PageHead, page_heads, plain_head
 from .navigation import navigation, outside_nav
 from .problems import InvalidRecords
 from .render import TEMPLATES, environment, render_pages
@@ -170,7 +170,13 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         pages = render_pages(self.catalog, env)
         sources = {entry.page: entry.file for entry in self.catalog.events}
         sources.update({entry.page: entry.file for entry in self.catalog.meetings})
-        self.heads = page_heads(self.catalog, self.site)
+        image = self.config.social_image
+        if image and files.get_file_from_path(image) is None:
+            raise PluginError(
+                f"social_image: docs/{image} does not exist "
+                "(draw it with 'make social-image', or change the path in mkdocs.yml)"
+            )
+        self.heads = page_heads(self.catalog, self.site, image)
         hidden = outside_nav(self.catalog, self.config.nav_events)
         for path, content in {**pages, **exports}.items():
             if files.get_file_from_path(path) is not None:
@@ -237,8 +243,30 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     def on_page_context(
         self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> dict[str, Any] | None:
-        # JSON-LD, Open Graph and Twitter card tags of the pages made from a record.
-        context["meetings_head"] = self.heads.get(page.file.src_uri)
+        # JSON-LD, Open Graph and Twitter card tags of the pages made from a record;
+        # the same tags, from the page's own title and description, on the others.
+        head = self.heads.get(page.file.src_uri)
+        if head is None and self.site is not None:
+            title = self.site.name if page.is_homepage else page.meta.get("title") or page.title
+            description = page.meta.get("description") or self.site.description or title
+            head = plain_head(
+                str(title), description, page.canonical_url, self.site, self.config.social_image
+            )
+        context["meetings_head"] = head
+        return context
+
+    def on_template_context(
+        self, context: dict[str, Any], /, *, template_name: str, config: MkDocsConfig
+    ) -> dict[str, Any] | None:
+        # The not-found page (404.html) is a theme template, not a page.
+        if self.site is not None and template_name == "404.html":
+            context["meetings_head"] = plain_head(
+                "Page not found",
+                self.site.description or self.site.name,
+                None,
+                self.site,
+                self.config.social_image,
+            )
         return context
 
     def on_serve(
