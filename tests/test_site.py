@@ -66,11 +66,17 @@ def test_home_page_gives_the_overview(built_site: Path):
     event = CATALOG.events[0].event
     assert " ".join(event.description.split()) in article
     assert " ".join(event.action_clusters.split()) in article
-    for entry in MEETINGS:
-        number, name = entry.meeting.cluster.number, entry.meeting.cluster.name
-        link = tree.xpath(f"//article//a[normalize-space()='Action Cluster {number} · {name}']")
-        assert link and link[0].get("href") == entry.url
-        assert entry.meeting.one_line in article
+    cards = tree.xpath("//article//*[contains(@class, 'meeting-cards')]/ul/li")
+    assert len(cards) == len(MEETINGS)
+    for card, entry in zip(cards, MEETINGS, strict=True):
+        # Each meeting is named as everywhere else: by its title.
+        (link,) = card.xpath(".//strong/a")
+        assert (text_of(link), link.get("href")) == (entry.meeting.title, entry.url)
+        assert entry.meeting.one_line in text_of(card)
+    # The meetings come before the event's longer text.
+    assert article.index(MEETINGS[-1].meeting.one_line) < article.index(
+        " ".join(event.description.split())
+    )
 
 
 def test_topics_page_links_meetings_sharing_a_topic(built_site: Path):
