@@ -163,7 +163,7 @@ def test_make_new_fill_in_make_build_gives_a_seventh_meeting_page(project: Path)
 
     result = run_make(project, "validate")
     assert result.returncode == 0, result.stdout
-    assert "OK: 1 event(s), 7 meeting(s), no problem." in result.stdout
+    assert "OK: 1 event, 7 meetings, no problem." in result.stdout
     result = run_make(project, "build")
     assert result.returncode == 0, result.stderr
 

@@ -22,6 +22,7 @@ from .plugin import taken_names
 from .problems import InvalidRecords
 from .render import render_pages
 from .scaffold import ScaffoldError, new_meeting
+from .words import number_of
 
 SCHEMAS = {
     "event.schema.json": Event,
@@ -60,9 +61,8 @@ def validate(root: Path) -> None:
         click.echo(error.report())
         click.echo(f"{error}.", err=True)
         sys.exit(1)
-    click.echo(
-        f"OK: {len(catalog.events)} event(s), {len(catalog.meetings)} meeting(s), no problem."
-    )
+    events, meetings = len(catalog.events), len(catalog.meetings)
+    click.echo(f"OK: {number_of(events, 'event')}, {number_of(meetings, 'meeting')}, no problem.")
 
 
 @main.command()

@@ -28,6 +28,7 @@ import jinja2
 from markupsafe import Markup
 
 from .catalog import Catalog, EventEntry, MeetingEntry
+from .words import date_range, long_date, number_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -87,37 +88,6 @@ def yaml_string(text: str) -> Markup:
 def html_attribute(value: str) -> Markup:
     """A value for a double-quoted HTML attribute, such as a link's ``href``."""
     return Markup(html.escape(value, quote=True))
-
-
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def long_date(value: Any) -> str:
-    """``2021-06-10`` as ``10 June 2021`` (in English whatever the locale)."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def date_range(start: Any, end: Any) -> str:
-    """Two days as one span, naming each month and year once.
-
-    ``10 June 2021`` (one day), ``9–10 June 2021``, ``30 June – 1 July 2021``,
-    ``30 December 2021 – 2 January 2022``.
-    """
-    if end is None or end == start:
-        return long_date(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{long_date(end)}"
-    if start.year == end.year:
-        return f"{start.day} {_MONTHS[start.month - 1]} – {long_date(end)}"
-    return f"{long_date(start)} – {long_date(end)}"
-
-
-def number_of(number: int, singular: str, plural: str | None = None) -> str:
-    """A number with its noun, singular for one: ``1 meeting``, ``6 meetings``."""
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 def _finalize(value: Any) -> Any:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from .load import Document, Locations, Place, describe_value
 from .model import Event, Meeting
 from .problems import Problem, field_path
+from .words import number_of
 
 RESERVED_SLUGS = frozenset({"index"})
 _COMMENTED_VALUE = re.compile(r"(?:^|[:-])\s+(#.*)$")
@@ -247,7 +248,7 @@ def _explain(item: dict[str, Any], place: Place) -> str:
     if kind == "string_too_long":
         return f"is {len(value)} characters long; it may be at most {ctx.get('max_length')}"
     if kind == "too_short":
-        return f"must list at least {ctx.get('min_length')} item(s)"
+        return f"must list at least {number_of(ctx.get('min_length', 1), 'item')}"
     if kind == "too_long":
         return f"lists {ctx.get('actual_length')} items; at most {ctx.get('max_length')} allowed"
     return str(item["msg"])
