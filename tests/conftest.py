@@ -61,11 +61,32 @@ def mkdocs_build(
     )
 
 
+TESTED_SITE = os.environ.get("TESTED_SITE")
+"""A site already built from this project (``make test TESTED_SITE=site``): CI
+builds the site once, for its Pages address, tests that build and publishes it."""
+
+
+def built_site_env() -> dict[str, str]:
+    """The variables of ``BUILD_ENV`` as ``built_site`` was built with them: a
+    ``TESTED_SITE`` was built by ``make build``, with the environment's."""
+    if TESTED_SITE:
+        return {name: os.environ.get(name, value) for name, value in BUILD_ENV.items()}
+    return BUILD_ENV
+
+
+EXAMPLE_REPO = "https://github.com/example/action-cluster-meetings"
+"""The repository of a test build when none is known, so that its edit buttons exist."""
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real project, built once for the whole session."""
+    """The real project, built once for the whole session (or the ``TESTED_SITE``)."""
+    if TESTED_SITE:
+        site = Path(TESTED_SITE).resolve()
+        assert (site / "index.html").is_file(), f"TESTED_SITE={TESTED_SITE}: no site built there"
+        return site
     site = tmp_path_factory.mktemp("built") / "site"
-    result = mkdocs_build(ROOT, site)
+    result = mkdocs_build(ROOT, site, env={"REPO_URL": os.environ.get("REPO_URL") or EXAMPLE_REPO})
     assert result.returncode == 0, result.stderr
     return site
 

@@ -23,7 +23,7 @@ from meetings.cli import SCHEMAS, main
 from meetings.exports import DATA_SCHEMA, Site, build_time, export_files, uid
 from meetings.model import Meeting, OpenData, json_schema
 
-from .conftest import BUILD_ENV, CLUSTERS, ROOT, make_project, mkdocs_build
+from .conftest import CLUSTERS, ROOT, built_site_env, make_project, mkdocs_build
 
 CATALOG = collect(CLUSTERS)
 MEETINGS = CATALOG.meetings
@@ -395,7 +395,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path):
 def test_render_writes_the_open_data_beside_the_markdown(
     built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    for name, value in BUILD_ENV.items():
+    for name, value in built_site_env().items():
         monkeypatch.setenv(name, value)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["--root", str(ROOT), "render", str(out)])

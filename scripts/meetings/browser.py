@@ -39,7 +39,7 @@ def chromium() -> str:
     if path is None:
         raise ChromiumMissing(
             "chromium is not installed: run 'scripts/ensure-chromium' "
-            "(as root it runs 'apt-get install chromium')"
+            "(as root it runs 'apt-get install --no-install-recommends chromium')"
         )
     return path
 

@@ -21,7 +21,7 @@ from .model import Event, Meeting, OpenData, json_schema
 from .plugin import taken_names
 from .problems import InvalidRecords
 from .render import render_pages
-from .scaffold import ScaffoldError, new_meeting
+from .scaffold import ScaffoldError, new_event, new_meeting
 from .words import number_of
 
 SCHEMAS = {
@@ -140,4 +140,21 @@ def new(root: Path, title: str, number: int | None, event: str | None, slug: str
     click.echo(
         f"Wrote {made.file}: fill in its empty fields, then run 'make validate' "
         "(it lists those still empty) and 'make build'."
+    )
+
+
+@main.command("new-event")
+@click.option("--slug", required=True, help="The event's address and folder name, e.g. forum-2022.")
+@click.option("--name", help="The event's full name, as its sources give it.")
+@click.pass_obj
+def new_event_command(root: Path, slug: str, name: str | None) -> None:
+    """Make an event's folder with an event.yaml whose every field is explained."""
+    try:
+        made = new_event(root, slug, name)
+    except ScaffoldError as error:
+        click.echo(f"meetings new-event: {error}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Wrote {made.file}: fill in its empty fields from the event's sources, then "
+        f"'make validate'; add meetings with make new TITLE=\"…\" EVENT={slug}."
     )

@@ -150,6 +150,10 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 "Fix them and build again ('make validate' checks the files alone)."
             ) from None
         config.nav = navigation(self.catalog, config.nav, docs_dir, self.config.nav_events)
+        if not config.repo_url:
+            # No repository known (a clone without a GitHub origin, REPO_URL unset):
+            # no edit buttons, rather than addresses of a repository that is not there.
+            config.edit_uri = None
         try:
             self.site = Site.from_config(config)
         except ValueError as error:

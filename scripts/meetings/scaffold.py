@@ -14,6 +14,9 @@ file is made from :mod:`meetings.model`, so it always has every field:
 The empty fields make the file fail validation until it is filled in, with
 one ``FILE:LINE:COL: field: message`` line per empty field, so a half-written
 record is never published.
+
+``meetings new-event --slug SLUG`` (``make new-event SLUG=…``) does the same for
+an event: the folder ``clusters/SLUG/`` and its ``event.yaml``.
 """
 
 from __future__ import annotations
@@ -28,18 +31,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from .load import EVENT_FILE, Document, read_records
-from .model import Cluster, Event, Meeting, Text
+from .model import Cluster, Event, Meeting, Slug, Text
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../docs/schema/meeting.schema.json"
+EVENT_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../docs/schema/event.schema.json"
 WIDTH = 88
 _STOP_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "with"})
 _CLUSTER_PREFIX = re.compile(r"^\s*action\s+cluster\s+\d+\s*[-–—:]?\s*", re.IGNORECASE)
 _MEETING_SUFFIX = re.compile(r"\s+meeting\s*$", re.IGNORECASE)
 _RUNNING_TEXT = typing.get_args(Text)[-1]
+_SLUG_CHECK = TypeAdapter(Slug)
 _HIGHEST = next(m.le for m in Cluster.model_fields["number"].metadata if hasattr(m, "le"))
 
 
@@ -112,6 +117,43 @@ def new_meeting(
     return Scaffold(path, shown, text)
 
 
+def new_event(root: Path, slug: str, name: str | None = None) -> Scaffold:
+    """Make the folder ``root/clusters/SLUG/`` with an empty, explained ``event.yaml``.
+
+    Every field of :class:`Event` is in the file, the required ones empty (the
+    slug and, if given, the name filled in), so the validator refuses the
+    event until an editor has written its facts, from its sources.
+    """
+    try:
+        slug = _SLUG_CHECK.validate_python(slug)
+    except ValidationError as error:
+        raise ScaffoldError(error.errors(include_url=False)[0]["msg"]) from None
+    name = " ".join((name or "").split()) or None
+    folder = root / "clusters" / slug
+    shown = f"{folder.relative_to(root).as_posix()}/"
+    if folder.exists() or folder.is_symlink():
+        raise ScaffoldError(f"{shown} already exists; give another SLUG")
+    known: dict[tuple[str, ...], Any] = {("slug",): slug}
+    if name:
+        known[("name",)] = name
+    head = [
+        EVENT_SCHEMA_COMMENT,
+        "# A new event, made by 'make new-event'. The folder's name is the slug.",
+        "#",
+        "# Fill in every empty field from the event's sources (never guess):",
+        "# 'make validate' lists those still empty, and the event is not published",
+        "# until they are filled in. Lines starting with '# key:' are optional fields:",
+        "# remove the '# ' at the start of each line of a block to use one.",
+        '# Then add the meetings: make new TITLE="…" EVENT=' + slug,
+        "",
+    ]
+    text = "\n".join(head + _fields(Event, (), known, {})) + "\n"
+    folder.mkdir(parents=True)
+    path = folder / EVENT_FILE
+    path.write_text(text, encoding="utf-8")
+    return Scaffold(path, path.relative_to(root).as_posix(), text)
+
+
 def _event_folder(clusters: Path, documents: list[Document], event: str | None) -> Path:
     folders = sorted(
         (p for p in clusters.iterdir() if (p / EVENT_FILE).is_file()) if clusters.is_dir() else []
@@ -123,7 +165,7 @@ def _event_folder(clusters: Path, documents: list[Document], event: str | None) 
             raise ScaffoldError(f"no event folder '{event}' under clusters/ (events: {names})")
         return named[0]
     if not folders:
-        raise ScaffoldError("no event under clusters/ yet: add one first (README, 'Add an event')")
+        raise ScaffoldError("no event under clusters/ yet: add one first: make new-event SLUG=…")
     # The newest event, as the site lists them.
     return max(
         folders, key=lambda p: (str(_event_data(documents, p).get("start_date", "")), p.name)

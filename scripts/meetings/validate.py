@@ -2,7 +2,9 @@
 
 Each document is validated by :mod:`meetings.model`; then the records are
 checked against each other (one meeting per cluster number and per slug in
-an event, meeting dates inside the event's dates, event addresses unique).
+an event, meeting dates inside the event's dates, event addresses unique and
+the same as their folders' names, no event's description or sources copied
+from another's).
 Every mistake becomes a :class:`~meetings.problems.Problem` that names the
 file, the line and column, and the field, says what was expected and, for a
 misspelt key, suggests the nearest valid one.
@@ -21,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .load import Document, Locations, Place, describe_value
-from .model import Event, Meeting
+from .model import _SLUG, Event, Meeting
 from .problems import Problem, field_path
 from .words import number_of
 
@@ -93,6 +95,7 @@ def validate(
 def _check_events(
     events: Iterable[tuple[Event, Document]], reserved: frozenset[str]
 ) -> list[Problem]:
+    events = list(events)
     problems: list[Problem] = []
     seen: dict[str, Document] = {}
     for event, document in events:
@@ -108,6 +111,46 @@ def _check_events(
             problems.append(_at(document, ("slug",), message))
         else:
             seen[slug] = document
+        if slug != document.folder:
+            problems.append(_at(document, ("slug",), _folder_message(document.folder, slug)))
+    return problems + _check_copies(events)
+
+
+def _folder_message(folder: str, slug: str) -> str:
+    rename = f"rename the folder to clusters/{slug}/"
+    if _SLUG.fullmatch(folder):
+        rename += f" or write 'slug: {folder}'"
+    return (
+        f"the event's folder is clusters/{folder}/ but its slug is '{slug}': "
+        f"an event's folder is named by its slug; {rename}"
+    )
+
+
+def _check_copies(events: Iterable[tuple[Event, Document]]) -> list[Problem]:
+    """An event whose description or sources are another event's, word for word.
+
+    That is what a copied ``event.yaml`` publishes when it is not rewritten:
+    the old event's text, under the new event's name.
+    """
+    problems: list[Problem] = []
+    seen: dict[tuple[str, Any], Document] = {}
+    for event, document in events:
+        for field, key, fix in (
+            (
+                "description",
+                " ".join(event.description.split()),
+                "write this event's own, from its sources",
+            ),
+            (
+                "sources",
+                tuple(sorted(source.model_dump_json() for source in event.sources)),
+                "list the sources that state this event's facts",
+            ),
+        ):
+            first = seen.setdefault((field, key), document)
+            if first is not document:
+                message = f"the same {field} as the event in {first.file}: {fix}"
+                problems.append(_at(document, (field,), message))
     return problems
 
 

@@ -1,0 +1,79 @@
+"""scripts/ensure-chromium: says what it installs and why, then installs no more than needed.
+
+It runs here with a PATH of stand-ins: an ``apt-get`` that records what it is
+asked (and "installs" a chromium), and an ``id`` that says who is running.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+SCRIPT = ROOT / "scripts" / "ensure-chromium"
+
+FAKE_APT = """#!/bin/sh
+echo "$*" >> "{log}"
+case "$*" in
+  *--simulate*) printf 'Inst chromium\\nInst libfoo\\nConf chromium\\n' ;;
+  *"install -y"*) printf '#!/bin/sh\\n' > "{bin}/chromium"; /bin/chmod +x "{bin}/chromium" ;;
+esac
+"""
+
+
+def run(tmp_path: Path, uid: int) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("grep", "cat"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    log = tmp_path / "apt.log"
+    log.touch()
+    (bin_dir / "apt-get").write_text(FAKE_APT.format(log=log, bin=bin_dir))
+    (bin_dir / "id").write_text(f"#!/bin/sh\necho {uid}\n")
+    for tool in ("apt-get", "id"):
+        (bin_dir / tool).chmod(0o755)
+    result = subprocess.run(
+        [shutil.which("sh"), str(SCRIPT)],
+        env={"PATH": str(bin_dir)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return result, log.read_text().splitlines()
+
+
+def test_as_root_it_says_what_and_why_then_installs_without_recommends(tmp_path: Path):
+    result, apt = run(tmp_path, uid=0)
+    assert result.returncode == 0, result.stderr
+    assert apt == [
+        "update -qq",
+        "install --simulate --no-install-recommends chromium",
+        "install -y -qq --no-install-recommends chromium",
+    ]
+    assert "the browser tests drive Debian's chromium package" in result.stderr
+    assert "apt-get install --no-install-recommends chromium" in result.stderr
+    assert "(2 packages:" in result.stderr
+
+
+@pytest.mark.parametrize("uid", [1000])
+def test_without_root_it_installs_nothing_and_says_how(tmp_path: Path, uid: int):
+    result, apt = run(tmp_path, uid=uid)
+    assert result.returncode == 1
+    assert apt == []
+    assert "sudo apt-get install --no-install-recommends chromium" in result.stderr
+
+
+def test_an_installed_chromium_is_left_alone(tmp_path: Path):
+    bin_dir = tmp_path / "pre"
+    bin_dir.mkdir()
+    (bin_dir / "chromium").write_text("#!/bin/sh\n")
+    (bin_dir / "chromium").chmod(0o755)
+    result = subprocess.run(
+        [shutil.which("sh"), str(SCRIPT)], env={"PATH": str(bin_dir)}, capture_output=True
+    )
+    assert result.returncode == 0
+    assert result.stderr == b""
