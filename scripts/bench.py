@@ -226,11 +226,15 @@ def _event_yaml(slug: str, first: dt.date, last: dt.date, index: int) -> str:
             "number of topical subjects reflecting new developments in the field of smart cities."
         )
         + "organizer:\n  name: Synthetic Marketplace\n  url: https://example.org/\n"
+        "  cites: [news]\n"
+        "cites: [news]\n"
         "sources:\n"
-        f"  - title: Action Cluster meetings of forum no. {index + 1}\n"
+        "  - id: news\n"
+        f"    title: Action Cluster meetings of forum no. {index + 1}\n"
         "    publisher: Synthetic Marketplace news\n"
         f"    url: https://example.org/news/{slug}\n"
         f"    published: {published.isoformat()}\n"
+        "    supports: The forum's dates and its meetings.\n"
     )
 
 
@@ -259,17 +263,14 @@ def _meeting_yaml(number: int, day: dt.date, topics: list[str], rng: random.Rand
         *(f"  - {topic}" for topic in topics),
     ]
     if projects:
-        lines += ["projects:", *(f"  - {project}" for project in projects)]
+        lines += ["projects:"]
+        lines += [f"  - name: {project}\n    cites: [news]" for project in projects]
     lines += [
         "recording:",
         f"  title: {title}",
         "  platform: YouTube",
         "  channel: Synthetic Marketplace",
-        "source:",
-        "  title: Action Cluster meetings of a synthetic forum",
-        "  publisher: Synthetic Marketplace news",
-        f"  url: https://example.org/news/{day.isoformat()}/action-cluster-meetings",
-        f"  published: {(day + dt.timedelta(days=25)).isoformat()}",
+        "cites: [news]",
     ]
     return "\n".join(lines) + "\n"
 

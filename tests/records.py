@@ -100,20 +100,28 @@ def complete_meeting() -> dict[str, Any]:
     # One topic: pages list a meeting's topics sorted by their text.
     data["topics"] = data["topics"][:1]
     data.setdefault("gist", "A gist.")
-    data["projects"] = ["A project"]
-    data["speakers"] = [{"name": "A name", "affiliation": "An affiliation", "role": "A role"}]
+    first = data["cites"][0]  # a new list each time: YAML would write one list twice as an alias
+    # First in their lists (the text fields are taken at the first item); the real ones
+    # stay, with what they cite.
+    data["projects"] = [{"name": "A project", "cites": [first]}, *data.get("projects", [])]
+    data["speakers"] = [
+        {"name": "A name", "affiliation": "An affiliation", "role": "A role", "cites": [first]},
+        *data.get("speakers", []),
+    ]
+    data["announced_as"] = {"text": "An announcement.", "cites": [first]}
     data["recording"].setdefault("channel", "A channel")
-    data["source"].setdefault("publisher", "A publisher")
     return data
 
 
 def complete_event() -> dict[str, Any]:
     """The real event with every optional text field present too."""
     data = real(EVENT)
-    for key in ("short_name", "partnership", "action_clusters"):
+    for key in ("short_name", "action_clusters"):
         data.setdefault(key, "Some text")
-    data.setdefault("organizer", {"name": "An organiser"})
-    data["sources"][0].setdefault("publisher", "A publisher")
+    first = data["cites"][0]  # a new list each time: YAML would write one list twice as an alias
+    data.setdefault("partnership", {"text": "Some text", "cites": [first]})
+    data.setdefault("organizer", {"name": "An organiser", "cites": [first]})
+    data["sources"][0].setdefault("title", "A title")
     return data
 
 

@@ -77,7 +77,9 @@ def test_each_record_points_to_its_schema_and_meets_it(record: Path):
     ("change", "value"),
     [
         (("sumary",), "An unknown key"),
-        (("source", "url"), "http://example.org/"),
+        (("recording", "url"), "http://example.org/"),
+        (("cites",), []),
+        (("cites",), ["Not An Id"]),
         (("cluster", "number"), 100),
         (("slug",), "Not A Slug"),
         (("date",), "10/06/2021"),

@@ -86,6 +86,8 @@ def test_the_scaffold_with_every_field_filled_in_is_valid():
         "end": "11:30",
         "timezone": "Europe/Brussels",
         "platform": "YouTube",
+        "cites": CATALOG.events[0].event.sources[0].id,
+        "mode": "online",
     }
 
     def filled(value, key=None):
@@ -129,9 +131,11 @@ def test_make_new_writes_a_file_that_is_refused_until_filled_in(project: Path):
         "found nothing (an empty value)",
         f"{NEW}:{at('summary:')}:10: summary: must not be empty",
         f"{NEW}:{at('  -')}:4: topics[0]: expected text, found nothing (an empty value)",
-        f"{NEW}:{at('  title:')}:9: source.title: expected text, found nothing (an empty value)",
-        f"{NEW}:{at('  url:')}:7: source.url: expected text, found nothing (an empty value)",
+        f"{NEW}:{at('cites:') + 1}:4: cites[0]: expected text, found nothing (an empty value)",
     }
+    # The scaffold names the sources the event lists, which the record may cite.
+    ids = ", ".join(source.id for source in CATALOG.events[0].event.sources)
+    assert ids in " ".join(line.lstrip("# ") for line in text.splitlines())
     assert set(printed) == expected, "\n".join(printed)
 
 
@@ -146,8 +150,7 @@ def fill_in(text: str) -> str:
             "  The second paragraph.",
         ),
         (r"(?m)^  -$", "  - circular economy\n  - renewable energy"),
-        (r"(?m)^  title:$", "  title: An article about the meeting"),
-        (r"(?m)^  url:$", "  url: https://example.org/article"),
+        (r"(?m)^cites:\n  -$", f"cites:\n  - {CATALOG.events[0].event.sources[0].id}"),
         (r"(?m)^# gist:$", "gist: One line about the meeting."),
     ]
     for pattern, new in edits:

@@ -20,8 +20,8 @@ from mkdocs.config import load_config
 
 from meetings.catalog import collect
 from meetings.cli import SCHEMAS, main
-from meetings.exports import DATA_SCHEMA, Site, build_time, export_files, uid
-from meetings.model import Meeting, OpenData, json_schema
+from meetings.exports import DATA_SCHEMA, Site, build_time, export_files, uid, when
+from meetings.model import Event, Meeting, OpenData, json_schema
 
 from .conftest import CLUSTERS, ROOT, built_site_env, make_project, mkdocs_build
 
@@ -130,19 +130,32 @@ def test_dtstamp_is_the_source_date_epoch_or_else_the_newest_source_date():
 
 
 def test_feed_reads_without_errors_one_entry_per_meeting(built_site: Path):
+    check_feed(built_site, CATALOG)
+    feed = feedparser.parse((built_site / "feed.xml").read_bytes())
+    self_links = [link.href for link in feed.feed.links if link.rel == "self"]
+    assert self_links == [SITE_URL + "feed.xml"]
+
+
+def check_feed(built_site: Path, catalog) -> None:
+    """One entry per meeting, with its record's title, summary, topics and sources."""
+    meetings = catalog.meetings
     feed = feedparser.parse((built_site / "feed.xml").read_bytes())
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
-    assert len(feed.entries) == 6
-    assert [e.title for e in feed.entries] == [m.meeting.title for m in MEETINGS]
-    assert [e.link for e in feed.entries] == [SITE_URL + m.url for m in MEETINGS]
-    assert [e.id for e in feed.entries] == [f"urn:uuid:{uid(m)}" for m in MEETINGS]
-    for entry, record in zip(feed.entries, MEETINGS, strict=True):
+    assert len(feed.entries) == len(meetings)
+    assert [e.title for e in feed.entries] == [m.meeting.title for m in meetings]
+    assert [e.link for e in feed.entries] == [SITE_URL + m.url for m in meetings]
+    assert [e.id for e in feed.entries] == [f"urn:uuid:{uid(m)}" for m in meetings]
+    for entry, record in zip(feed.entries, meetings, strict=True):
         assert entry.summary == record.meeting.summary
         assert [tag.term for tag in entry.tags] == record.meeting.topics
-        assert entry.updated_parsed[:3] == (2021, 7, 5)  # the source's publication date
-    self_links = [link.href for link in feed.feed.links if link.rel == "self"]
-    assert self_links == [SITE_URL + "feed.xml"]
+        # When the record was published: its newest dated source, else the meeting's day.
+        dates = [source.published for source in record.sources if source.published]
+        newest = max(dates, default=record.meeting.date)
+        assert entry.updated_parsed[:3] == (newest.year, newest.month, newest.day)
+        # Its sources, as Atom's "via" links, in the order of the page's Sources list.
+        via = [(link.href, link.title) for link in entry.links if link.rel == "via"]
+        assert via == [(s.url, f"{s.label}, {s.publisher}") for s in record.sources]
 
 
 def test_every_page_head_links_the_feed(built_site: Path):
@@ -160,25 +173,40 @@ def test_every_page_head_links_the_feed(built_site: Path):
 
 
 def test_meetings_json_validates_against_its_published_schema(built_site: Path):
+    check_meetings_json(built_site, CATALOG)
+    data = json.loads((built_site / "meetings.json").read_bytes())
+    (event,) = data["events"]
+    assert event["slug"] == "forum-2021"
+    assert event["url"] == SITE_URL + "forum-2021/"
+    assert event["calendar"] == SITE_URL + "forum-2021.ics"
+
+
+def check_meetings_json(built_site: Path, catalog) -> None:
+    """Every record as validated, every fact with its sources, what is unknown left out."""
+    meetings = catalog.meetings
     data = json.loads((built_site / "meetings.json").read_bytes())
     assert data["$schema"] == SITE_URL + DATA_SCHEMA
     published = built_site / DATA_SCHEMA
     assert published.read_bytes() == (ROOT / "docs" / DATA_SCHEMA).read_bytes()
     validator().validate(data)
 
-    assert len(data["meetings"]) == 6
-    for record, entry in zip(data["meetings"], MEETINGS, strict=True):
-        assert {key: record[key] for key in Meeting.model_fields} == entry.meeting.model_dump(
-            mode="json"
-        )
-        assert record["event"] == "forum-2021"
+    assert "no licence is claimed" in data["attribution"]
+    assert len(data["meetings"]) == len(meetings)
+    for record, entry in zip(data["meetings"], meetings, strict=True):
+        # The record as validated, every fact with its sources; what is unknown left out.
+        known = {key: record[key] for key in Meeting.model_fields if key in record}
+        assert known == entry.meeting.model_dump(mode="json", exclude_none=True)
+        assert None not in record.values()
+        assert record["event"] == entry.event.event.slug
         assert record["url"] == SITE_URL + entry.url
         assert record["calendar"] == SITE_URL + entry.calendar
         assert (built_site / entry.calendar).is_file()
-    (event,) = data["events"]
-    assert event["slug"] == "forum-2021"
-    assert event["url"] == SITE_URL + "forum-2021/"
-    assert event["calendar"] == SITE_URL + "forum-2021.ics"
+    for record, entry in zip(data["events"], catalog.events, strict=True):
+        known = {key: record[key] for key in Event.model_fields if key in record}
+        assert known == entry.event.model_dump(mode="json", exclude_none=True)
+        assert [source["id"] for source in record["sources"]] == [
+            source.id for source in entry.event.sources
+        ]
 
 
 def test_the_schema_refuses_what_the_model_refuses(built_site: Path):
@@ -228,26 +256,57 @@ def test_schemas_are_generated_from_the_model(tmp_path: Path):
 
 @pytest.mark.parametrize("entry", MEETINGS, ids=lambda e: e.meeting.slug)
 def test_meeting_page_describes_the_meeting_as_an_event(built_site: Path, entry):
+    check_meeting_json_ld(built_site, entry)
+
+
+def check_meeting_json_ld(built_site: Path, entry) -> None:
+    """A meeting page's JSON-LD and link-preview tags state what its record states."""
+    event = entry.event
     tree = page(built_site, entry.url)
     url = SITE_URL + entry.url
     (data,) = json_ld(tree)
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "Event"
-    assert data["startDate"] == data["endDate"] == "2021-06-10"
+    start, end = when(entry.meeting)
+    if isinstance(start, dt.datetime):
+        assert data["startDate"] == start.isoformat()
+        assert data.get("endDate") == (end and end.isoformat())
+    else:
+        assert data["startDate"] == data["endDate"] == start.isoformat()
     assert data["name"] == entry.meeting.title
     assert data["description"] == entry.meeting.summary
     assert data["url"] == url
     assert data["superEvent"]["@type"] == "Event"
-    assert data["superEvent"]["name"] == EVENT.event.name
-    assert data["superEvent"]["url"] == SITE_URL + EVENT.url
-    organizer = EVENT.event.organizer
-    assert data["organizer"] == {
-        "@type": "Organization",
-        "name": organizer.name,
-        "url": organizer.url,
-    }
-    # Not stated by any source: no video address, no attendance mode, no place.
-    assert not {"recordedIn", "eventAttendanceMode", "location"} & set(data)
+    assert data["superEvent"]["name"] == event.event.name
+    assert data["superEvent"]["url"] == SITE_URL + event.url
+    # Only what the records state: an organiser, an attendance mode, a video address each
+    # only where a source gives them; no place, which no record has a field for.
+    meeting = entry.meeting
+    assert "location" not in data
+    assert ("organizer" in data) == (event.event.organizer is not None)
+    attendance = meeting.attendance or event.event.attendance
+    assert data.get("eventAttendanceMode") == (
+        f"https://schema.org/{attendance.mode.capitalize()}EventAttendanceMode"
+        if attendance
+        else None
+    )
+    recording = meeting.recording
+    if recording and recording.url:
+        video = {"@type": "VideoObject", "name": recording.title, "url": recording.url}
+        assert data["recordedIn"] == video
+    else:
+        assert "recordedIn" not in data
+    # The page's sources are the works about the meeting; each speaker names its own.
+    assert [work["url"] for work in data["subjectOf"]] == [s.url for s in entry.sources]
+    for work, source in zip(data["subjectOf"], entry.sources, strict=True):
+        assert work["publisher"]["name"] == source.publisher
+        assert work.get("name") == source.title
+        assert work.get("datePublished") == (source.published and source.published.isoformat())
+    performers = data.get("performer", [])
+    assert [p["name"] for p in performers] == [s.name for s in meeting.speakers]
+    for person, speaker in zip(performers, meeting.speakers, strict=True):
+        urls = [event.event.source(source_id).url for source_id in speaker.cites]
+        assert [work["@id"] for work in person["subjectOf"]] == urls
 
     head = tree.xpath("//head")[0]
     assert head.xpath("link[@rel='canonical']/@href") == [url]

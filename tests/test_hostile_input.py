@@ -150,14 +150,16 @@ def laughs(levels: int = 10, width: int = 10) -> str:
 
 
 LAUGHS = laughs()
-SOURCE_URL = r"^(  url: )https://smart-cities[^\n]*"
-ORGANIZER_URL = r"^(  url: )https://smart-cities-marketplace.ec.europa.eu/$"
+SOURCE_URL = r"^(    url: )https://smart-cities[^\n]*"
+"""The address of the first source in the event's list."""
+PROJECT = r"^(projects:\n)"
 RECORDING_URL = replace(r"^(  channel: .*\n)", r"\g<1>  url: javascript:alert(document.cookie)\n")
 TOPICS = r"^topics:\n(  - .*\n)+"
 NUMBER = r"^  number: 1$"
 TITLE = r"^title: .*$"
 FIELDS = (
-    "slug, cluster, title, date, summary, gist, topics, projects, recording, source, speakers, time"
+    "slug, cluster, title, date, summary, gist, topics, projects, recording, cites, speakers, "
+    "announced_as, attendance, time"
 )
 
 
@@ -498,8 +500,9 @@ CASES = [
     case(
         "http-link",
         replace(SOURCE_URL, r"\1http://example.org/article"),
-        "url: http:", 8, "source.url",
+        "url: http:", 10, "sources[0].url",
         "http: links are not allowed; use the https:// address",
+        file=EVENT,
     ),
     case(
         "javascript-link",
@@ -510,27 +513,29 @@ CASES = [
     case(
         "data-link",
         replace(SOURCE_URL, r"\1data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="),
-        "url: data:", 8, "source.url",
+        "url: data:", 10, "sources[0].url",
         "data: links are not allowed; expected an https:// address",
+        file=EVENT,
     ),
     case(
         "words-for-link",
         replace(SOURCE_URL, r"\1see the article on the news page"),
-        "url: see", 8, "source.url",
+        "url: see", 10, "sources[0].url",
         "a web address must not contain spaces; expected an https:// address",
+        file=EVENT,
     ),
     case(
         "link-without-scheme",
         replace(SOURCE_URL, r"\1smart-cities-marketplace.ec.europa.eu/news"),
-        "url: smart", 8, "source.url",
+        "url: smart", 10, "sources[0].url",
         "'smart-cities-marketplace.ec.europa.eu/news' is not a web address; expected https://…",
+        file=EVENT,
     ),
     case(
-        "event-http-link",
-        replace(ORGANIZER_URL, r"\1http:x"),
-        "url: http:x", 8, "organizer.url",
+        "project-http-link",
+        replace(PROJECT, r"\1  - name: A project\n    url: http:x\n    cites: [article]\n"),
+        "url: http:x", 10, "projects[0].url",
         "http: links are not allowed; use the https:// address",
-        file=EVENT,
     ),
     # ---------------------------------------------------------------- records together
     case(

@@ -49,7 +49,9 @@ def required_paths(model: type[BaseModel], prefix: tuple = ()) -> set[tuple]:
             (item,) = typing.get_args(inner)
             if isinstance(item, type) and issubclass(item, BaseModel):
                 found |= required_paths(item, (*prefix, name, 0))
-                continue
+            else:
+                found.add((*prefix, name, 0))  # the empty '-' item of a list of values
+            continue
         found.add((*prefix, name))
     return found
 
@@ -95,8 +97,12 @@ def fill_in(text: str, description: str, url: str) -> str:
         (r"(?m)^start_date:$", "start_date: 2022-06-20"),
         (r"(?m)^end_date:$", "end_date: 2022-06-21"),
         (r"(?m)^description: >-$", f"description: >-\n  {description}"),
-        (r"(?m)^    title:$", "    title: An article about the forum"),
+        (r"(?m)^cites:\n  -$", "cites:\n  - forum-article"),
+        (r"(?m)^    id:$", "    id: forum-article"),
+        (r"(?m)^    # title:$", "    title: An article about the forum"),
+        (r"(?m)^    publisher:$", "    publisher: A news section"),
         (r"(?m)^    url:$", f"    url: {url}"),
+        (r"(?m)^    supports: >-$", "    supports: >-\n      The forum's dates and what it was."),
     ]
     for pattern, new in edits:
         text, count = re.subn(pattern, new, text, count=1)
@@ -148,7 +154,12 @@ def test_the_event_of_a_copied_folder_is_refused_until_rewritten(project: Path):
     # Rewritten: refused no more. One of the old sources may stay, beside a new one.
     event = parse_yaml(old)
     text = re.sub(r"(?m)^description: >-\n(  .*\n)+", "description: New words.\n", text)
-    text = text.rstrip("\n") + "\n  - title: Another article\n    url: https://example.org/a\n"
+    text = text.rstrip("\n") + (
+        "\n  - id: another-article\n    title: Another article\n    publisher: A publisher\n"
+        "    url: https://example.org/a\n    supports: The new event's facts.\n"
+    )
+    # The new source is cited by the event's own facts: a source no record cites is refused.
+    text = re.sub(r"(?m)^cites: \[(.*)\]$", r"cites: [\1, another-article]", text, count=1)
     path.write_text(text, encoding="utf-8")
     result = run_make(project, "validate")
     assert result.returncode == 0, result.stdout

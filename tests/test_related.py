@@ -11,7 +11,13 @@ from meetings.catalog import RELATED_LIMIT, Catalog, build
 from meetings.model import Event, Meeting
 from meetings.validate import EventRecord, MeetingRecord
 
-SOURCE = {"title": "A source", "url": "https://example.org/source"}
+SOURCE = {
+    "id": "a-source",
+    "title": "A source",
+    "publisher": "A publisher",
+    "url": "https://example.org/source",
+    "supports": "Everything here.",
+}
 
 
 def event_record(slug: str, day: dt.date, topic_lists: list[list[str]]) -> EventRecord:
@@ -22,6 +28,7 @@ def event_record(slug: str, day: dt.date, topic_lists: list[list[str]]) -> Event
             "start_date": day.isoformat(),
             "end_date": day.isoformat(),
             "description": "An event made up for the test.",
+            "cites": [SOURCE["id"]],
             "sources": [SOURCE],
         }
     )
@@ -35,7 +42,7 @@ def event_record(slug: str, day: dt.date, topic_lists: list[list[str]]) -> Event
                     "date": day.isoformat(),
                     "summary": "A meeting made up for the test.",
                     "topics": topics,
-                    "source": SOURCE,
+                    "cites": [SOURCE["id"]],
                 }
             ),
             f"clusters/{slug}/m{number}.yaml",

@@ -12,6 +12,7 @@ import pytest
 from lxml import html as lxml_html
 
 from meetings.catalog import collect
+from meetings.render import long_date
 
 from .conftest import CLUSTERS, ROOT
 
@@ -33,19 +34,50 @@ def search_docs(site: Path) -> list[dict]:
 
 @pytest.mark.parametrize("entry", MEETINGS, ids=lambda e: e.meeting.slug)
 def test_meeting_page_has_its_facts(built_site: Path, entry):
+    check_meeting_page(built_site, entry)
+
+
+def check_meeting_page(built_site: Path, entry) -> None:
+    """A meeting's page shows what its record says, each fact with its sources."""
     meeting = entry.meeting
     tree = page(built_site, entry.url)
     article = text_of(tree.xpath("//article")[0])
     assert tree.xpath("string(//article//h1)") == meeting.title
     assert tree.xpath("string(//title)") == f"{meeting.title} - Action Cluster meetings"
     assert meeting.cluster.name in article
-    assert "10 June 2021" in article
+    assert long_date(meeting.date) in article
     assert " ".join(meeting.summary.split()) in article
     for topic in meeting.topics:
         assert topic in tree.xpath("//nav[@class='md-tags']//a/text()")
-    links = {a.get("href"): text_of(a) for a in tree.xpath("//article//a[@href]")}
-    assert links[meeting.recording.search_url] == "search YouTube for its exact title"
-    assert links[meeting.source.url] == meeting.source.title
+    pairs = [(a.get("href"), text_of(a)) for a in tree.xpath("//article//a[@href]")]
+    links = dict(pairs)
+    recording = meeting.recording
+    if recording and recording.url:
+        assert links[recording.url].startswith(f"Watch “{recording.title}”")
+    elif recording:
+        assert links[recording.search_url] == "search YouTube for its exact title"
+    # The Sources list: every source of the page, each with its title (or address),
+    # publisher and date, and an anchor the citations beside the facts link to.
+    sources = tree.xpath("//article//h2[@id='sources']/following-sibling::ol[1]/li")
+    assert len(sources) == len(entry.sources)
+    for item, source in zip(sources, entry.sources, strict=True):
+        anchor = item.xpath("./a")[0]
+        assert (anchor.get("id"), anchor.get("href")) == (f"source-{source.id}", source.url)
+        assert text_of(anchor) == source.label
+        assert source.publisher in text_of(item)
+        if source.published:
+            assert long_date(source.published) in text_of(item)
+    cited = set(tree.xpath("//article//a[starts-with(@href, '#source-')]/@href"))
+    assert cited == {f"#source-{source_id}" for source_id in meeting.cited}
+    for speaker in meeting.speakers:
+        item = tree.xpath(f"//article//li[strong[normalize-space()='{speaker.name}']]")[0]
+        # Its sources, numbered as in the Sources list, in that order.
+        expected = [f"#source-{s.id}" for s in entry.sources if s.id in speaker.cites]
+        assert item.xpath("./a/@href") == expected
+    for project in meeting.projects:
+        assert project.name in article
+        if project.url:
+            assert (project.url, project.name) in pairs
     edit = tree.xpath("//a[@rel='edit']/@href")
     assert edit and edit[0].endswith(f"/edit/main/{entry.file}")
 
@@ -86,8 +118,9 @@ def test_topics_page_links_meetings_sharing_a_topic(built_site: Path):
         assert html.escape(topic) in content
         for entry in entries:
             assert f'href="../{entry.url}"' in content
-    scaling = [e.meeting.cluster.number for e in CATALOG.topics["scaling up"]]
-    assert scaling == [2, 5]
+        # Exactly the meetings whose records list the topic, whatever its case.
+        listing = [e for e in MEETINGS if topic.casefold() in map(str.casefold, e.meeting.topics)]
+        assert entries == listing
 
 
 def test_search_index_holds_every_field(built_site: Path):
@@ -105,12 +138,12 @@ def test_search_index_holds_every_field(built_site: Path):
         fields = [
             meeting.title,
             meeting.cluster.name,
-            meeting.recording.title,
-            meeting.recording.channel,
-            meeting.source.title,
-            meeting.source.publisher,
+            *([meeting.recording.title, meeting.recording.channel] if meeting.recording else []),
+            *(source.label for source in entry.sources),
+            *(source.publisher for source in entry.sources),
             *meeting.topics,
-            *meeting.projects,
+            *(project.name for project in meeting.projects),
+            *(speaker.name for speaker in meeting.speakers),
             *re.findall(r"[A-Za-z][\w-]+", meeting.summary),
         ]
         missing = [f for f in fields if " ".join(f.split()) not in text]
@@ -141,3 +174,40 @@ def test_meeting_text_lives_only_in_the_records():
     )
     files = result.stdout.split()
     assert files == ["clusters/forum-2021/ac1-business-models-finance.yaml"]
+
+
+def test_about_page_lists_every_source_from_the_records(built_site: Path):
+    """The About page's sources come from the events' lists, written nowhere else."""
+    tree = page(built_site, "about")
+    for entry in CATALOG.events:
+        heading = tree.xpath(f"//article//h3[a[normalize-space()='{entry.event.name}']]")[0]
+        items = heading.xpath("following-sibling::ol[1]/li")
+        assert len(items) == len(entry.event.sources)
+        for item, source in zip(items, entry.event.sources, strict=True):
+            anchor = item.xpath("./a")[0]
+            assert anchor.get("href") == source.url
+            assert anchor.get("id") == f"source-{entry.event.slug}-{source.id}"
+            assert text_of(anchor) == source.label
+            assert " ".join(source.supports.split()) in text_of(item)
+    hand_written = (ROOT / "docs" / "about.md").read_text(encoding="utf-8")
+    for entry in CATALOG.events:
+        assert not [s.url for s in entry.event.sources if s.url in hand_written]
+
+
+def test_about_page_says_what_no_source_gives(built_site: Path):
+    tree = page(built_site, "about")
+    items = tree.xpath("//h2[@id='what-is-not-known']/following-sibling::ul[1]/li")
+    by_label = {text_of(li.xpath("strong")[0]): li for li in items}
+    unnamed = [e for e in MEETINGS if not e.meeting.speakers]
+    if unnamed and len(unnamed) < len(MEETINGS):
+        linked = by_label["Speakers"].xpath("a/@href")
+        assert linked == [f"../{e.url}" for e in unnamed]
+    assert ("Speakers" in by_label) == bool(unnamed)
+    untimed = [e for e in MEETINGS if e.meeting.time is None]
+    assert ("Start and end times" in by_label) == bool(untimed)
+    unaddressed = [e for e in MEETINGS if e.meeting.recording and not e.meeting.recording.url]
+    assert ("The address of the video" in by_label) == bool(unaddressed)
+    organised = all(e.event.organizer for e in CATALOG.events)
+    assert ("Who organised" in by_label) == (not organised)
+    text = text_of(tree.xpath("//article")[0])
+    assert "claims no licence" in text and "MIT" in text

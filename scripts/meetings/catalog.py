@@ -13,10 +13,10 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .load import read_records
-from .model import Event, Meeting
+from .model import Event, Meeting, Source
 from .problems import InvalidRecords
 from .validate import EventRecord, validate
 
@@ -41,6 +41,11 @@ class MeetingEntry:
         return page_url(self.page)
 
     @property
+    def sources(self) -> list[Source]:
+        """Every source of the page: the record's own first, then those of its facts."""
+        return [self.event.event.source(source_id) for source_id in self.meeting.cited]
+
+    @property
     def calendar(self) -> str:
         """Its iCalendar file beside its page, e.g. ``forum-2021/ac1-business-models-finance.ics``.
 
@@ -61,6 +66,16 @@ class EventEntry:
     @property
     def url(self) -> str:
         return page_url(self.page)
+
+    @property
+    def sources(self) -> list[Source]:
+        """Every source of the event's page (and of an overview of it, like the home page).
+
+        Those of its own facts, then the source each meeting's summary quotes (its
+        first), since the list of meetings quotes the start of each summary.
+        """
+        ids = [*self.event.cited, *(entry.meeting.cites[0] for entry in self.meetings)]
+        return [self.event.source(source_id) for source_id in dict.fromkeys(ids)]
 
     @property
     def calendar(self) -> str:
@@ -96,7 +111,8 @@ def collect(root: Path, base: Path | None = None, reserved: Iterable[str] = ()) 
     found in every file when any record is wrong.
     """
     documents, problems = read_records(root, base)
-    records, invalid = validate(documents, reserved)
+    unread = {PurePosixPath(problem.file).parent.name for problem in problems}
+    records, invalid = validate(documents, reserved, unread)
     problems += invalid
     if problems:
         raise InvalidRecords(problems)

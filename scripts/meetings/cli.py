@@ -20,7 +20,7 @@ from .exports import DATA_SCHEMA, Site, build_time, export_files
 from .model import Event, Meeting, OpenData, json_schema
 from .plugin import taken_names
 from .problems import InvalidRecords
-from .render import render_pages
+from .render import fill_markers, render_pages
 from .scaffold import ScaffoldError, new_event, new_meeting
 from .words import number_of
 
@@ -87,6 +87,11 @@ def render(root: Path, out: Path) -> None:
         click.echo(f"meetings render: {error}", err=True)
         sys.exit(1)
     shutil.copytree(root / "docs", out, dirs_exist_ok=True)
+    for page in out.rglob("*.md"):  # the About page's lists, made from the records
+        text = page.read_text(encoding="utf-8")
+        filled = fill_markers(text, page.relative_to(out).as_posix(), catalog)
+        if filled != text:
+            page.write_text(filled, encoding="utf-8")
     pages = render_pages(catalog)
     for path, content in {**pages, **exports}.items():
         target = out / path

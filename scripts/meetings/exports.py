@@ -32,6 +32,10 @@ has seen before:
   publication date of the sources. The feed's dates are those of the records
   (the source's publication date, else the meeting's day), so it changes only
   when the records do.
+
+Each meeting carries its sources: ``meetings.json`` has the records as they
+are (every ``cites`` of every fact, and each event's list of sources), the
+feed links each source of an entry with ``rel="via"``.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from .catalog import Catalog, EventEntry, MeetingEntry
 from .model import Meeting, OpenData
@@ -55,6 +60,16 @@ DATA_FILE = "meetings.json"
 DATA_SCHEMA = "schema/open-data.schema.json"
 """Where the site publishes the JSON Schema of ``meetings.json`` (from ``docs/``)."""
 FEED_FILE = "feed.xml"
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+ATTRIBUTION = (
+    "Each meeting's summary and each event's description are quoted from the first source "
+    "the record cites (its 'cites'), and other text beside a fact from that fact's first "
+    "source; every source is listed under its event's 'sources' with its title, publisher, "
+    "date (where known) and address. The quoted text is its publisher's: no licence is "
+    "claimed for it. The project's own code and templates are under the MIT licence."
+)
+"""What ``meetings.json`` says about the text it quotes."""
 
 NAMESPACE = uuid.UUID("c9b8902c-f958-4aa8-8879-68fff5907eca")
 """The project's namespace for name-based UUIDs. Never change it: every
@@ -131,7 +146,7 @@ def build_time(catalog: Catalog, environ: Mapping[str, str] = os.environ) -> dt.
                 f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, found {epoch!r}"
             ) from None
     dates = [s.published for e in catalog.events for s in e.event.sources if s.published]
-    dates += [m.meeting.source.published or m.meeting.date for m in catalog.meetings]
+    dates += [m.meeting.date for m in catalog.meetings]
     return _midnight(max(dates, default=dt.date(1970, 1, 1)))
 
 
@@ -166,6 +181,7 @@ def open_data(catalog: Catalog, site: Site) -> bytes:
     document = OpenData.model_validate(
         {
             "$schema": site.address(DATA_SCHEMA),
+            "attribution": ATTRIBUTION,
             "events": [{**e.event.model_dump(), **addresses(e)} for e in catalog.events],
             "meetings": [
                 {**m.meeting.model_dump(), "event": m.event.event.slug, **addresses(m)}
@@ -173,7 +189,8 @@ def open_data(catalog: Catalog, site: Site) -> bytes:
             ],
         }
     )
-    data = document.model_dump(mode="json", by_alias=True)
+    # What no source gives is left out, as on the pages, rather than written as null.
+    data = document.model_dump(mode="json", by_alias=True, exclude_none=True)
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
 
@@ -251,12 +268,30 @@ def feed(catalog: Catalog, site: Site) -> bytes:
         item.updated(date)
         for topic in meeting.topics:
             item.category(term=topic)
-    return generator.atom_str(pretty=True)
+    return _with_sources(generator.atom_str(), catalog)
+
+
+def _with_sources(atom: bytes, catalog: Catalog) -> bytes:
+    """The feed with each entry's sources, as Atom's ``via`` links, after its own link.
+
+    feedgen 1.0 writes an entry's links without their ``rel`` and ``title``
+    (it loses them while writing), so the sources are added here, with lxml.
+    """
+    root = etree.fromstring(atom)
+    for element, entry in zip(root.iter(f"{_ATOM}entry"), catalog.meetings, strict=True):
+        place = element.find(f"{_ATOM}link")
+        for source in reversed(entry.sources):
+            via = etree.Element(f"{_ATOM}link", href=source.url, rel="via")
+            via.set("title", f"{source.label}, {source.publisher}")
+            place.addnext(via)
+    etree.indent(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _record_date(entry: MeetingEntry) -> dt.datetime:
-    """When the record was published: its source's date, else the meeting's day."""
-    return _midnight(entry.meeting.source.published or entry.meeting.date)
+    """When the record was published: its newest dated source's date, else the meeting's day."""
+    dates = [source.published for source in entry.sources if source.published]
+    return _midnight(max(dates, default=entry.meeting.date))
 
 
 def _midnight(day: dt.date) -> dt.datetime:

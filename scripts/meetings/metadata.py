@@ -7,9 +7,11 @@ values (not the HTML-escaped text of the front matter):
   part of (``superEvent``; ``isPartOf`` is a property of creative works, not
   of events). It states only what the records state: ``recordedIn`` only with
   a verified video address, ``eventAttendanceMode`` only where a source gives
-  the attendance mode. No source gives a place, so there is no ``location``:
-  Google asks for one before it shows an event as a rich result, and an
-  invented one would be worse than none.
+  the attendance mode, ``organizer`` only where a source names one. No source
+  gives a place, so there is no ``location``: Google asks for one before it
+  shows an event as a rich result, and an invented one would be worse than
+  none. The sources of the page are its ``subjectOf`` (works about it); each
+  speaker (``performer``) names its own sources the same way.
 * Open Graph and Twitter card tags: title, description, address and the
   site's picture for link previews (``social_image``, drawn by
   ``scripts/social-image.py``).
@@ -32,7 +34,7 @@ from markupsafe import Markup
 
 from .catalog import Catalog, EventEntry, MeetingEntry
 from .exports import Site, when
-from .model import Event, Meeting, Organizer
+from .model import Attendance, Event, Meeting, Organizer, Source
 
 ATTENDANCE_MODES = {
     "online": "https://schema.org/OnlineEventAttendanceMode",
@@ -134,11 +136,26 @@ def meeting_data(entry: MeetingEntry, site: Site) -> dict[str, Any]:
             "name": entry.event.event.name,
             "url": site.address(entry.event.url),
         },
-        **_about_event(entry.event.event),
+        **_about_event(entry.event.event, meeting.attendance),
     }
+    if meeting.speakers:
+        data["performer"] = [
+            {
+                "@type": "Person",
+                "name": speaker.name,
+                **(
+                    {"affiliation": {"@type": "Organization", "name": speaker.affiliation}}
+                    if speaker.affiliation
+                    else {}
+                ),
+                "subjectOf": [{"@id": entry.event.event.source(i).url} for i in speaker.cites],
+            }
+            for speaker in meeting.speakers
+        ]
     recording = meeting.recording
     if recording and recording.url:
         data["recordedIn"] = {"@type": "VideoObject", "name": recording.title, "url": recording.url}
+    data["subjectOf"] = [_work(source) for source in entry.sources]
     return data
 
 
@@ -156,6 +173,7 @@ def event_data(entry: EventEntry, site: Site) -> dict[str, Any]:
         "endDate": event.end_date.isoformat(),
         **_about_event(event),
         "subEvent": [{"@type": "Event", "@id": _id(m, site)} for m in entry.meetings],
+        "subjectOf": [_work(source) for source in entry.sources],
     }
 
 
@@ -172,13 +190,28 @@ def _dates(meeting: Meeting) -> dict[str, str]:
     return {"startDate": start.isoformat(), **({"endDate": end.isoformat()} if end else {})}
 
 
-def _about_event(event: Event) -> dict[str, Any]:
-    """What the event's record says that holds for each of its meetings too."""
+def _about_event(event: Event, attendance: Attendance | None = None) -> dict[str, Any]:
+    """What the event's record says that holds for each of its meetings too.
+
+    ``attendance`` is a meeting's own, which a source may give for it alone.
+    """
     data: dict[str, Any] = {}
     if event.organizer:
         data["organizer"] = _organization(event.organizer)
-    if event.attendance_mode:
-        data["eventAttendanceMode"] = ATTENDANCE_MODES[event.attendance_mode]
+    attendance = attendance or event.attendance
+    if attendance:
+        data["eventAttendanceMode"] = ATTENDANCE_MODES[attendance.mode]
+    return data
+
+
+def _work(source: Source) -> dict[str, Any]:
+    """A source as a schema.org ``CreativeWork``: a document about the event."""
+    data: dict[str, Any] = {"@type": "CreativeWork", "@id": source.url, "url": source.url}
+    if source.title:
+        data["name"] = source.title
+    data["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.published:
+        data["datePublished"] = source.published.isoformat()
     return data
 
 

@@ -7,9 +7,17 @@ the shape of a record.
 
 Every model is strict: unknown keys are errors, and values are never coerced
 (a ``true`` where text is due is an error, not the word "True"). Facts that no
-source gives today (speakers, times, the attendance mode) have optional fields,
-so that they can be added later without a code change; the pages leave out
-what is not known.
+source gives today (times, an organiser) have optional fields, so that they
+can be added later without a code change; the pages leave out what is not
+known.
+
+Every fact traces to a source. Each event lists its sources once, in
+``event.yaml`` (:class:`Source`: id, title, publisher, date, address, what it
+supports); records cite them by id in ``cites``. A record's own ``cites`` covers
+its title, dates and text; a fact that not all of them give (a speaker, a
+project, a partnership) carries its own ``cites``. :meth:`Record.citations` finds
+every one of them, for validation (every id listed, every source cited) and for
+the pages, which show each fact's sources where the fact is.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 from urllib.parse import quote_plus, urlsplit
 
@@ -65,6 +74,17 @@ def _slug(value: str) -> str:
             "slug",
             "'{value}' is not a valid slug: use lowercase letters, digits and single "
             "hyphens, e.g. ac1-business-models-finance",
+            {"value": value},
+        )
+    return value
+
+
+def _source_id(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise PydanticCustomError(
+            "source_id",
+            "'{value}' is not a source id: use lowercase letters, digits and single hyphens, "
+            "e.g. article",
             {"value": value},
         )
     return value
@@ -140,6 +160,11 @@ def _distinct(items: list[str]) -> list[str]:
     return items
 
 
+def _distinct_names(items: list[Any]) -> list[Any]:
+    _distinct([item.name for item in items])
+    return items
+
+
 Line = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line)]
 """One line of text: a title, a name, a label."""
 
@@ -179,6 +204,17 @@ Clock = Annotated[
 Topic = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_line)]
 """A short topic label, shared between meetings to link them."""
 
+SourceId = Annotated[
+    str,
+    Field(max_length=60),
+    AfterValidator(_source_id),
+    WithJsonSchema({"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 60}),
+]
+"""The id of a source in its event's list: lowercase letters, digits and hyphens."""
+
+Cites = Annotated[list[SourceId], Field(min_length=1), AfterValidator(_distinct)]
+"""The ids of the sources that give a fact, from the event's list of sources."""
+
 
 # --------------------------------------------------------------------------
 # Records
@@ -190,21 +226,79 @@ class Record(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
+    def citations(self, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+        """Every source id this record cites, with the path of its place in the record.
 
-class Link(Record):
-    """A published document that a fact comes from."""
+        Found wherever the model has a ``cites`` field, at any depth, so that a fact
+        added to the model with its own ``cites`` is checked and shown without more code.
+        """
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if name == "cites":
+                for index, source in enumerate(value):
+                    yield (*path, name, index), source
+            elif isinstance(value, Record):
+                yield from value.citations((*path, name))
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, Record):
+                        yield from item.citations((*path, name, index))
 
-    title: Line = Field(description="The document's title, as it is published.")
+    @property
+    def cited(self) -> list[str]:
+        """The ids this record cites, each once: its own ``cites`` first, then its facts'."""
+        found = sorted(self.citations(), key=lambda item: len(item[0]) > 2)  # stable
+        return list(dict.fromkeys(source for _, source in found))
+
+
+class Source(Record):
+    """A published document that facts come from, described in the project's own words."""
+
+    id: SourceId = Field(
+        description="A short name for the source, which records cite, e.g. article."
+    )
+    title: Line | None = Field(
+        None,
+        description=(
+            "The document's title, exactly as published. Leave it out when the copy at hand "
+            "shows none: the pages then show its address."
+        ),
+    )
+    publisher: Line = Field(description="Who published it, e.g. Smart Cities Marketplace news.")
+    published: IsoDate | None = Field(
+        None, description="Publication date, YYYY-MM-DD, where the document gives one."
+    )
     url: HttpsUrl = Field(description="The https:// address of the document.")
-    publisher: Line | None = Field(None, description="Who published it, e.g. a news section.")
-    published: IsoDate | None = Field(None, description="Publication date, YYYY-MM-DD.")
+    supports: Text = Field(
+        description="Which facts of the records it gives, in the project's own words."
+    )
+
+    @property
+    def label(self) -> str:
+        """The title, or else the address without its scheme."""
+        return self.title or self.url.removeprefix("https://")
+
+
+class Statement(Record):
+    """A fact in a sentence, with the sources that give it."""
+
+    text: Text = Field(description="The fact, in the words of its first source.")
+    cites: Cites = Field(description="The ids of the sources that give it.")
+
+
+class Attendance(Record):
+    """How people took part, as a source states it."""
+
+    mode: Literal["online", "offline", "mixed"] = Field(description="How people took part.")
+    cites: Cites = Field(description="The ids of the sources that state it.")
 
 
 class Organizer(Record):
-    """Who holds the event."""
+    """Who holds the event, only as a source names them."""
 
     name: Line = Field(description="The organiser's name.")
     url: HttpsUrl | None = Field(None, description="The organiser's https:// web site.")
+    cites: Cites = Field(description="The ids of the sources that name the organiser.")
 
 
 class Cluster(Record):
@@ -239,7 +333,22 @@ class Speaker(Record):
 
     name: Line = Field(description="The speaker's name, as a source gives it.")
     affiliation: Line | None = Field(None, description="Organisation, as a source gives it.")
-    role: Line | None = Field(None, description="Role in the meeting, e.g. moderator.")
+    role: Line | None = Field(
+        None, description="What they did in the meeting, in the source's words."
+    )
+    cites: Cites = Field(description="The ids of the sources that name the speaker.")
+
+
+class Project(Record):
+    """A project or initiative the meeting names."""
+
+    name: Line = Field(description="Its name, exactly as a source gives it.")
+    url: HttpsUrl | None = Field(
+        None, description="The https:// address of its own record or site, from a source."
+    )
+    cites: Cites = Field(
+        description="The ids of the sources that name it (and give its address, if any)."
+    )
 
 
 class TimeSlot(Record):
@@ -277,14 +386,28 @@ class Event(Record):
     action_clusters: Text | None = Field(
         None, description="What an Action Cluster is, from the sources."
     )
-    partnership: Line | None = Field(
-        None, description="A partnership the sources state, e.g. a partner event of EU Green Week."
+    partnership: Statement | None = Field(
+        None, description="A partnership a source states, in its words and tense."
     )
-    organizer: Organizer | None = Field(None, description="Who holds the event.")
-    attendance_mode: Literal["online", "offline", "mixed"] | None = Field(
-        None, description="How people took part. Only where a source states it."
+    organizer: Organizer | None = Field(
+        None, description="Who holds the event. Only where a source names them."
     )
-    sources: list[Link] = Field(min_length=1, description="Where the event facts come from.")
+    attendance: Attendance | None = Field(
+        None, description="How people took part in all its meetings. Only where a source says."
+    )
+    cites: Cites = Field(
+        description=(
+            "The ids of the sources (from 'sources' below) of the event's dates and text; "
+            "the first is the one whose words the description quotes."
+        )
+    )
+    sources: list[Source] = Field(
+        min_length=1,
+        description=(
+            "Every source of the event and its meetings, once. Records cite them by id; "
+            "each one listed must be cited."
+        ),
+    )
 
     @model_validator(mode="after")
     def _check_dates(self) -> Event:
@@ -299,6 +422,10 @@ class Event(Record):
     @property
     def nav_title(self) -> str:
         return self.short_name or self.name
+
+    def source(self, source_id: str) -> Source:
+        """The listed source with this id (validation has checked that there is one)."""
+        return next(source for source in self.sources if source.id == source_id)
 
 
 class Meeting(Record):
@@ -319,13 +446,25 @@ class Meeting(Record):
         max_length=12,
         description="Short topic labels; meetings sharing one are linked.",
     )
-    projects: Annotated[list[Line], AfterValidator(_distinct)] = Field(
+    projects: Annotated[list[Project], AfterValidator(_distinct_names)] = Field(
         default_factory=list, description="Projects and initiatives the meeting names."
     )
     recording: Recording | None = Field(None, description="The meeting's recording.")
-    source: Link = Field(description="The published record the facts come from.")
+    cites: Cites = Field(
+        description=(
+            "The ids of the sources (listed in the event's event.yaml) of the meeting's "
+            "title, date, summary, topics and recording; the first is the one whose "
+            "paragraph the summary quotes."
+        )
+    )
     speakers: list[Speaker] = Field(
         default_factory=list, description="Speakers, only as a source names them."
+    )
+    announced_as: Statement | None = Field(
+        None, description="What an announcement before the meeting said it would be."
+    )
+    attendance: Attendance | None = Field(
+        None, description="How people took part, where a source says (else the event's)."
     )
     time: TimeSlot | None = Field(
         None, description="Start and end times, where a source gives them."
@@ -372,6 +511,9 @@ class OpenData(Record):
 
     schema_url: SiteUrl = Field(
         alias="$schema", description="The address of this JSON Schema, as published by the site."
+    )
+    attribution: str = Field(
+        description="Where the quoted text comes from, and that it stays its publishers'."
     )
     events: list[PublishedEvent] = Field(description="Every event, newest first.")
     meetings: list[PublishedMeeting] = Field(

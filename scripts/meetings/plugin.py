@@ -13,6 +13,8 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
   written into ``docs/``, so a deleted record leaves no stale page behind.
   The open data files (stage 5: ``meetings.json``, the feed, the calendars)
   are added beside them the same way.
+* ``on_page_markdown`` fills in the About page's list of sources and of
+  what no source gives, from the records.
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
   each record page's JSON-LD and link-preview tags, printed by
   ``overrides/partials/open-data.html``.
@@ -50,7 +52,7 @@ from .exports import FEED_FILE, Site, build_time, export_files, export_paths
 from .metadata import PageHead, page_heads, plain_head
 from .navigation import navigation, outside_nav
 from .problems import InvalidRecords
-from .render import TEMPLATES, environment, render_pages
+from .render import TEMPLATES, environment, fill_markers, render_pages
 
 if TYPE_CHECKING:  # only for annotations: `mkdocs build` need not import the server
     from mkdocs.livereload import LiveReloadServer
@@ -123,6 +125,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.exporting: Background | None = None
         """The open data files being made in a second process, if they are."""
         self.pending_files: dict[str, File] = {}
+        self._env: jinja2.Environment | None = None
 
     @property
     def clusters_dir(self) -> Path:
@@ -169,7 +172,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             exports = self._start_exports(built)
         except ValueError as error:
             raise PluginError(str(error)) from None
-        env = environment(self.templates_dir)
+        env = self._env = environment(self.templates_dir)
         env.bytecode_cache = _COMPILED_TEMPLATES
         pages = render_pages(self.catalog, env)
         sources = {entry.page: entry.file for entry in self.catalog.events}
@@ -243,6 +246,14 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 "title": self.site.name,
             }
         return env
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        # The About page's list of sources and of what no source gives (render.ABOUT_BLOCKS).
+        if self.catalog is None:
+            return markdown
+        return fill_markers(markdown, page.file.src_uri, self.catalog, self._env)
 
     def on_page_context(
         self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Navigation

@@ -10,6 +10,8 @@ the data and the filters that keep text from YAML as data:
   ``{{ }}`` inside a summary stays text too.
 * Values that go elsewhere say so with a filter: ``yaml`` for the front
   matter, ``attr`` for an HTML attribute, ``paragraphs`` for running text.
+* A macro's output (``sources.md.j2``: citations, the list of sources) is
+  made of values already escaped this way, so its call is marked ``safe``.
 
 A filter that has escaped its value returns :class:`~markupsafe.Markup`,
 which ``finalize`` lets through unchanged.
@@ -137,6 +139,27 @@ def render_pages(catalog: Catalog, env: jinja2.Environment | None = None) -> dic
                 entry=meeting, meeting=meeting.meeting, event=event, link=_linker(meeting.page)
             )
     return pages
+
+
+ABOUT_BLOCKS = {
+    "<!-- meetings/sources -->": "about-sources.md.j2",
+    "<!-- meetings/unknown -->": "about-unknown.md.j2",
+}
+"""Markers a hand-written page (the About page) holds, and the templates whose
+Markdown replaces them: the site's sources and what no source gives, made
+from the records so that they are never written twice."""
+
+
+def fill_markers(
+    markdown: str, page: str, catalog: Catalog, env: jinja2.Environment | None = None
+) -> str:
+    """A hand-written page's Markdown with each marker of :data:`ABOUT_BLOCKS` filled in."""
+    for marker, name in ABOUT_BLOCKS.items():
+        if marker in markdown:
+            env = env or environment()
+            block = env.get_template(name).render(catalog=catalog, link=_linker(page))
+            markdown = markdown.replace(marker, block.strip())
+    return markdown
 
 
 def _linker(from_page: str) -> Callable[[EventEntry | MeetingEntry | str], Markup]:

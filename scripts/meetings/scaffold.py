@@ -212,6 +212,11 @@ def meeting_template(event: Event | None, number: int, title: str, slug: str) ->
             known[("date",)] = event.start_date
         else:
             notes[("date",)] = f"{event.name} ran from {start} to {end}."
+        ids = ", ".join(source.id for source in event.sources)
+        notes[("cites",)] = (
+            f"The sources listed in the event's event.yaml: {ids}. A source not there yet "
+            "is added to that list first."
+        )
     name = event.name if event else "its event"
     head = [
         SCHEMA_COMMENT,

@@ -4,7 +4,8 @@ Each document is validated by :mod:`meetings.model`; then the records are
 checked against each other (one meeting per cluster number and per slug in
 an event, meeting dates inside the event's dates, event addresses unique and
 the same as their folders' names, no event's description or sources copied
-from another's).
+from another's, every source id cited listed in the event's sources, and
+every source listed cited).
 Every mistake becomes a :class:`~meetings.problems.Problem` that names the
 file, the line and column, and the field, says what was expected and, for a
 misspelt key, suggests the nearest valid one.
@@ -47,16 +48,19 @@ class EventRecord:
 
 
 def validate(
-    documents: Iterable[Document], reserved: Iterable[str] = ()
+    documents: Iterable[Document], reserved: Iterable[str] = (), unread: Iterable[str] = ()
 ) -> tuple[list[EventRecord], list[Problem]]:
     """Validate every document; return the valid events and every problem.
 
     ``reserved`` names addresses at the top of the site that pages already
-    use (``topics``, ``assets``…), which an event may not take.
+    use (``topics``, ``assets``…), which an event may not take. ``unread``
+    names the event folders with a file that could not be read.
     """
     problems: list[Problem] = []
     events: dict[str, tuple[Event, Document]] = {}
     meetings: dict[str, list[tuple[Meeting, Document]]] = {}
+    # Event folders with a record that failed: what it cites is not known.
+    incomplete: set[str] = set(unread)
 
     for document in documents:
         model = Event if document.kind == "event" else Meeting
@@ -64,6 +68,7 @@ def validate(
             record = model.model_validate(document.data)
         except ValidationError as error:
             problems += problems_from(error, document, model)
+            incomplete.add(document.folder)
             continue
         if isinstance(record, Event):
             events[document.folder] = (record, document)
@@ -75,6 +80,9 @@ def validate(
     for folder, (event, event_document) in events.items():
         folder_meetings = meetings.get(folder, [])
         problems += _check_meetings(event, event_document, folder_meetings)
+        problems += _check_citations(
+            event, event_document, folder_meetings, every_record=folder not in incomplete
+        )
         result.append(
             EventRecord(
                 event,
@@ -187,6 +195,55 @@ def _check_meetings(
                 f"in {event_document.file})"
             )
             problems.append(_at(document, ("date",), message))
+    return problems
+
+
+def _check_citations(
+    event: Event,
+    event_document: Document,
+    meetings: Sequence[tuple[Meeting, Document]],
+    every_record: bool,
+) -> list[Problem]:
+    """Every id cited is in the event's list of sources, listed once, and each one is cited.
+
+    A source is reported as never cited only when every record of the folder
+    was read: a record with a mistake may be the one that cites it.
+    """
+    problems: list[Problem] = []
+    listed: dict[str, int] = {}
+    for index, source in enumerate(event.sources):
+        if source.id in listed:
+            message = (
+                f"'{source.id}' is already the id of sources[{listed[source.id]}]; "
+                "give each source its own id"
+            )
+            problems.append(_at(event_document, ("sources", index, "id"), message))
+        else:
+            listed[source.id] = index
+    known = ", ".join(listed)
+    cited: set[str] = set()
+    records: list[tuple[Event | Meeting, Document]] = [(event, event_document), *meetings]
+    for record, document in records:
+        for path, source_id in record.citations():
+            cited.add(source_id)
+            if source_id not in listed:
+                close = difflib.get_close_matches(source_id, listed, n=1, cutoff=0.7)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"cite one of: {known}, or add the source there (id, title, "
+                    "publisher, published, url, supports)"
+                )
+                message = f"no source '{source_id}' in the sources of {event_document.file}; {hint}"
+                problems.append(_at(document, path, message))
+    if every_record:
+        for source_id, index in listed.items():
+            if source_id not in cited:
+                message = (
+                    f"the source '{source_id}' is listed but no record cites it; cite it "
+                    f"('cites: [{source_id}]') beside the facts it gives, or remove it"
+                )
+                problems.append(_at(event_document, ("sources", index, "id"), message))
     return problems
 
 

@@ -26,7 +26,7 @@ def exactly(text: str) -> re.Pattern[str]:
 
 def test_home_lists_every_meeting_and_each_link_opens_it(page: Page, base_url: str) -> None:
     meetings = catalog().meetings
-    assert len(meetings) == 6
+    assert meetings
     page.goto("")
     content = page.locator("article")
     listed = content.locator(".meeting-cards li strong > a")
