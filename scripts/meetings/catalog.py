@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .load import read_records
-from .model import Event, Meeting, Source
+from .model import Event, Meeting, Project, Source
 from .problems import InvalidRecords
 from .validate import EventRecord, validate
 
@@ -44,6 +44,25 @@ class MeetingEntry:
     def sources(self) -> list[Source]:
         """Every source of the page: the record's own first, then those of its facts."""
         return [self.event.event.source(source_id) for source_id in self.meeting.cited]
+
+    @property
+    def title_names_cluster(self) -> bool:
+        """Whether its title says which Action Cluster held it (number and name), as
+        "Action Cluster 1 - Business Models & Finance meeting" does: its page then
+        does not say it again."""
+        meeting = self.meeting
+        title = meeting.title.casefold()
+        return (
+            f"action cluster {meeting.cluster.number}" in title
+            and meeting.cluster.name.casefold() in title
+        )
+
+    @property
+    def projects(self) -> list[Project]:
+        """The projects it names that are not also among its topics: its page says each
+        thing once, and a topic is already a link to the meetings that share it."""
+        topics = {topic.casefold() for topic in self.meeting.topics}
+        return [p for p in self.meeting.projects if p.name.casefold() not in topics]
 
     @property
     def calendar(self) -> str:
