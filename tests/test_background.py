@@ -58,11 +58,11 @@ def test_the_site_is_the_same_whichever_process_makes_the_files(tmp_path: Path):
     bench.generate(project, 30)
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    assert "\n  - meetings\n" in text
+    assert "\n  - meetings:\n" in text
     sites = {}
     for threshold in (0, 1):  # never, always
         setting = f"\n  - meetings:\n      background_exports_from: {threshold}\n"
-        config.write_text(text.replace("\n  - meetings\n", setting), encoding="utf-8")
+        config.write_text(text.replace("\n  - meetings:\n", setting), encoding="utf-8")
         sites[threshold] = tmp_path / f"site-{threshold}"
         result = mkdocs_build(project, sites[threshold])
         assert result.returncode == 0, result.stderr

@@ -52,7 +52,7 @@ def test_meeting_page_shows_every_fact(entry):
     assert "Topics:" not in flat
     tree = lxml_html.fromstring(to_html(page.split("---\n", 2)[2]))
     hrefs = tree.xpath("//a/@href")
-    for project in entry.projects:
+    for project in meeting.projects:
         assert project.name in flat
         assert project.url is None or project.url in hrefs
     if meeting.announced_as:
@@ -175,19 +175,3 @@ def test_a_meeting_page_says_the_cluster_once():
     page = render_pages(catalog)[entry.page]
     cluster = entry.meeting.cluster
     assert f"- **Action Cluster:** {cluster.number} · {markdown_inline(cluster.name)}\n" in page
-
-
-def test_a_project_that_is_also_a_topic_is_named_once():
-    catalog = collect(CLUSTERS)
-    entry = catalog.meetings[0]
-    data = entry.meeting.model_dump()
-    cites = data["cites"][:1]
-    data["projects"] = [
-        {"name": "Synthetic project", "cites": cites},
-        {"name": data["topics"][0].upper(), "cites": cites},
-    ]
-    entry.meeting = type(entry.meeting).model_validate(data)
-    assert [project.name for project in entry.projects] == ["Synthetic project"]
-    page = render_pages(catalog)[entry.page]
-    assert "## Projects and initiatives\n\n- Synthetic project [" in page
-    assert page.count(data["topics"][0].upper()) == 0

@@ -75,7 +75,7 @@ def check_meeting_page(built_site: Path, entry) -> None:
         # Its sources, numbered as in the Sources list, in that order.
         expected = [f"#source-{s.id}" for s in entry.sources if s.id in speaker.cites]
         assert item.xpath("./a/@href") == expected
-    for project in entry.projects:
+    for project in meeting.projects:
         assert project.name in article
         if project.url:
             assert (project.url, project.name) in pairs

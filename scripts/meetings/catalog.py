@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .load import read_records
-from .model import Event, Meeting, Project, Source
+from .model import Event, Meeting, Source
 from .problems import InvalidRecords
 from .validate import EventRecord, validate
 
@@ -56,13 +56,6 @@ class MeetingEntry:
             f"action cluster {meeting.cluster.number}" in title
             and meeting.cluster.name.casefold() in title
         )
-
-    @property
-    def projects(self) -> list[Project]:
-        """The projects it names that are not also among its topics: its page says each
-        thing once, and a topic is already a link to the meetings that share it."""
-        topics = {topic.casefold() for topic in self.meeting.topics}
-        return [p for p in self.meeting.projects if p.name.casefold() not in topics]
 
     @property
     def calendar(self) -> str:

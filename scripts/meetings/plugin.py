@@ -178,7 +178,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         sources = {entry.page: entry.file for entry in self.catalog.events}
         sources.update({entry.page: entry.file for entry in self.catalog.meetings})
         image = self.config.social_image
-        if image and files.get_file_from_path(image) is None:
+        if image and not (Path(config.docs_dir) / image).is_file():
             raise PluginError(
                 f"social_image: docs/{image} does not exist "
                 "(draw it with 'make social-image', or change the path in mkdocs.yml)"

@@ -86,11 +86,14 @@ def test_meeting_page_says_each_topic_once_and_skips_to_its_heading(
     assert heading.get_attribute("id") == target[1:]
     expect(heading).to_have_text(re.compile(rf"^\s*{re.escape(entry.meeting.title)}\s*¶?\s*$"))
     for topic in entry.meeting.topics:
-        # One element of the content is the topic, and it is a link to the topic.
+        # One element of the content is the topic, and it is a link to the topic. (A
+        # project of the same name, such as an initiative, is another fact: its list
+        # is left aside.)
         alone = article.evaluate(
             """(article, topic) => [...article.querySelectorAll("*")].filter((el) =>
                  el.textContent.trim() === topic &&
-                 ![...el.children].some((child) => child.textContent.trim() === topic)
+                 ![...el.children].some((child) => child.textContent.trim() === topic) &&
+                 el.closest("ul")?.previousElementSibling?.id !== "projects-and-initiatives"
                ).map((el) => el.closest("a") ? el.closest("a").getAttribute("href") : null)""",
             topic,
         )
