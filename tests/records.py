@@ -27,9 +27,10 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from meetings.load import parse_yaml
-from meetings.model import Event, Line, Meeting, Text, Topic
+from meetings.model import Event, Meeting
+from meetings.values import Line, Text, Topic
 
-from .conftest import CLUSTERS
+from .helpers import CLUSTERS
 
 AC1 = "forum-2021/ac1-business-models-finance.yaml"
 EVENT = "forum-2021/event.yaml"

@@ -6,7 +6,6 @@ live in ``scripts/bench.py``.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import random
@@ -19,14 +18,10 @@ from unittest import mock
 
 import jinja2
 
+import bench
 from meetings.catalog import collect
 
-from .conftest import BUILD_ENV, ROOT
-
-_spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
-bench = importlib.util.module_from_spec(_spec)
-sys.modules["bench"] = bench  # dataclasses look their module up
-_spec.loader.exec_module(bench)
+from .helpers import BUILD_ENV, ROOT
 
 
 def test_event_sizes_are_realistic_and_add_up():
@@ -43,10 +38,10 @@ def test_generated_records_are_valid_and_varied(tmp_path: Path):
     catalog = collect(tmp_path / "clusters", tmp_path)  # raises on any invalid record
     assert len(catalog.meetings) == 120
     assert len(catalog.events) >= 10
-    assert len({e.event.slug for e in catalog.events}) == len(catalog.events)
-    summaries = [len(m.meeting.summary) for m in catalog.meetings]
+    assert len({e.slug for e in catalog.events}) == len(catalog.events)
+    summaries = [len(m.summary) for m in catalog.meetings]
     assert min(summaries) >= 140 and max(summaries) <= 700  # like the real records
-    uses = Counter(t for m in catalog.meetings for t in m.meeting.topics)
+    uses = Counter(t for m in catalog.meetings for t in m.topics)
     assert len(uses) >= 40  # many topics ...
     assert uses.most_common(1)[0][1] >= 5 * statistics.median(uses.values())  # ... a few common
     assert all(m.related for m in catalog.meetings)
@@ -72,16 +67,27 @@ def test_report_has_the_documented_shape(tmp_path: Path):
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    assert "| meetings | render_s | build_s | floor_s |" in result.stdout
+    lines = result.stdout.splitlines()
+    processor = lines.index("| meetings | render | build | floor | build / floor |")
+    wall = lines.index(
+        "| meetings | render_s | build_s | floor_s | overhead_ratio | page_kib | peak_rss_mib |"
+    )
+    assert processor < wall  # processor time first
+    assert any(line.startswith("Load average (1, 5, 15 min): ") for line in lines)
     report = json.loads(out.read_text())
-    assert set(report) >= {"sizes", "reload_s", "machine"}
+    assert set(report) >= {"sizes", "reload_s", "machine", "load_average"}
     assert report["reload_s"] is None  # not measured
     assert "cores" in report["machine"] and "Python" in report["machine"]
+    for moment in ("start", "end"):
+        assert len(report["load_average"][moment]) == 3
     (size,) = report["sizes"]
     assert size["meetings"] == 6
     for key in ("render_s", "build_s", "floor_s", "overhead_ratio", "peak_rss_mib", "page_kib"):
         assert isinstance(size[key], float) and size[key] > 0, key
+    for key in ("render", "build", "floor"):
+        assert isinstance(size["cpu_s"][key], float) and size["cpu_s"][key] > 0, key
     assert abs(size["overhead_ratio"] - size["build_s"] / size["floor_s"]) < 0.01
+    assert abs(size["cpu_ratio"] - size["cpu_s"]["build"] / size["cpu_s"]["floor"]) < 0.01
 
 
 def test_theme_templates_are_compiled_once_and_again_when_edited(tmp_path: Path):

@@ -19,12 +19,12 @@ from lxml import html as lxml_html
 
 from meetings.catalog import collect
 
-from .conftest import CLUSTERS
+from .helpers import CLUSTERS, url
 
 CATALOG = collect(CLUSTERS)
 (FORUM,) = CATALOG.events
-BY_NUMBER = {entry.meeting.cluster.number: entry for entry in FORUM.meetings}
-SOURCES = {source.id: source for source in FORUM.event.sources}
+BY_NUMBER = {entry.cluster.number: entry for entry in FORUM.meetings}
+SOURCES = {source.id: source for source in FORUM.sources}
 
 
 def page(site: Path, url: str) -> lxml_html.HtmlElement:
@@ -35,11 +35,11 @@ def text_of(element: lxml_html.HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
-@pytest.mark.parametrize("entry", CATALOG.meetings, ids=lambda e: e.meeting.slug)
+@pytest.mark.parametrize("entry", CATALOG.meetings, ids=lambda e: e.slug)
 def test_every_topic_is_a_phrase_of_the_meeting_s_own_paragraph(entry):
     """Topics link meetings: only words their own source uses may link them."""
-    summary = " ".join(entry.meeting.summary.split()).casefold()
-    for topic in entry.meeting.topics:
+    summary = " ".join(entry.summary.split()).casefold()
+    for topic in entry.topics:
         assert topic.casefold() in summary, topic
 
 
@@ -63,7 +63,7 @@ def test_the_sources_and_their_addresses():
 
 
 def test_the_event_s_dates_and_the_partnership_in_the_newsroom_s_words():
-    event = FORUM.event
+    event = FORUM
     assert (event.start_date.isoformat(), event.end_date.isoformat()) == (
         "2021-06-09",
         "2021-06-10",
@@ -77,7 +77,7 @@ def test_the_event_s_dates_and_the_partnership_in_the_newsroom_s_words():
 
 
 def test_the_six_meetings_on_day_two():
-    assert [entry.meeting.title for entry in FORUM.meetings] == [
+    assert [entry.title for entry in FORUM.meetings] == [
         "Action Cluster 1 - Business Models & Finance meeting",
         "Action Cluster 2 - Citizen Focus meeting",
         "Action Cluster 3 - Integrated Infrastructures and Processes meeting",
@@ -86,15 +86,15 @@ def test_the_six_meetings_on_day_two():
         "Action Cluster 6 - Sustainable Urban Mobility meeting",
     ]
     for entry in FORUM.meetings:
-        assert entry.meeting.date.isoformat() == "2021-06-10"
+        assert entry.date.isoformat() == "2021-06-10"
         # The article's paragraph is the summary; the newsroom's dates make day 2 10 June.
-        assert entry.meeting.cites[:2] == ["article", "event"]
-        assert entry.meeting.recording.title == entry.meeting.title
-        assert entry.meeting.recording.channel == "Smart Cities Marketplace"
+        assert entry.cites[:2] == ["article", "event"]
+        assert entry.recording.title == entry.title
+        assert entry.recording.channel == "Smart Cities Marketplace"
 
 
 def test_cluster_1_speakers_and_procure():
-    meeting = BY_NUMBER[1].meeting
+    meeting = BY_NUMBER[1]
     both = ["procure-event", "procure-scm"]
     assert [(s.name, s.affiliation, s.role, s.cites) for s in meeting.speakers][:3] == [
         (
@@ -111,7 +111,7 @@ def test_cluster_1_speakers_and_procure():
 
 
 def test_cluster_2_announcement_and_attendance():
-    meeting = BY_NUMBER[2].meeting
+    meeting = BY_NUMBER[2]
     assert " ".join(meeting.announced_as.text.split()) == (
         "an online roundtable with officials, experts/solution providers, city representatives "
         "and activists"
@@ -125,7 +125,7 @@ def test_cluster_2_announcement_and_attendance():
 
 
 def test_named_projects_and_their_addresses():
-    named = {(n, p.name): p for n, e in BY_NUMBER.items() for p in e.meeting.projects}
+    named = {(n, p.name): p for n, e in BY_NUMBER.items() for p in e.projects}
     assert named[(4, "New European Bauhaus")].cites == ["article"]
     varcities = named[(5, "VARCITIES")]
     assert varcities.url == "https://cordis.europa.eu/project/id/869505"
@@ -136,9 +136,9 @@ def test_named_projects_and_their_addresses():
 
 
 def test_topics_of_clusters_5_and_6_are_their_paragraphs_words():
-    assert "scalable monitoring" in BY_NUMBER[5].meeting.topics
-    assert "scaling up" not in BY_NUMBER[5].meeting.topics
-    assert "shared charging stations" in BY_NUMBER[6].meeting.topics
+    assert "scalable monitoring" in BY_NUMBER[5].topics
+    assert "scaling up" not in BY_NUMBER[5].topics
+    assert "shared charging stations" in BY_NUMBER[6].topics
     assert BY_NUMBER[2] not in [r.entry for r in BY_NUMBER[5].related]
 
 
@@ -149,7 +149,7 @@ def test_topics_of_clusters_5_and_6_are_their_paragraphs_words():
 
 def test_no_page_meetings_json_or_json_ld_names_an_organiser(built_site: Path):
     """No source names an organiser: unless a record names one, no output does."""
-    named = any(entry.event.organizer for entry in CATALOG.events)
+    named = any(entry.organizer for entry in CATALOG.events)
     found = sorted(
         path.relative_to(built_site).as_posix()
         for path in built_site.rglob("*")
@@ -163,7 +163,7 @@ def test_no_page_meetings_json_or_json_ld_names_an_organiser(built_site: Path):
 
 
 def test_cluster_1_page_lists_three_speakers_and_links_both_procure_sources(built_site: Path):
-    tree = page(built_site, BY_NUMBER[1].url)
+    tree = page(built_site, url(BY_NUMBER[1]))
     speakers = tree.xpath("//h2[@id='speakers']/following-sibling::ul[1]/li")
     assert [text_of(li.xpath("strong")[0]) for li in speakers][:3] == [
         "Juergen Ritzek",
@@ -176,7 +176,7 @@ def test_cluster_1_page_lists_three_speakers_and_links_both_procure_sources(buil
 
 
 def test_cluster_2_page_says_it_was_announced_as_an_online_roundtable(built_site: Path):
-    tree = page(built_site, BY_NUMBER[2].url)
+    tree = page(built_site, url(BY_NUMBER[2]))
     assert "Announced as: an online roundtable with officials" in text_of(tree)
     assert SOURCES["citizen-focus-announcement"].url in tree.xpath("//article//a/@href")
     assert "18 May 2021" in text_of(tree.xpath("//article")[0])
@@ -185,7 +185,7 @@ def test_cluster_2_page_says_it_was_announced_as_an_online_roundtable(built_site
 
 
 def test_cluster_5_page_links_varcities_and_lists_no_related_cluster_2(built_site: Path):
-    tree = page(built_site, BY_NUMBER[5].url)
+    tree = page(built_site, url(BY_NUMBER[5]))
     assert tree.xpath("//article//a[normalize-space()='VARCITIES']/@href") == [
         "https://cordis.europa.eu/project/id/869505"
     ]

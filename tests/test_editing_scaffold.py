@@ -15,10 +15,10 @@ from meetings.load import parse_yaml
 from meetings.model import Meeting
 from meetings.scaffold import meeting_template, slug_for
 
-from .conftest import CLUSTERS
-from .make import make_full_project, run_make
+from .helpers import CLUSTERS, make_full_project, run_make, yamllint
 from .records import paths_in
-from .test_editing import yamllint
+
+SCHEMA = "../../docs/schema/meeting.schema.json"
 
 CATALOG = collect(CLUSTERS)
 TITLE = "Action Cluster 7 - Circular Economy & Water meeting"
@@ -54,7 +54,7 @@ def uncomment_everything(text: str) -> str:
 
 def test_slugs_are_derived_as_the_real_records_have_them():
     for entry in CATALOG.meetings:
-        meeting = entry.meeting
+        meeting = entry
         assert slug_for(meeting.title, meeting.cluster.number) == meeting.slug
     assert (
         slug_for("Économie & the Smart City of Tomorrow", 12) == "ac12-economie-smart-city-tomorrow"
@@ -63,7 +63,7 @@ def test_slugs_are_derived_as_the_real_records_have_them():
 
 
 def test_the_scaffold_has_every_field_of_the_model():
-    text = meeting_template(CATALOG.events[0].event, 7, TITLE, "ac7-x")
+    text = meeting_template(CATALOG.events[0], 7, TITLE, "ac7-x", SCHEMA)
     data = parse_yaml(uncomment_everything(text))
     fields = schema_paths(Meeting.model_json_schema())
     assert len(fields) > 20
@@ -76,7 +76,7 @@ def test_the_scaffold_has_every_field_of_the_model():
 
 
 def test_the_scaffold_with_every_field_filled_in_is_valid():
-    text = meeting_template(CATALOG.events[0].event, 7, TITLE, "ac7-x")
+    text = meeting_template(CATALOG.events[0], 7, TITLE, "ac7-x", SCHEMA)
     data = parse_yaml(uncomment_everything(text))
     values = {
         "date": "2021-06-10",
@@ -86,7 +86,7 @@ def test_the_scaffold_with_every_field_filled_in_is_valid():
         "end": "11:30",
         "timezone": "Europe/Brussels",
         "platform": "YouTube",
-        "cites": CATALOG.events[0].event.sources[0].id,
+        "cites": CATALOG.events[0].sources[0].id,
         "mode": "online",
     }
 
@@ -134,7 +134,7 @@ def test_make_new_writes_a_file_that_is_refused_until_filled_in(project: Path):
         f"{NEW}:{at('cites:') + 1}:4: cites[0]: expected text, found nothing (an empty value)",
     }
     # The scaffold names the sources the event lists, which the record may cite.
-    ids = ", ".join(source.id for source in CATALOG.events[0].event.sources)
+    ids = ", ".join(source.id for source in CATALOG.events[0].sources)
     assert ids in " ".join(line.lstrip("# ") for line in text.splitlines())
     assert set(printed) == expected, "\n".join(printed)
 
@@ -150,7 +150,7 @@ def fill_in(text: str) -> str:
             "  The second paragraph.",
         ),
         (r"(?m)^  -$", "  - circular economy\n  - renewable energy"),
-        (r"(?m)^cites:\n  -$", f"cites:\n  - {CATALOG.events[0].event.sources[0].id}"),
+        (r"(?m)^cites:\n  -$", f"cites:\n  - {CATALOG.events[0].sources[0].id}"),
         (r"(?m)^# gist:$", "gist: One line about the meeting."),
     ]
     for pattern, new in edits:
@@ -222,7 +222,7 @@ def test_make_new_without_a_title_says_how(project: Path):
 
 
 def test_the_scaffold_passes_yamllint_before_and_after_filling_in(tmp_path: Path):
-    text = meeting_template(CATALOG.events[0].event, 7, TITLE, "ac7-x")
+    text = meeting_template(CATALOG.events[0], 7, TITLE, "ac7-x", SCHEMA)
     for name, content in (("new.yaml", text), ("filled.yaml", fill_in(text))):
         (tmp_path / "clusters").mkdir(exist_ok=True)
         (tmp_path / "clusters" / name).write_text(content, encoding="utf-8")

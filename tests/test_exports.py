@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import feedparser
@@ -14,16 +13,30 @@ import icalendar
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar.parser.string import _foldline
 from lxml import etree
 from lxml import html as lxml_html
 from mkdocs.config import load_config
 
 from meetings.catalog import collect
 from meetings.cli import SCHEMAS, main
-from meetings.exports import DATA_SCHEMA, Site, build_time, export_files, uid, when
-from meetings.model import Event, Meeting, OpenData, json_schema
+from meetings.exports import (
+    DATA_SCHEMA,
+    build_time,
+    calendar_event,
+    export_files,
+    fold,
+    to_ical,
+    uid,
+    when,
+)
+from meetings.layout import Site
+from meetings.model import Event, Meeting, json_schema
+from meetings.published import OpenData
 
-from .conftest import CLUSTERS, ROOT, built_site_env, make_project, mkdocs_build
+from .helpers import CLUSTERS, ROOT, built_site_env, make_project, mkdocs_build, url
 
 CATALOG = collect(CLUSTERS)
 MEETINGS = CATALOG.meetings
@@ -66,16 +79,16 @@ def test_event_calendar_holds_the_six_meetings_as_all_day_events(built_site: Pat
         start, end = event.decoded("dtstart"), event.decoded("dtend")
         assert (start, end) == (dt.date(2021, 6, 10), dt.date(2021, 6, 11))
         assert not isinstance(start, dt.datetime)
-        assert str(event["summary"]) == entry.meeting.title
-        assert str(event["url"]) == SITE_URL + entry.url
-        assert (built_site / entry.url / "index.html").is_file()
-        assert entry.meeting.summary in str(event["description"])
-        assert [str(t) for t in event["categories"].cats] == entry.meeting.topics
+        assert str(event["summary"]) == entry.title
+        assert str(event["url"]) == SITE_URL + url(entry)
+        assert (built_site / url(entry) / "index.html").is_file()
+        assert entry.summary in str(event["description"])
+        assert [str(t) for t in event["categories"].cats] == entry.topics
     text = (built_site / "forum-2021.ics").read_bytes().decode()  # CRLF line ends kept
     assert text.count("DTSTART;VALUE=DATE:20210610\r\n") == 6
     assert text.count("DTEND;VALUE=DATE:20210611\r\n") == 6
     calendar = icalendar.Calendar.from_ical(text)
-    assert str(calendar["x-wr-calname"]) == EVENT.event.name
+    assert str(calendar["x-wr-calname"]) == EVENT.name
 
 
 def test_each_meeting_has_its_own_calendar_with_the_same_uid(built_site: Path):
@@ -84,8 +97,8 @@ def test_each_meeting_has_its_own_calendar_with_the_same_uid(built_site: Path):
     }
     for entry in MEETINGS:
         (event,) = calendar_events(built_site / entry.calendar)
-        assert str(event["summary"]) == entry.meeting.title
-        assert str(event["uid"]) == uids[entry.meeting.title]
+        assert str(event["summary"]) == entry.title
+        assert str(event["uid"]) == uids[entry.title]
         assert event.decoded("dtstart") == dt.date(2021, 6, 10)
 
 
@@ -143,19 +156,19 @@ def check_feed(built_site: Path, catalog) -> None:
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
     assert len(feed.entries) == len(meetings)
-    assert [e.title for e in feed.entries] == [m.meeting.title for m in meetings]
-    assert [e.link for e in feed.entries] == [SITE_URL + m.url for m in meetings]
+    assert [e.title for e in feed.entries] == [m.title for m in meetings]
+    assert [e.link for e in feed.entries] == [SITE_URL + url(m) for m in meetings]
     assert [e.id for e in feed.entries] == [f"urn:uuid:{uid(m)}" for m in meetings]
     for entry, record in zip(feed.entries, meetings, strict=True):
-        assert entry.summary == record.meeting.summary
-        assert [tag.term for tag in entry.tags] == record.meeting.topics
+        assert entry.summary == record.summary
+        assert [tag.term for tag in entry.tags] == record.topics
         # When the record was published: its newest dated source, else the meeting's day.
-        dates = [source.published for source in record.sources if source.published]
-        newest = max(dates, default=record.meeting.date)
+        dates = [source.published for source in record.cited_sources if source.published]
+        newest = max(dates, default=record.date)
         assert entry.updated_parsed[:3] == (newest.year, newest.month, newest.day)
         # Its sources, as Atom's "via" links, in the order of the page's Sources list.
         via = [(link.href, link.title) for link in entry.links if link.rel == "via"]
-        assert via == [(s.url, f"{s.label}, {s.publisher}") for s in record.sources]
+        assert via == [(s.url, f"{s.label}, {s.publisher}") for s in record.cited_sources]
 
 
 def test_every_page_head_links_the_feed(built_site: Path):
@@ -195,17 +208,17 @@ def check_meetings_json(built_site: Path, catalog) -> None:
     for record, entry in zip(data["meetings"], meetings, strict=True):
         # The record as validated, every fact with its sources; what is unknown left out.
         known = {key: record[key] for key in Meeting.model_fields if key in record}
-        assert known == entry.meeting.model_dump(mode="json", exclude_none=True)
+        assert known == entry.model_dump(mode="json", exclude_none=True)
         assert None not in record.values()
-        assert record["event"] == entry.event.event.slug
-        assert record["url"] == SITE_URL + entry.url
+        assert record["event"] == entry.event.slug
+        assert record["url"] == SITE_URL + url(entry)
         assert record["calendar"] == SITE_URL + entry.calendar
         assert (built_site / entry.calendar).is_file()
     for record, entry in zip(data["events"], catalog.events, strict=True):
         known = {key: record[key] for key in Event.model_fields if key in record}
-        assert known == entry.event.model_dump(mode="json", exclude_none=True)
+        assert known == entry.model_dump(mode="json", exclude_none=True)
         assert [source["id"] for source in record["sources"]] == [
-            source.id for source in entry.event.sources
+            source.id for source in entry.sources
         ]
 
 
@@ -222,7 +235,8 @@ def test_the_schema_refuses_what_the_model_refuses(built_site: Path):
 
 def test_published_fields_do_not_shadow_record_fields():
     """A record field named like an address field would be silently replaced."""
-    from meetings.model import Event, PublishedEvent, PublishedMeeting
+    from meetings.model import Event
+    from meetings.published import PublishedEvent, PublishedMeeting
 
     assert set(PublishedMeeting.model_fields) - set(Meeting.model_fields) == {
         "event",
@@ -254,7 +268,7 @@ def test_schemas_are_generated_from_the_model(tmp_path: Path):
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("entry", MEETINGS, ids=lambda e: e.meeting.slug)
+@pytest.mark.parametrize("entry", MEETINGS, ids=lambda e: e.slug)
 def test_meeting_page_describes_the_meeting_as_an_event(built_site: Path, entry):
     check_meeting_json_ld(built_site, entry)
 
@@ -262,29 +276,29 @@ def test_meeting_page_describes_the_meeting_as_an_event(built_site: Path, entry)
 def check_meeting_json_ld(built_site: Path, entry) -> None:
     """A meeting page's JSON-LD and link-preview tags state what its record states."""
     event = entry.event
-    tree = page(built_site, entry.url)
-    url = SITE_URL + entry.url
+    tree = page(built_site, url(entry))
+    address = SITE_URL + url(entry)
     (data,) = json_ld(tree)
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "Event"
-    start, end = when(entry.meeting)
+    start, end = when(entry)
     if isinstance(start, dt.datetime):
         assert data["startDate"] == start.isoformat()
         assert data.get("endDate") == (end and end.isoformat())
     else:
         assert data["startDate"] == data["endDate"] == start.isoformat()
-    assert data["name"] == entry.meeting.title
-    assert data["description"] == entry.meeting.summary
-    assert data["url"] == url
+    assert data["name"] == entry.title
+    assert data["description"] == entry.summary
+    assert data["url"] == address
     assert data["superEvent"]["@type"] == "Event"
-    assert data["superEvent"]["name"] == event.event.name
-    assert data["superEvent"]["url"] == SITE_URL + event.url
+    assert data["superEvent"]["name"] == event.name
+    assert data["superEvent"]["url"] == SITE_URL + url(event)
     # Only what the records state: an organiser, an attendance mode, a video address each
     # only where a source gives them; no place, which no record has a field for.
-    meeting = entry.meeting
+    meeting = entry
     assert "location" not in data
-    assert ("organizer" in data) == (event.event.organizer is not None)
-    attendance = meeting.attendance or event.event.attendance
+    assert ("organizer" in data) == (event.organizer is not None)
+    attendance = meeting.attendance or event.attendance
     assert data.get("eventAttendanceMode") == (
         f"https://schema.org/{attendance.mode.capitalize()}EventAttendanceMode"
         if attendance
@@ -297,49 +311,49 @@ def check_meeting_json_ld(built_site: Path, entry) -> None:
     else:
         assert "recordedIn" not in data
     # The page's sources are the works about the meeting; each speaker names its own.
-    assert [work["url"] for work in data["subjectOf"]] == [s.url for s in entry.sources]
-    for work, source in zip(data["subjectOf"], entry.sources, strict=True):
+    assert [work["url"] for work in data["subjectOf"]] == [s.url for s in entry.cited_sources]
+    for work, source in zip(data["subjectOf"], entry.cited_sources, strict=True):
         assert work["publisher"]["name"] == source.publisher
         assert work.get("name") == source.title
         assert work.get("datePublished") == (source.published and source.published.isoformat())
     performers = data.get("performer", [])
     assert [p["name"] for p in performers] == [s.name for s in meeting.speakers]
     for person, speaker in zip(performers, meeting.speakers, strict=True):
-        urls = [event.event.source(source_id).url for source_id in speaker.cites]
+        urls = [event.source(source_id).url for source_id in speaker.cites]
         assert [work["@id"] for work in person["subjectOf"]] == urls
 
     head = tree.xpath("//head")[0]
-    assert head.xpath("link[@rel='canonical']/@href") == [url]
+    assert head.xpath("link[@rel='canonical']/@href") == [address]
     og = {m.get("property"): m.get("content") for m in head.xpath("meta[@property]")}
-    assert og["og:title"] == entry.meeting.title
-    assert og["og:description"] == entry.meeting.one_line
-    assert og["og:url"] == url
+    assert og["og:title"] == entry.title
+    assert og["og:description"] == entry.one_line
+    assert og["og:url"] == address
     assert og["og:image"] == SITE_URL + "assets/social.png"
     twitter = {m.get("name"): m.get("content") for m in head.xpath("meta[@name]")}
     assert twitter["twitter:card"] == "summary_large_image"
-    assert twitter["twitter:title"] == entry.meeting.title
-    assert twitter["twitter:description"] == entry.meeting.one_line
+    assert twitter["twitter:title"] == entry.title
+    assert twitter["twitter:description"] == entry.one_line
     assert twitter["twitter:image"] == og["og:image"]
 
     calendar = tree.xpath("//article//a[normalize-space()='Add to calendar']/@href")
-    assert calendar == [f"../{entry.meeting.slug}.ics"]
+    assert calendar == [f"../{entry.slug}.ics"]
 
 
 def test_event_page_describes_the_event_and_links_its_calendar(built_site: Path):
-    tree = page(built_site, EVENT.url)
+    tree = page(built_site, url(EVENT))
     (data,) = json_ld(tree)
     assert data["@type"] == "Event"
     assert (data["startDate"], data["endDate"]) == ("2021-06-09", "2021-06-10")
-    assert data["@id"] == SITE_URL + EVENT.url + "#event"
-    meeting_ids = [json_ld(page(built_site, m.url))[0]["@id"] for m in MEETINGS]
+    assert data["@id"] == SITE_URL + url(EVENT) + "#event"
+    meeting_ids = [json_ld(page(built_site, url(m)))[0]["@id"] for m in MEETINGS]
     assert [sub["@id"] for sub in data["subEvent"]] == meeting_ids
     links = tree.xpath("//article//a[contains(@href, '.ics')]/@href")
     assert links == ["../forum-2021.ics"]
 
 
 def test_pages_not_made_from_a_record_have_no_event_data(built_site: Path):
-    for url in ("", "topics/", "about/"):
-        assert json_ld(page(built_site, url)) == []
+    for address in ("", "topics/", "about/"):
+        assert json_ld(page(built_site, address)) == []
 
 
 def test_sitemap_lists_every_page(built_site: Path):
@@ -347,7 +361,7 @@ def test_sitemap_lists_every_page(built_site: Path):
     locs = tree.xpath(
         "//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     )
-    expected = [SITE_URL, SITE_URL + EVENT.url, *(SITE_URL + m.url for m in MEETINGS)]
+    expected = [SITE_URL, SITE_URL + url(EVENT), *(SITE_URL + url(m) for m in MEETINGS)]
     assert set(expected) <= set(locs)
 
 
@@ -398,7 +412,7 @@ def test_a_script_in_the_text_leaves_every_page_safe(attacked_site: Path, built_
             assert data["@context"] == "https://schema.org"
 
     entry = MEETINGS[0]
-    tree = page(attacked_site, entry.url)
+    tree = page(attacked_site, url(entry))
     (data,) = json_ld(tree)
     title = f'AC1 "quoted" & <b>bold</b> {ATTACK}'
     assert data["name"] == title
@@ -425,30 +439,8 @@ def test_a_script_in_the_text_stays_text_in_the_data_files(attacked_site: Path):
 
 
 # --------------------------------------------------------------------------
-# Reproducible, and the same from `meetings render`
+# The same from `meetings render`
 # --------------------------------------------------------------------------
-
-
-def tree_bytes(site: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()
-    }
-
-
-def test_two_builds_are_byte_identical(tmp_path: Path):
-    """Two builds of the same sources, in two folders, give the same bytes."""
-    first = make_project(tmp_path / "first")
-    second = tmp_path / "elsewhere" / "second"
-    shutil.copytree(first, second)
-    sites = []
-    for project in (first, second):
-        result = mkdocs_build(project, project.parent / "site")
-        assert result.returncode == 0, result.stderr
-        sites.append(tree_bytes(project.parent / "site"))
-    one, two = sites
-    assert sorted(one) == sorted(two)
-    assert "meetings.json" in one and "forum-2021.ics" in one
-    assert [path for path in one if one[path] != two[path]] == []
 
 
 def test_render_writes_the_open_data_beside_the_markdown(
@@ -464,3 +456,25 @@ def test_render_writes_the_open_data_beside_the_markdown(
     for path in files:
         assert (out / path).read_bytes() == (built_site / path).read_bytes(), path
     assert "(ac1-business-models-finance.ics)" in (out / MEETINGS[0].page).read_text()
+
+
+# --------------------------------------------------------------------------
+# The calendars' lines, folded as icalendar folds them
+# --------------------------------------------------------------------------
+
+
+LINES = st.text(st.characters(blacklist_characters="\n\r"), max_size=400)
+ESCAPES = st.from_regex(r"[a-z\\^é ]{60,200}", fullmatch=True)  # backslashes at the folds
+
+
+@settings(max_examples=300)
+@given(LINES | ESCAPES)
+def test_lines_are_folded_as_icalendar_folds_them(line: str):
+    assert fold(line) == _foldline(line).encode()
+
+
+def test_a_calendar_event_is_written_as_icalendar_writes_it():
+    site = Site("https://example.org/", "A")
+    for meeting in CATALOG.meetings:
+        event = calendar_event(meeting, site, dt.datetime(2022, 1, 1, tzinfo=dt.UTC))
+        assert to_ical(event) == event.to_ical()

@@ -12,7 +12,6 @@ Text that is valid but looks like code is in ``test_hostile_text.py``.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -33,7 +32,7 @@ from mkdocs.exceptions import Abort
 from meetings.cli import main
 from meetings.load import MAX_DEPTH, MAX_FILE_BYTES, read_document
 
-from .conftest import BUILD_ENV, ROOT, make_project
+from .helpers import BUILD_ENV, ROOT, make_project, snapshot
 
 AC1 = "clusters/forum-2021/ac1-business-models-finance.yaml"
 AC2 = "clusters/forum-2021/ac2-citizen-focus.yaml"
@@ -615,16 +614,6 @@ def test_validate_prints_file_line_field_and_what_was_expected(project: Path, ba
 # --------------------------------------------------------------------------
 # make build: fails fast, says the same, loses nothing
 # --------------------------------------------------------------------------
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file and folder under ``folder``, with a digest of each file's bytes."""
-    return {
-        path.relative_to(folder).as_posix(): (
-            hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder"
-        )
-        for path in sorted(folder.rglob("*"))
-    }
 
 
 def build_site(project: Path) -> subprocess.CompletedProcess[str]:

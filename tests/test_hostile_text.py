@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from .conftest import CLUSTERS, make_project, mkdocs_build
+from .helpers import CLUSTERS, make_project, mkdocs_build
 from .records import (
     EVENT_FIELDS,
     MEETING_FIELDS,

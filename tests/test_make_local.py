@@ -21,9 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BUILD_ENV, CLUSTERS, ROOT
-from .make import make_full_project
-from .test_serve import PAGE, fetch, free_port, wait_for
+from .helpers import BUILD_ENV, CLUSTERS, PAGE, ROOT, fetch, free_port, make_full_project, wait_for
 
 RECORDS = sorted(p for p in CLUSTERS.glob("*/*.yaml"))
 

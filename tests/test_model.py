@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from meetings.catalog import collect
 from meetings.model import Event, Meeting
 from meetings.problems import InvalidRecords
 
-from .conftest import CLUSTERS
+from .helpers import CLUSTERS, make_project
 
 EVENT = CLUSTERS / "forum-2021"
 AC1 = "ac1-business-models-finance.yaml"
@@ -23,10 +23,8 @@ LINE = re.compile(r"^(?P<file>clusters/\S+\.yaml):(?P<line>\d+):(?P<col>\d+): (?
 
 @pytest.fixture
 def clusters(tmp_path: Path) -> Path:
-    """A copy of the real records, for a test to break."""
-    root = tmp_path / "clusters"
-    shutil.copytree(CLUSTERS, root)
-    return root
+    """A copy of the real records, for a test to break, in a copy of the project."""
+    return make_project(tmp_path / "project") / "clusters"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -54,14 +52,14 @@ def only_problem(root: Path) -> str:
 
 def test_the_real_records_are_valid():
     catalog = collect(CLUSTERS, CLUSTERS.parent)
-    assert [e.event.slug for e in catalog.events] == ["forum-2021"]
-    meetings = [entry.meeting for entry in catalog.meetings]
+    assert [e.slug for e in catalog.events] == ["forum-2021"]
+    meetings = [entry for entry in catalog.meetings]
     assert [m.cluster.number for m in meetings] == [1, 2, 3, 4, 5, 6]
     assert {m.date.isoformat() for m in meetings} == {"2021-06-10"}
 
 
 def test_the_summaries_carry_the_spelling_fixes():
-    text = " ".join(entry.meeting.summary for entry in collect(CLUSTERS).meetings)
+    text = " ".join(entry.summary for entry in collect(CLUSTERS).meetings)
     for wrong, right in [
         ("possiblity", "possibility"),
         ("decisoin", "decision"),
@@ -77,7 +75,7 @@ def test_yaml_1_1_words_stay_text(clusters: Path):
     edit(path, "title: Action Cluster 1 - Business Models & Finance meeting", "title: no")
     edit(path, "  name: Business Models & Finance", "  name: on")
     edit(path, "  - buildings", "  - yes\n  - 2021-06-10\n  - 1_000")
-    meeting = collect(clusters).events[0].meetings[0].meeting
+    meeting = collect(clusters).events[0].meetings[0]
     assert meeting.title == "no"
     assert meeting.cluster.name == "on"
     assert meeting.topics[-3:] == ["yes", "2021-06-10", "1_000"]
@@ -254,8 +252,22 @@ def test_models_refuse_unknown_keys_and_coercion():
     ):
         with pytest.raises(ValueError):
             Meeting.model_validate({**data, **change})
-    with pytest.raises(ValueError):
-        Event.model_validate({"slug": "Bad Slug"})
+    event = Event.model_validate(
+        {
+            "slug": "e",
+            "name": "E",
+            "start_date": "2021-06-10",
+            "end_date": "2021-06-10",
+            "description": "D.",
+            "cites": ["a"],
+            "sources": [
+                {"id": "a", "publisher": "P", "url": "https://example.org/", "supports": "All."}
+            ],
+        }
+    ).model_dump(mode="json")
+    with pytest.raises(ValidationError) as refused:
+        Event.model_validate({**event, "slug": "Bad Slug"})
+    assert [(e["loc"], e["type"]) for e in refused.value.errors()] == [(("slug",), "slug")]
 
 
 # --------------------------------------------------------------------------
@@ -281,7 +293,7 @@ def test_a_cited_id_that_is_not_listed_is_refused_where_it_is_cited(clusters: Pa
     """The first id cited by the first meeting, misspelt: the error points at it."""
     meeting = collect(CLUSTERS).meetings[0]
     path = clusters / meeting.file.removeprefix("clusters/")
-    cited = meeting.meeting.cites[0]
+    cited = meeting.cites[0]
     line = next(
         number
         for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
@@ -308,7 +320,7 @@ def test_a_source_no_record_cites_is_refused_where_it_is_listed(clusters: Path):
         encoding="utf-8",
     )
     line = _line_of(event, "  - id: never-cited")
-    index = len(collect(CLUSTERS).events[0].event.sources)
+    index = len(collect(CLUSTERS).events[0].sources)
     result = _validate(clusters.parent)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
@@ -320,7 +332,7 @@ def test_a_source_no_record_cites_is_refused_where_it_is_listed(clusters: Path):
 
 def test_two_sources_with_one_id_are_refused_at_the_second(clusters: Path):
     event = clusters / "forum-2021" / "event.yaml"
-    sources = collect(CLUSTERS).events[0].event.sources
+    sources = collect(CLUSTERS).events[0].sources
     text = event.read_text(encoding="utf-8")
     event.write_text(
         text + f"  - id: {sources[0].id}\n    publisher: P\n"

@@ -23,7 +23,7 @@ from mkdocs.config import load_config
 from meetings.catalog import collect
 from meetings.exports import DATA_SCHEMA
 
-from .conftest import ROOT, make_project, mkdocs_build
+from .helpers import ROOT, make_project, mkdocs_build, url
 
 FIXTURE = Path(__file__).parent / "fixtures" / "synthetic-forum-2030"
 SLUG = FIXTURE.name
@@ -73,7 +73,7 @@ def test_the_copy_differs_from_the_project_only_by_the_new_folder(project: Path)
 
 
 def test_the_newest_event_comes_first(catalog):
-    assert [e.event.slug for e in catalog.events] == [SLUG, "forum-2021"]
+    assert [e.slug for e in catalog.events] == [SLUG, "forum-2021"]
     assert len(catalog.meetings) == 9
 
 
@@ -85,32 +85,32 @@ def test_navigation_and_home_page_gain_the_event(site: Path, catalog):
     assert "Forum 2021" in text_of(nav)
     nav_links = nav.xpath(".//a/@href")
     for entry in catalog.meetings:
-        assert any(href.rstrip("/").endswith(entry.meeting.slug) for href in nav_links)
+        assert any(href.rstrip("/").endswith(entry.slug) for href in nav_links)
     article = home.xpath("//article")[0]
     # The newest event heads the page, its meetings as cards, then a link to its page.
-    assert heading(home) == new.event.name
+    assert heading(home) == new.name
     cards = article.xpath(".//*[contains(@class, 'meeting-cards')]//li//strong/a")
     assert [(text_of(a), a.get("href")) for a in cards] == [
-        (entry.meeting.title, entry.url) for entry in new.meetings
+        (entry.title, url(entry)) for entry in new.meetings
     ]
-    assert new.url in article.xpath(".//a/@href")
+    assert url(new) in article.xpath(".//a/@href")
     for entry in new.meetings:
-        assert entry.meeting.one_line in text_of(article)
+        assert entry.one_line in text_of(article)
     earlier = article.xpath(
         ".//h2[starts-with(normalize-space(), 'Earlier events')]/following-sibling::ul[1]"
     )
-    assert old.event.name in text_of(earlier[0])
+    assert old.name in text_of(earlier[0])
 
 
 def test_event_and_meeting_pages_exist(site: Path, catalog):
     new = catalog.events[0]
-    event_page = page(site, new.url)
-    assert heading(event_page) == new.event.name
+    event_page = page(site, url(new))
+    assert heading(event_page) == new.name
     assert event_page.xpath("//article//a[contains(@href, '.ics')]/@href") == [f"../{SLUG}.ics"]
     for entry in new.meetings:
-        tree = page(site, entry.url)
-        assert heading(tree) == entry.meeting.title
-        assert entry.meeting.summary in text_of(tree.xpath("//article")[0])
+        tree = page(site, url(entry))
+        assert heading(tree) == entry.title
+        assert entry.summary in text_of(tree.xpath("//article")[0])
 
 
 def test_topics_page_gains_the_new_topics_and_shares_old_ones(site: Path, catalog):
@@ -118,19 +118,19 @@ def test_topics_page_gains_the_new_topics_and_shares_old_ones(site: Path, catalo
     content = lxml_html.tostring(tree.xpath("//article")[0], encoding="unicode")
     for topic in ("synthetic testing", "alpha", "beta"):
         assert topic in content
-    shared = [e.meeting.slug for e in catalog.topics["renewable energy"]]
+    shared = [e.slug for e in catalog.topics["renewable energy"]]
     assert shared == ["t1-synthetic-energy", "ac1-business-models-finance"]
     for entry in catalog.topics["renewable energy"]:
-        assert f'href="../{entry.url}"' in content
+        assert f'href="../{url(entry)}"' in content
 
 
 def test_related_meetings_reach_across_events(site: Path, catalog):
     t1 = catalog.events[0].meetings[0]
-    assert [(r.entry.meeting.slug, r.shared) for r in t1.related] == [
+    assert [(r.meeting.slug, r.shared) for r in t1.related] == [
         ("t2-synthetic-data", ("synthetic testing", "alpha")),
         ("ac1-business-models-finance", ("renewable energy",)),
     ]
-    tree = page(site, t1.url)
+    tree = page(site, url(t1))
     heading = tree.xpath("//article//h2[starts-with(normalize-space(), 'Related meetings')]")[0]
     items = heading.xpath("following-sibling::ul[1]/li")
     assert [text_of(li.xpath("a")[0]) for li in items] == [
@@ -142,7 +142,7 @@ def test_related_meetings_reach_across_events(site: Path, catalog):
 def test_calendars_gain_the_event(site: Path, catalog):
     new = catalog.events[0]
     events = icalendar.Calendar.from_ical((site / f"{SLUG}.ics").read_bytes()).walk("VEVENT")
-    assert [str(e["summary"]) for e in events] == [m.meeting.title for m in new.meetings]
+    assert [str(e["summary"]) for e in events] == [m.title for m in new.meetings]
     # The first meeting's times are known: a timed event, in UTC.
     assert events[0].decoded("dtstart") == dt.datetime(2030, 5, 15, 7, 30, tzinfo=dt.UTC)
     assert events[0].decoded("dtend") == dt.datetime(2030, 5, 15, 9, 0, tzinfo=dt.UTC)
@@ -160,7 +160,7 @@ def test_calendars_gain_the_event(site: Path, catalog):
 def test_feed_gains_the_event(site: Path, catalog):
     feed = feedparser.parse((site / "feed.xml").read_bytes())
     assert not feed.bozo
-    assert [e.link for e in feed.entries] == [SITE_URL + m.url for m in catalog.meetings]
+    assert [e.link for e in feed.entries] == [SITE_URL + url(m) for m in catalog.meetings]
     assert len(feed.entries) == 9
     assert feed.feed.updated_parsed[:3] == (2030, 6, 1)  # the newest record
 
@@ -183,19 +183,19 @@ def test_json_ld_states_what_the_new_records_state(site: Path, catalog):
     t1, t2, _ = catalog.events[0].meetings
     (data,) = [
         json.loads(s.text)
-        for s in page(site, t1.url).xpath("//script[@type='application/ld+json']")
+        for s in page(site, url(t1)).xpath("//script[@type='application/ld+json']")
     ]
     assert data["startDate"] == "2030-05-15T09:30:00+02:00"
     assert data["endDate"] == "2030-05-15T11:00:00+02:00"
     assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
     assert data["recordedIn"] == {
         "@type": "VideoObject",
-        "name": t1.meeting.recording.title,
+        "name": t1.recording.title,
         "url": "https://www.example.org/watch/t1",
     }
     (other,) = [
         json.loads(s.text)
-        for s in page(site, t2.url).xpath("//script[@type='application/ld+json']")
+        for s in page(site, url(t2)).xpath("//script[@type='application/ld+json']")
     ]
     assert other["startDate"] == other["endDate"] == "2030-05-15"
     assert "recordedIn" not in other

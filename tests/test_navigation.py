@@ -15,11 +15,11 @@ from urllib.parse import urljoin
 import pytest
 from lxml import html as lxml_html
 
+import bench
 from meetings.catalog import Catalog, collect
 from meetings.navigation import NAV_EVENTS, navigation, outside_nav
 
-from .conftest import ROOT, make_project, mkdocs_build
-from .test_bench import bench
+from .helpers import ROOT, make_project, mkdocs_build, url
 
 MEETINGS = 60  # 5 to 9 events of 6 to 12 meetings
 STATIC = ["index.md", "topics.md", "about.md"]
@@ -62,12 +62,12 @@ def test_the_newest_events_with_their_meetings_then_the_other_pages(catalog: Cat
     newest = catalog.events[:NAV_EVENTS]
     assert nav == [
         "index.md",
-        *[{e.event.nav_title: [e.page, *(m.page for m in e.meetings)]} for e in newest],
+        *[{e.nav_title: [e.page, *(m.page for m in e.meetings)]} for e in newest],
         "topics.md",
         "about.md",
     ]
-    assert [e.event.start_date for e in newest] == sorted(
-        (e.event.start_date for e in catalog.events), reverse=True
+    assert [e.start_date for e in newest] == sorted(
+        (e.start_date for e in catalog.events), reverse=True
     )[:NAV_EVENTS]
 
 
@@ -108,23 +108,23 @@ def test_older_events_are_built_and_reached_from_the_home_page(site: Path, catal
     home = lxml_html.parse(str(site / "index.html")).getroot()
     home_links = set(home.xpath("//article//a/@href"))
     for event in catalog.events[NAV_EVENTS:]:
-        assert event.url in home_links, event.url  # under "Earlier events"
-        event_page = lxml_html.parse(str(site / event.url / "index.html")).getroot()
+        assert url(event) in home_links, url(event)  # under "Earlier events"
+        event_page = lxml_html.parse(str(site / url(event) / "index.html")).getroot()
         links = set(event_page.xpath("//article//a/@href"))
         for meeting in event.meetings:
-            assert (site / meeting.url / "index.html").is_file()
-            assert f"../{meeting.url}" in links or meeting.url.split("/", 1)[1] in links
+            assert (site / url(meeting) / "index.html").is_file()
+            assert f"../{url(meeting)}" in links or url(meeting).split("/", 1)[1] in links
 
 
 def test_every_page_carries_the_same_bounded_navigation(site: Path, catalog: Catalog):
     newest = catalog.events[:NAV_EVENTS]
     expected = {"", "topics/", "about/"}
-    expected |= {e.url for e in newest} | {m.url for e in newest for m in e.meetings}
-    assert nav_targets(site, catalog.events[0].meetings[0].url) == expected
-    assert nav_targets(site, catalog.events[-1].meetings[-1].url) == expected
-    assert nav_targets(site, catalog.events[-1].url) == expected
+    expected |= {url(e) for e in newest} | {url(m) for e in newest for m in e.meetings}
+    assert nav_targets(site, url(catalog.events[0].meetings[0])) == expected
+    assert nav_targets(site, url(catalog.events[-1].meetings[-1])) == expected
+    assert nav_targets(site, url(catalog.events[-1])) == expected
 
 
 def test_a_meeting_page_stays_small(site: Path, catalog: Catalog):
-    sizes = [(site / m.url / "index.html").stat().st_size for m in catalog.meetings]
+    sizes = [(site / url(m) / "index.html").stat().st_size for m in catalog.meetings]
     assert max(sizes) <= 40_000, max(sizes)

@@ -26,8 +26,7 @@ from meetings.load import parse_yaml, read_records
 from meetings.model import Event
 from meetings.validate import validate
 
-from .conftest import CLUSTERS
-from .make import make_full_project, run_make
+from .helpers import CLUSTERS, make_full_project, run_make
 from .records import paths_in
 from .test_editing_scaffold import schema_paths, uncomment_everything
 

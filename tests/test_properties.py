@@ -33,7 +33,7 @@ from meetings.catalog import collect
 from meetings.problems import InvalidRecords, field_path
 from meetings.render import environment, render_pages
 
-from .conftest import CLUSTERS, ROOT, make_project
+from .helpers import CLUSTERS, ROOT, make_project
 from .records import (
     AC1,
     EVENT,

@@ -16,7 +16,7 @@ import pytest
 
 from meetings.catalog import collect
 
-from .conftest import EXAMPLE_REPO, make_project, mkdocs_build
+from .helpers import EXAMPLE_REPO, make_project, mkdocs_build
 from .test_exports import check_feed, check_meeting_json_ld, check_meetings_json
 from .test_site import check_meeting_page
 
@@ -28,7 +28,7 @@ VIDEO = "https://www.youtube.com/watch?v=scratch-copy-only"
 def grown(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     project = make_project(tmp_path_factory.mktemp("grown") / "project")
     catalog = collect(project / "clusters")
-    entry = next(e for e in catalog.meetings if e.meeting.recording and not e.meeting.recording.url)
+    entry = next(e for e in catalog.meetings if e.recording and not e.recording.url)
     path = project / entry.file
     text = path.read_text(encoding="utf-8")
     text, count = re.subn(
@@ -47,11 +47,7 @@ def grown(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_the_copy_has_a_recording_with_its_video_address(grown):
     project, _ = grown
-    urls = [
-        e.meeting.recording.url
-        for e in collect(project / "clusters").meetings
-        if e.meeting.recording
-    ]
+    urls = [e.recording.url for e in collect(project / "clusters").meetings if e.recording]
     assert urls.count(VIDEO) == 1
 
 

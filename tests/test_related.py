@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meetings.catalog import RELATED_LIMIT, Catalog, build
-from meetings.model import Event, Meeting
-from meetings.validate import EventRecord, MeetingRecord
+from meetings.published import EventEntry, MeetingEntry
+
+from .helpers import url
 
 SOURCE = {
     "id": "a-source",
@@ -20,8 +21,8 @@ SOURCE = {
 }
 
 
-def event_record(slug: str, day: dt.date, topic_lists: list[list[str]]) -> EventRecord:
-    event = Event.model_validate(
+def event_record(slug: str, day: dt.date, topic_lists: list[list[str]]) -> EventEntry:
+    event = EventEntry.model_validate(
         {
             "slug": slug,
             "name": f"Event {slug}",
@@ -32,29 +33,28 @@ def event_record(slug: str, day: dt.date, topic_lists: list[list[str]]) -> Event
             "sources": [SOURCE],
         }
     )
-    meetings = tuple(
-        MeetingRecord(
-            Meeting.model_validate(
-                {
-                    "slug": f"m{number}",
-                    "cluster": {"number": number, "name": f"Cluster {number}"},
-                    "title": f"Meeting {number} of {slug}",
-                    "date": day.isoformat(),
-                    "summary": "A meeting made up for the test.",
-                    "topics": topics,
-                    "cites": [SOURCE["id"]],
-                }
-            ),
-            f"clusters/{slug}/m{number}.yaml",
+    event.meetings.extend(
+        MeetingEntry.model_validate(
+            {
+                "slug": f"m{number}",
+                "cluster": {"number": number, "name": f"Cluster {number}"},
+                "title": f"Meeting {number} of {slug}",
+                "date": day.isoformat(),
+                "summary": "A meeting made up for the test.",
+                "topics": topics,
+                "cites": [SOURCE["id"]],
+            }
         )
         for number, topics in enumerate(topic_lists, start=1)
     )
-    return EventRecord(event, f"clusters/{slug}/event.yaml", meetings)
+    return event
 
 
 def related(catalog: Catalog) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     return {
-        m.url: [(r.entry.url, r.shared) for r in m.related] for m in catalog.meetings if m.related
+        url(m): [(url(r.meeting), r.shared) for r in m.related]
+        for m in catalog.meetings
+        if m.related
     }
 
 
@@ -87,7 +87,9 @@ def test_ranked_by_shared_topics_then_catalog_order():
 def test_at_most_the_limit():
     catalog = build([event_record("e", dt.date(2020, 1, 1), [["t"]] * (RELATED_LIMIT + 3))])
     first = catalog.meetings[0]
-    assert [r.entry.url for r in first.related] == [f"e/m{n}/" for n in range(2, RELATED_LIMIT + 2)]
+    assert [url(r.meeting) for r in first.related] == [
+        f"e/m{n}/" for n in range(2, RELATED_LIMIT + 2)
+    ]
 
 
 def brute_force(catalog: Catalog) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
@@ -98,15 +100,13 @@ def brute_force(catalog: Catalog) -> dict[str, list[tuple[str, tuple[str, ...]]]
     for meeting in meetings:
         scored = []
         for rank, other in enumerate(meetings):
-            theirs = {t.casefold() for t in other.meeting.topics}
-            shared = tuple(
-                name[t.casefold()] for t in meeting.meeting.topics if t.casefold() in theirs
-            )
+            theirs = {t.casefold() for t in other.topics}
+            shared = tuple(name[t.casefold()] for t in meeting.topics if t.casefold() in theirs)
             if other is not meeting and shared:
-                scored.append((-len(shared), rank, other.url, shared))
+                scored.append((-len(shared), rank, url(other), shared))
         best = sorted(scored)[:RELATED_LIMIT]
         if best:
-            result[meeting.url] = [(url, shared) for _, _, url, shared in best]
+            result[url(meeting)] = [(url, shared) for _, _, url, shared in best]
     return result
 
 

@@ -7,10 +7,11 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 
-from meetings.catalog import RELATED_LIMIT, collect
+from meetings.catalog import RELATED_LIMIT, build, collect
+from meetings.published import MeetingEntry
 from meetings.render import long_date, markdown_inline, paragraphs, render_pages, yaml_string
 
-from .conftest import CLUSTERS
+from .helpers import CLUSTERS
 
 CATALOG = collect(CLUSTERS)
 PAGES = render_pages(CATALOG)
@@ -34,9 +35,9 @@ def test_one_page_per_meeting_plus_home_and_event():
     )
 
 
-@pytest.mark.parametrize("entry", CATALOG.meetings, ids=lambda e: e.meeting.slug)
+@pytest.mark.parametrize("entry", CATALOG.meetings, ids=lambda e: e.slug)
 def test_meeting_page_shows_every_fact(entry):
-    meeting = entry.meeting
+    meeting = entry
     page = PAGES[entry.page]
     meta = front_matter(page)
     assert meta["title"] == yaml_string(meeting.title).strip('"')
@@ -57,38 +58,38 @@ def test_meeting_page_shows_every_fact(entry):
         assert project.url is None or project.url in hrefs
     if meeting.announced_as:
         assert f"Announced as: {' '.join(meeting.announced_as.text.split())}" in flat
-    attendance = meeting.attendance or entry.event.event.attendance
+    attendance = meeting.attendance or entry.event.attendance
     if attendance:
         assert f"Format: {attendance.mode}" in flat
     if meeting.recording:
         assert f"“{meeting.recording.title}”" in flat
         assert (meeting.recording.url or meeting.recording.search_url) in hrefs
-    for source in entry.sources:
+    for source in entry.cited_sources:
         assert source.label in flat
         assert source.url in hrefs
     # Each fact's citations link to its sources, numbered in the order of the Sources list.
-    numbers = {source.id: index for index, source in enumerate(entry.sources, 1)}
+    numbers = {source.id: index for index, source in enumerate(entry.cited_sources, 1)}
     for source_id in meeting.cited:
         assert f"[\\[{numbers[source_id]}\\]](#source-{source_id})" in page
     assert "index.md" in hrefs  # the event page, beside it
 
 
-@pytest.mark.parametrize("entry", CATALOG.meetings, ids=lambda e: e.meeting.slug)
+@pytest.mark.parametrize("entry", CATALOG.meetings, ids=lambda e: e.slug)
 def test_related_meetings_are_those_sharing_a_topic(entry):
     """Derived from the records: the meetings listed share the topics named, and every
     meeting sharing one is listed while there is room."""
-    own = {topic.casefold() for topic in entry.meeting.topics}
+    own = {topic.casefold() for topic in entry.topics}
 
     def shared(other):
-        return own & {topic.casefold() for topic in other.meeting.topics}
+        return own & {topic.casefold() for topic in other.topics}
 
     sharing = [other for other in CATALOG.meetings if other is not entry and shared(other)]
-    assert {id(r.entry) for r in entry.related} <= {id(other) for other in sharing}
+    assert {id(r.meeting) for r in entry.related} <= {id(other) for other in sharing}
     assert len(entry.related) == min(len(sharing), RELATED_LIMIT)
     page = PAGES[entry.page]
     for related in entry.related:
-        assert {t.casefold() for t in related.shared} == shared(related.entry)
-        assert f"[{related.entry.meeting.title}]({related.entry.page.split('/')[-1]})" in page
+        assert {t.casefold() for t in related.shared} == shared(related.meeting)
+        assert f"[{related.meeting.title}]({related.meeting.page.split('/')[-1]})" in page
     assert ("## Related meetings" in page) == bool(entry.related)
 
 
@@ -96,8 +97,8 @@ def test_home_lists_the_six_meetings_with_a_gist():
     home = PAGES["index.md"]
     for entry in CATALOG.meetings:
         assert f"]({entry.page})" in home
-        assert markdown_inline(entry.meeting.one_line) in home
-    assert CATALOG.meetings[0].meeting.one_line == (
+        assert markdown_inline(entry.one_line) in home
+    assert CATALOG.meetings[0].one_line == (
         "Speakers of this session discuss the possibility of pre-commercial procurement of "
         "solutions for 100 % renewable energy supply in buildings."
     )
@@ -147,17 +148,19 @@ def test_unknown_facts_leave_no_empty_section():
     """Speakers and times appear only once a record gives them, each speaker with its sources."""
     catalog = collect(CLUSTERS)
     entry = catalog.meetings[0]
-    entry.meeting = entry.meeting.model_copy(update={"speakers": [], "time": None})
-    page = render_pages(catalog)[entry.page]
+    event = catalog.events[0]
+    data = entry.model_dump()
+    data.update(speakers=[], time=None)
+    event.meetings[0] = MeetingEntry.model_validate(data)
+    page = render_pages(build(catalog.events))[entry.page]
     assert "## Speakers" not in page
     assert "Europe/Brussels" not in page
-    data = entry.meeting.model_dump()
-    cited = entry.meeting.cites[-1]
+    cited = entry.cites[-1]
     data["speakers"] = [{"name": "A. Speaker", "role": "moderator", "cites": [cited]}]
     data["time"] = {"start": "10:00", "end": "11:30"}
-    entry.meeting = type(entry.meeting).model_validate(data)
-    page = render_pages(catalog)[entry.page]
-    number = [source.id for source in entry.sources].index(cited) + 1
+    told = event.meetings[0] = MeetingEntry.model_validate(data)
+    page = render_pages(build(catalog.events))[told.page]
+    number = [source.id for source in told.cited_sources].index(cited) + 1
     assert f"- **A. Speaker**: moderator [\\[{number}\\]](#source-{cited})\n" in page
     assert "- **Date:** 10 June 2021, 10:00–11:30 (Europe/Brussels) [" in page
 
@@ -165,13 +168,16 @@ def test_unknown_facts_leave_no_empty_section():
 def test_a_meeting_page_says_the_cluster_once():
     """The facts name the Action Cluster only when the title does not already."""
     catalog = collect(CLUSTERS)
+    pages = render_pages(catalog)
     for entry in catalog.meetings:
-        shown = "- **Action Cluster:**" in render_pages(catalog)[entry.page]
-        cluster = entry.meeting.cluster
-        named = f"Action Cluster {cluster.number}" in entry.meeting.title
-        assert shown == (not (named and cluster.name in entry.meeting.title)), entry.page
-    entry = catalog.meetings[0]
-    entry.meeting = entry.meeting.model_copy(update={"title": "Opening session"})
-    page = render_pages(catalog)[entry.page]
-    cluster = entry.meeting.cluster
+        shown = "- **Action Cluster:**" in pages[entry.page]
+        cluster = entry.cluster
+        named = f"Action Cluster {cluster.number}" in entry.title
+        assert shown == (not (named and cluster.name in entry.title)), entry.page
+    event = catalog.events[0]
+    data = event.meetings[0].model_dump()
+    data["title"] = "Opening session"
+    told = event.meetings[0] = MeetingEntry.model_validate(data)
+    page = render_pages(build(catalog.events))[told.page]
+    cluster = told.cluster
     assert f"- **Action Cluster:** {cluster.number} · {markdown_inline(cluster.name)}\n" in page

@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 from meetings.catalog import collect
 from meetings.render import long_date
 
-from .conftest import CLUSTERS, ROOT
+from .helpers import CLUSTERS, ROOT, url
 
 CATALOG = collect(CLUSTERS)
 MEETINGS = CATALOG.meetings
@@ -32,15 +32,15 @@ def search_docs(site: Path) -> list[dict]:
     return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
 
 
-@pytest.mark.parametrize("entry", MEETINGS, ids=lambda e: e.meeting.slug)
+@pytest.mark.parametrize("entry", MEETINGS, ids=lambda e: e.slug)
 def test_meeting_page_has_its_facts(built_site: Path, entry):
     check_meeting_page(built_site, entry)
 
 
 def check_meeting_page(built_site: Path, entry) -> None:
     """A meeting's page shows what its record says, each fact with its sources."""
-    meeting = entry.meeting
-    tree = page(built_site, entry.url)
+    meeting = entry
+    tree = page(built_site, url(entry))
     article = text_of(tree.xpath("//article")[0])
     assert "".join(tree.xpath("//article//h1/text()")) == meeting.title
     assert tree.xpath("string(//title)") == f"{meeting.title} - Action Cluster meetings"
@@ -60,8 +60,8 @@ def check_meeting_page(built_site: Path, entry) -> None:
     # The Sources list: every source of the page, each with its title (or address),
     # publisher and date, and an anchor the citations beside the facts link to.
     sources = tree.xpath("//article//h2[@id='sources']/following-sibling::ol[1]/li")
-    assert len(sources) == len(entry.sources)
-    for item, source in zip(sources, entry.sources, strict=True):
+    assert len(sources) == len(entry.cited_sources)
+    for item, source in zip(sources, entry.cited_sources, strict=True):
         anchor = item.xpath("./a")[0]
         assert (anchor.get("id"), anchor.get("href")) == (f"source-{source.id}", source.url)
         assert text_of(anchor) == source.label
@@ -73,7 +73,7 @@ def check_meeting_page(built_site: Path, entry) -> None:
     for speaker in meeting.speakers:
         item = tree.xpath(f"//article//li[strong[normalize-space()='{speaker.name}']]")[0]
         # Its sources, numbered as in the Sources list, in that order.
-        expected = [f"#source-{s.id}" for s in entry.sources if s.id in speaker.cites]
+        expected = [f"#source-{s.id}" for s in entry.cited_sources if s.id in speaker.cites]
         assert item.xpath("./a/@href") == expected
     for project in meeting.projects:
         assert project.name in article
@@ -87,16 +87,16 @@ def test_navigation_shows_the_six_meetings(built_site: Path):
     tree = page(built_site, "")
     nav_links = tree.xpath("//nav[contains(@class, 'md-nav--primary')]//a/@href")
     for entry in MEETINGS:
-        assert any(href.rstrip("/").endswith(entry.meeting.slug) for href in nav_links), entry.url
+        assert any(href.rstrip("/").endswith(entry.slug) for href in nav_links), url(entry)
     labels = {text_of(a) for a in tree.xpath("//nav[contains(@class, 'md-nav--primary')]//a")}
-    assert {entry.meeting.title for entry in MEETINGS} <= labels
+    assert {entry.title for entry in MEETINGS} <= labels
     assert "Forum 2021" in " ".join(tree.xpath("//nav[contains(@class,'md-nav--primary')]//text()"))
 
 
 def test_home_page_gives_the_overview(built_site: Path):
     tree = page(built_site, "")
     article = text_of(tree.xpath("//article")[0])
-    event = CATALOG.events[0].event
+    event = CATALOG.events[0]
     assert " ".join(event.description.split()) in article
     assert " ".join(event.action_clusters.split()) in article
     cards = tree.xpath("//article//*[contains(@class, 'meeting-cards')]/ul/li")
@@ -104,12 +104,10 @@ def test_home_page_gives_the_overview(built_site: Path):
     for card, entry in zip(cards, MEETINGS, strict=True):
         # Each meeting is named as everywhere else: by its title.
         (link,) = card.xpath(".//strong/a")
-        assert (text_of(link), link.get("href")) == (entry.meeting.title, entry.url)
-        assert entry.meeting.one_line in text_of(card)
+        assert (text_of(link), link.get("href")) == (entry.title, url(entry))
+        assert entry.one_line in text_of(card)
     # The meetings come before the event's longer text.
-    assert article.index(MEETINGS[-1].meeting.one_line) < article.index(
-        " ".join(event.description.split())
-    )
+    assert article.index(MEETINGS[-1].one_line) < article.index(" ".join(event.description.split()))
 
 
 def test_topics_page_links_meetings_sharing_a_topic(built_site: Path):
@@ -118,9 +116,9 @@ def test_topics_page_links_meetings_sharing_a_topic(built_site: Path):
     for topic, entries in CATALOG.topics.items():
         assert html.escape(topic) in content
         for entry in entries:
-            assert f'href="../{entry.url}"' in content
+            assert f'href="../{url(entry)}"' in content
         # Exactly the meetings whose records list the topic, whatever its case.
-        listing = [e for e in MEETINGS if topic.casefold() in map(str.casefold, e.meeting.topics)]
+        listing = [e for e in MEETINGS if topic.casefold() in map(str.casefold, e.topics)]
         assert entries == listing
 
 
@@ -130,27 +128,27 @@ def test_search_index_holds_every_field(built_site: Path):
     for word in ("VARCITIES", "GDPR", "procurement", "Bauhaus", "youth", "charging"):
         assert word in all_text
     for entry in MEETINGS:
-        meeting = entry.meeting
+        meeting = entry
         text = html.unescape(
             " ".join(
                 " ".join([d["title"], d["text"], *d.get("tags", [])])
                 for d in docs
-                if d["location"].startswith(entry.url)
+                if d["location"].startswith(url(entry))
             )
         )
         fields = [
             meeting.title,
             meeting.cluster.name,
             *([meeting.recording.title, meeting.recording.channel] if meeting.recording else []),
-            *(source.label for source in entry.sources),
-            *(source.publisher for source in entry.sources),
+            *(source.label for source in entry.cited_sources),
+            *(source.publisher for source in entry.cited_sources),
             *meeting.topics,
             *(project.name for project in meeting.projects),
             *(speaker.name for speaker in meeting.speakers),
             *re.findall(r"[A-Za-z][\w-]+", meeting.summary),
         ]
         missing = [f for f in fields if " ".join(f.split()) not in text]
-        assert not missing, (entry.url, missing)
+        assert not missing, (url(entry), missing)
 
 
 def test_no_page_asks_another_host_for_fonts(built_site: Path):
@@ -183,34 +181,34 @@ def test_about_page_lists_every_source_from_the_records(built_site: Path):
     """The About page's sources come from the events' lists, written nowhere else."""
     tree = page(built_site, "about")
     for entry in CATALOG.events:
-        heading = tree.xpath(f"//article//h3[a[normalize-space()='{entry.event.name}']]")[0]
+        heading = tree.xpath(f"//article//h3[a[normalize-space()='{entry.name}']]")[0]
         items = heading.xpath("following-sibling::ol[1]/li")
-        assert len(items) == len(entry.event.sources)
-        for item, source in zip(items, entry.event.sources, strict=True):
+        assert len(items) == len(entry.sources)
+        for item, source in zip(items, entry.sources, strict=True):
             anchor = item.xpath("./a")[0]
             assert anchor.get("href") == source.url
-            assert anchor.get("id") == f"source-{entry.event.slug}-{source.id}"
+            assert anchor.get("id") == f"source-{entry.slug}-{source.id}"
             assert text_of(anchor) == source.label
             assert " ".join(source.supports.split()) in text_of(item)
     hand_written = (ROOT / "docs" / "about.md").read_text(encoding="utf-8")
     for entry in CATALOG.events:
-        assert not [s.url for s in entry.event.sources if s.url in hand_written]
+        assert not [s.url for s in entry.sources if s.url in hand_written]
 
 
 def test_about_page_says_what_no_source_gives(built_site: Path):
     tree = page(built_site, "about")
     items = tree.xpath("//h2[@id='what-is-not-known']/following-sibling::ul[1]/li")
     by_label = {text_of(li.xpath("strong")[0]): li for li in items}
-    unnamed = [e for e in MEETINGS if not e.meeting.speakers]
+    unnamed = [e for e in MEETINGS if not e.speakers]
     if unnamed and len(unnamed) < len(MEETINGS):
         linked = by_label["Speakers"].xpath("a/@href")
-        assert linked == [f"../{e.url}" for e in unnamed]
+        assert linked == [f"../{url(e)}" for e in unnamed]
     assert ("Speakers" in by_label) == bool(unnamed)
-    untimed = [e for e in MEETINGS if e.meeting.time is None]
+    untimed = [e for e in MEETINGS if e.time is None]
     assert ("Start and end times" in by_label) == bool(untimed)
-    unaddressed = [e for e in MEETINGS if e.meeting.recording and not e.meeting.recording.url]
+    unaddressed = [e for e in MEETINGS if e.recording and not e.recording.url]
     assert ("The address of the video" in by_label) == bool(unaddressed)
-    organised = all(e.event.organizer for e in CATALOG.events)
+    organised = all(e.organizer for e in CATALOG.events)
     assert ("Who organised" in by_label) == (not organised)
     text = text_of(tree.xpath("//article")[0])
     assert "claims no licence" in text and "MIT" in text

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .conftest import ROOT, mkdocs_build
+from .helpers import ROOT, mkdocs_build
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 SITE_WORKFLOW = WORKFLOWS / "site.yml"

@@ -8,5 +8,7 @@ The pipeline reads in one direction, one module per stage:
 4. :mod:`meetings.render` turns the catalog into Markdown pages;
 5. :mod:`meetings.plugin` hands the pages to MkDocs.
 
-:mod:`meetings.cli` offers the same stages on the command line.
+:mod:`meetings.cli` offers the same stages on the command line. Both read
+where the records are, and the site's addresses, from ``mkdocs.yml`` through
+:class:`meetings.layout.Site`.
 """

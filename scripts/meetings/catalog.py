@@ -12,95 +12,15 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .load import read_records
-from .model import Event, Meeting, Source
 from .problems import InvalidRecords
-from .validate import EventRecord, validate
+from .published import EventEntry, MeetingEntry, Related
+from .validate import validate
 
 RELATED_LIMIT = 5
-
-
-@dataclass(eq=False)
-class MeetingEntry:
-    """A meeting as the site publishes it."""
-
-    meeting: Meeting
-    file: str
-    """The YAML file it comes from, e.g. ``clusters/forum-2021/ac1.yaml``."""
-    event: EventEntry
-    page: str
-    """The generated Markdown page, e.g. ``forum-2021/ac1-business-models-finance.md``."""
-    related: list[Related] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        """The page's address relative to the site root, e.g. ``forum-2021/ac1/``."""
-        return page_url(self.page)
-
-    @property
-    def sources(self) -> list[Source]:
-        """Every source of the page: the record's own first, then those of its facts."""
-        return [self.event.event.source(source_id) for source_id in self.meeting.cited]
-
-    @property
-    def title_names_cluster(self) -> bool:
-        """Whether its title says which Action Cluster held it (number and name), as
-        "Action Cluster 1 - Business Models & Finance meeting" does: its page then
-        does not say it again."""
-        meeting = self.meeting
-        title = meeting.title.casefold()
-        return (
-            f"action cluster {meeting.cluster.number}" in title
-            and meeting.cluster.name.casefold() in title
-        )
-
-    @property
-    def calendar(self) -> str:
-        """Its iCalendar file beside its page, e.g. ``forum-2021/ac1-business-models-finance.ics``.
-
-        A slug has no dot, so no page or folder of the site can take this name.
-        """
-        return self.page.removesuffix(".md") + ".ics"
-
-
-@dataclass(eq=False)
-class EventEntry:
-    """An event as the site publishes it."""
-
-    event: Event
-    file: str
-    page: str
-    meetings: list[MeetingEntry] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return page_url(self.page)
-
-    @property
-    def sources(self) -> list[Source]:
-        """Every source of the event's page (and of an overview of it, like the home page).
-
-        Those of its own facts, then the source each meeting's summary quotes (its
-        first), since the list of meetings quotes the start of each summary.
-        """
-        ids = [*self.event.cited, *(entry.meeting.cites[0] for entry in self.meetings)]
-        return [self.event.source(source_id) for source_id in dict.fromkeys(ids)]
-
-    @property
-    def calendar(self) -> str:
-        """The iCalendar file of all its meetings, at the top of the site: ``forum-2021.ics``."""
-        return f"{self.event.slug}.ics"
-
-
-@dataclass(frozen=True, eq=False)
-class Related:
-    """Another meeting that shares topics with a meeting."""
-
-    entry: MeetingEntry
-    shared: tuple[str, ...]
 
 
 @dataclass
@@ -119,43 +39,33 @@ class Catalog:
 def collect(root: Path, base: Path | None = None, reserved: Iterable[str] = ()) -> Catalog:
     """Read and validate every record under ``root`` into a catalog.
 
-    Raises :class:`~meetings.problems.InvalidRecords` with every problem
-    found in every file when any record is wrong.
+    ``base`` is the folder that paths in messages are relative to (the project
+    folder); ``reserved`` the top-level addresses of ``docs/`` (see
+    :meth:`~meetings.layout.Site.taken_names`). Raises
+    :class:`~meetings.problems.InvalidRecords` with every problem found in
+    every file when any record is wrong.
     """
     documents, problems = read_records(root, base)
     unread = {PurePosixPath(problem.file).parent.name for problem in problems}
-    records, invalid = validate(documents, reserved, unread)
+    events, invalid = validate(documents, reserved, unread)
     problems += invalid
     if problems:
         raise InvalidRecords(problems)
-    return build(records)
+    return build(events)
 
 
-def build(records: Iterable[EventRecord]) -> Catalog:
-    """Arrange validated records into a catalog."""
-    events: list[EventEntry] = []
-    for record in records:
-        slug = record.event.slug
-        entry = EventEntry(record.event, record.file, f"{slug}/index.md")
-        entry.meetings = [
-            MeetingEntry(m.meeting, m.file, entry, f"{slug}/{m.meeting.slug}.md")
-            for m in sorted(
-                record.meetings, key=lambda m: (m.meeting.cluster.number, m.meeting.slug)
-            )
-        ]
-        events.append(entry)
-    events.sort(key=lambda e: (e.event.start_date, e.event.slug), reverse=True)
-    catalog = Catalog(events, _topics(events))
+def build(events: Iterable[EventEntry]) -> Catalog:
+    """Arrange validated records into a catalog: their pages, order, topics and relations."""
+    ordered = sorted(events, key=lambda e: (e.start_date, e.slug), reverse=True)
+    for event in ordered:
+        event._page = f"{event.slug}/index.md"
+        event.meetings.sort(key=lambda m: (m.cluster.number, m.slug))
+        for meeting in event.meetings:
+            meeting._event = event
+            meeting._page = f"{event.slug}/{meeting.slug}.md"
+    catalog = Catalog(ordered, _topics(ordered))
     _relate(catalog)
     return catalog
-
-
-def page_url(page: str) -> str:
-    """The directory-style address of a Markdown page, as MkDocs gives it."""
-    stem = page.removesuffix(".md")
-    if stem == "index":
-        return ""
-    return stem.removesuffix("/index") + "/"
 
 
 def sort_key(text: str) -> tuple[str, str]:
@@ -172,7 +82,7 @@ def _topics(events: list[EventEntry]) -> dict[str, list[MeetingEntry]]:
     topics: dict[str, list[MeetingEntry]] = defaultdict(list)
     for event in events:
         for meeting in event.meetings:
-            for topic in meeting.meeting.topics:
+            for topic in meeting.topics:
                 name = names.setdefault(topic.casefold(), topic)
                 topics[name].append(meeting)
     return dict(sorted(topics.items(), key=lambda item: sort_key(item[0])))
@@ -201,7 +111,7 @@ def _relate(catalog: Catalog) -> None:
             flags[index >> 3] |= 1 << (index & 7)
         bits[name] = int.from_bytes(flags, "little")
     key_of = {name.casefold(): name for name in catalog.topics}
-    names = [[key_of[topic.casefold()] for topic in m.meeting.topics] for m in meetings]
+    names = [[key_of[topic.casefold()] for topic in m.topics] for m in meetings]
     named = [set(own) for own in names]
     everyone = (1 << count) - 1
     for index, meeting in enumerate(meetings):
@@ -223,7 +133,7 @@ def _relate(catalog: Catalog) -> None:
                     best.append(other)
             if len(best) == RELATED_LIMIT:
                 break
-        meeting.related = [
+        meeting._related = [
             Related(meetings[other], tuple(name for name in own if name in named[other]))
             for other in best
         ]

@@ -1,30 +1,32 @@
 """The ``meetings`` command: the pipeline's stages for editors and maintainers.
 
 ``make validate``, ``make render``, ``make schema`` and ``make new`` call these commands;
-``mkdocs build`` and ``mkdocs serve`` use the plugin instead.
+``mkdocs build`` and ``mkdocs serve`` use the plugin instead. Both read where the
+records are, and where the site is published, from ``mkdocs.yml``
+(:class:`~meetings.layout.Site`). Every failure is a :class:`Failed`, which Click
+prints and turns into exit status 1.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
 import click
-from mkdocs.config import load_config
-from mkdocs.exceptions import ConfigurationError
 
-from .catalog import collect
-from .exports import DATA_SCHEMA, Site, build_time, export_files
-from .model import Event, Meeting, OpenData, json_schema
-from .plugin import taken_names
+from .catalog import Catalog, collect
+from .exports import DATA_SCHEMA, build_time, export_files
+from .layout import Site
+from .model import Event, Meeting, Record, json_schema
 from .problems import InvalidRecords
-from .render import fill_markers, render_pages
+from .published import OpenData
+from .render import environment, fill_markers, render_pages
 from .scaffold import ScaffoldError, new_event, new_meeting
 from .words import number_of
 
-SCHEMAS = {
+SCHEMAS: dict[str, type[Record]] = {
     "event.schema.json": Event,
     "meeting.schema.json": Meeting,
     PurePosixPath(DATA_SCHEMA).name: OpenData,
@@ -33,34 +35,57 @@ SCHEMAS = {
 name under ``docs/schema/``."""
 
 
+class Failed(click.ClickException):
+    """What stops a command: its message on standard error, exit status 1.
+
+    ``report`` (the problems of ``validate``, one per line) goes to standard
+    output first, for editors' tools to read.
+    """
+
+    def __init__(self, message: str, report: str | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        if self.report:
+            click.echo(self.report)
+        click.echo(self.format_message(), err=True)
+
+
 @click.group()
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
     default=".",
-    help="The project folder, holding clusters/ and docs/.",
+    help="The project folder, holding mkdocs.yml (which says where the records are).",
     show_default=True,
 )
 @click.pass_context
 def main(ctx: click.Context, root: Path) -> None:
     """Check and publish the Action Cluster meeting records."""
-    ctx.obj = root
+    try:
+        ctx.obj = Site.load(root)
+    except ValueError as error:
+        raise Failed(f"meetings: {error}") from None
+
+
+def _catalog(site: Site) -> Catalog:
+    """The records, or :class:`Failed` with every problem."""
+    try:
+        return collect(site.clusters_dir, site.root, site.taken_names())
+    except InvalidRecords as error:
+        raise Failed(f"{error}.", report=error.report()) from None
 
 
 @main.command()
 @click.pass_obj
-def validate(root: Path) -> None:
-    """Check every file under clusters/ without building the site.
+def validate(site: Site) -> None:
+    """Check every record file without building the site.
 
     Prints one line per problem, FILE:LINE:COLUMN: FIELD: MESSAGE, and exits
     with 1 if there is any.
     """
-    try:
-        catalog = collect(root / "clusters", root, taken_names(root / "docs"))
-    except InvalidRecords as error:
-        click.echo(error.report())
-        click.echo(f"{error}.", err=True)
-        sys.exit(1)
+    catalog = _catalog(site)
     events, meetings = len(catalog.events), len(catalog.meetings)
     click.echo(f"OK: {number_of(events, 'event')}, {number_of(meetings, 'meeting')}, no problem.")
 
@@ -68,32 +93,28 @@ def validate(root: Path) -> None:
 @main.command()
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.pass_obj
-def render(root: Path, out: Path) -> None:
+def render(site: Site, out: Path) -> None:
     """Write the site's Markdown into OUT: docs/ plus the generated pages.
 
     The open data files (meetings.json, feed.xml, the calendars) go beside
     them, with the addresses of mkdocs.yml's site_url. OUT can then be built by
     any MkDocs-like tool without the plugin.
     """
+    catalog = _catalog(site)
     try:
-        catalog = collect(root / "clusters", root, taken_names(root / "docs"))
-    except InvalidRecords as error:
-        click.echo(error.report())
-        sys.exit(1)
-    try:
-        site = Site.from_config(load_config(config_file=str(root / "mkdocs.yml")))
         exports = export_files(catalog, site, build_time(catalog))
-    except (ValueError, ConfigurationError) as error:
-        click.echo(f"meetings render: {error}", err=True)
-        sys.exit(1)
-    shutil.copytree(root / "docs", out, dirs_exist_ok=True)
+    except ValueError as error:
+        raise Failed(f"meetings render: {error}") from None
+    shutil.copytree(site.docs_dir, out, dirs_exist_ok=True)
+    env = environment(site.templates_dir)
     for page in out.rglob("*.md"):  # the About page's lists, made from the records
         text = page.read_text(encoding="utf-8")
-        filled = fill_markers(text, page.relative_to(out).as_posix(), catalog)
+        filled = fill_markers(text, page.relative_to(out).as_posix(), catalog, env)
         if filled != text:
             page.write_text(filled, encoding="utf-8")
-    pages = render_pages(catalog)
-    for path, content in {**pages, **exports}.items():
+    pages = render_pages(catalog, env)
+    files: dict[str, str | bytes] = {**pages, **exports}
+    for path, content in files.items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
@@ -109,9 +130,9 @@ def render(root: Path, out: Path) -> None:
 @main.command()
 @click.option("--check", is_flag=True, help="Only check that the files are up to date.")
 @click.pass_obj
-def schema(root: Path, check: bool) -> None:
+def schema(site: Site, check: bool) -> None:
     """Write the JSON Schemas of the data model into docs/schema/."""
-    folder = root / "docs" / "schema"
+    folder = site.schema_dir
     stale = []
     for name, model in SCHEMAS.items():
         text = json.dumps(json_schema(model), indent=2, ensure_ascii=False) + "\n"
@@ -124,8 +145,7 @@ def schema(root: Path, check: bool) -> None:
             path.write_text(text, encoding="utf-8")
     if check and stale:
         names = ", ".join(str(p) for p in stale)
-        click.echo(f"Out of date with the data model: {names}; run 'make schema'.", err=True)
-        sys.exit(1)
+        raise Failed(f"Out of date with the data model: {names}; run 'make schema'.")
     click.echo("Schemas " + ("are up to date." if check or not stale else "written."))
 
 
@@ -135,13 +155,12 @@ def schema(root: Path, check: bool) -> None:
 @click.option("--event", help="The event's folder under clusters/. [default: the newest]")
 @click.option("--slug", help="The page's address. [default: derived from the title]")
 @click.pass_obj
-def new(root: Path, title: str, number: int | None, event: str | None, slug: str | None) -> None:
+def new(site: Site, title: str, number: int | None, event: str | None, slug: str | None) -> None:
     """Write a new meeting file with every field, for an editor to fill in."""
     try:
-        made = new_meeting(root, title, number, event, slug)
+        made = new_meeting(site, title, number, event, slug)
     except ScaffoldError as error:
-        click.echo(f"meetings new: {error}", err=True)
-        sys.exit(1)
+        raise Failed(f"meetings new: {error}") from None
     click.echo(
         f"Wrote {made.file}: fill in its empty fields, then run 'make validate' "
         "(it lists those still empty) and 'make build'."
@@ -152,13 +171,12 @@ def new(root: Path, title: str, number: int | None, event: str | None, slug: str
 @click.option("--slug", required=True, help="The event's address and folder name, e.g. forum-2022.")
 @click.option("--name", help="The event's full name, as its sources give it.")
 @click.pass_obj
-def new_event_command(root: Path, slug: str, name: str | None) -> None:
+def new_event_command(site: Site, slug: str, name: str | None) -> None:
     """Make an event's folder with an event.yaml whose every field is explained."""
     try:
-        made = new_event(root, slug, name)
+        made = new_event(site, slug, name)
     except ScaffoldError as error:
-        click.echo(f"meetings new-event: {error}", err=True)
-        sys.exit(1)
+        raise Failed(f"meetings new-event: {error}") from None
     click.echo(
         f"Wrote {made.file}: fill in its empty fields from the event's sources, then "
         f"'make validate'; add meetings with make new TITLE=\"…\" EVENT={slug}."

@@ -12,18 +12,15 @@ class MeetingsConfig(Config):
     """``plugins: - meetings: {...}``; every setting has a default."""
 
     enabled = c.Type(bool, default=True)
-    """Switch the plugin off: no page is generated (used to measure MkDocs alone)."""
+    """Switch the plugin off: no page is generated. (``make bench`` measures MkDocs
+    alone without the plugin in the configuration at all, since MkDocs imports a
+    plugin even when it is switched off.)"""
 
     clusters_dir = c.Type(str, default="clusters")
     """The folder of event folders, relative to ``mkdocs.yml``."""
 
     templates_dir = c.Optional(c.Type(str))
     """A folder of page templates to use instead of the built-in ones."""
-
-    background_exports_from = c.Type(int, default=200)
-    """From this many meetings, ``mkdocs build`` makes the open data files in a
-    second process while MkDocs reads the pages (0: never). ``mkdocs serve``
-    and a single-core machine always make them in the build's own process."""
 
     nav_events = c.Type(int, default=NAV_EVENTS)
     """How many of the newest events the navigation lists, each with its meetings.

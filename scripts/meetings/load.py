@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-import yaml.cyaml
 from yaml.constructor import ConstructorError
+from yaml.cyaml import CParser  # type: ignore[attr-defined]  # not in the stubs
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .problems import Problem, field_path
@@ -174,21 +174,23 @@ class _StrictConstructor(yaml.constructor.BaseConstructor):
         )
 
 
+# (PyYAML's stubs accept only its own loader classes here.)
 for _tag in ("str", "int", "float", "bool", "null"):
-    _StrictConstructor.add_constructor(
+    _StrictConstructor.add_constructor(  # type: ignore[type-var]
         f"tag:yaml.org,2002:{_tag}", _StrictConstructor.construct_scalar_as
     )
-_StrictConstructor.add_constructor("tag:yaml.org,2002:map", _StrictConstructor.construct_yaml_map)
-_StrictConstructor.add_constructor("tag:yaml.org,2002:seq", _StrictConstructor.construct_yaml_seq)
-_StrictConstructor.add_constructor(None, _StrictConstructor.construct_undefined)
+_add = _StrictConstructor.add_constructor
+_add("tag:yaml.org,2002:map", _StrictConstructor.construct_yaml_map)  # type: ignore[type-var]
+_add("tag:yaml.org,2002:seq", _StrictConstructor.construct_yaml_seq)  # type: ignore[type-var]
+_add(None, _StrictConstructor.construct_undefined)  # type: ignore[type-var]
 
 if yaml.__with_libyaml__:
 
-    class StrictLoader(yaml.cyaml.CParser, _StrictConstructor, _CoreResolver):
+    class StrictLoader(CParser, _StrictConstructor, _CoreResolver):
         """LibYAML's parser with the strict constructor and the YAML 1.2 core schema."""
 
         def __init__(self, stream: str) -> None:
-            yaml.cyaml.CParser.__init__(self, stream)
+            CParser.__init__(self, stream)
             _StrictConstructor.__init__(self)
             _CoreResolver.__init__(self)
 
@@ -271,8 +273,8 @@ def _read_event_folder(folder: Path, base: Path) -> tuple[list[Document], list[P
             continue
         kind: Kind = "event" if path.name == EVENT_FILE else "meeting"
         document, problem = read_document(path, kind, base)
-        if problem:
-            problems.append(problem)
+        if document is None:
+            problems += [problem] if problem else []
         else:
             documents.append(document)
     return documents, problems

@@ -32,9 +32,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .catalog import Catalog, EventEntry, MeetingEntry
-from .exports import Site, when
+from .catalog import Catalog
+from .exports import when
+from .layout import Site
 from .model import Attendance, Event, Meeting, Organizer, Source
+from .published import EventEntry, MeetingEntry
 
 ATTENDANCE_MODES = {
     "online": "https://schema.org/OnlineEventAttendanceMode",
@@ -65,24 +67,20 @@ class PageHead:
 def page_heads(catalog: Catalog, site: Site, image: str | None = None) -> dict[str, PageHead]:
     """The metadata of every page made from a record, by its Markdown page path.
 
-    ``image`` is the picture's path relative to the site's root.
+    ``image`` is the link-preview picture's path relative to ``docs/``.
     """
     heads: dict[str, PageHead] = {}
     for event in catalog.events:
-        description = " ".join(event.event.description.split())
+        description = " ".join(event.description.split())
         heads[event.page] = plain_head(
-            event.event.name, description, site.address(event.url), site, image,
+            event.name, description, site.address(event.page), site, image,
             json_ld=script_json(event_data(event, site)),
         )  # fmt: skip
         for meeting in event.meetings:
             heads[meeting.page] = plain_head(
-                meeting.meeting.title,
-                meeting.meeting.one_line,
-                site.address(meeting.url),
-                site,
-                image,
+                meeting.title, meeting.one_line, site.address(meeting.page), site, image,
                 json_ld=script_json(meeting_data(meeting, site)),
-            )
+            )  # fmt: skip
     return heads
 
 
@@ -98,7 +96,8 @@ def plain_head(
     """A page's Open Graph and Twitter card tags (and its JSON-LD, if it has one).
 
     ``url`` is the page's absolute address (None for the not-found page, which
-    has none of its own); ``image`` the picture's path relative to the site's root.
+    has none of its own); ``image`` the picture's path relative to ``docs/``,
+    given only with an absolute address, which link previews need.
     """
     properties = [
         ("og:type", "website"),
@@ -109,34 +108,32 @@ def plain_head(
     names = [("twitter:title", title), ("twitter:description", description)]
     if url:
         properties.append(("og:url", url))
-    if image:
-        properties.append(("og:image", site.address(image)))
-        properties.append(("og:image:alt", site.name))
-        names[:0] = [("twitter:card", "summary_large_image")]
-        names.append(("twitter:image", site.address(image)))
+    if image and site.url:
+        picture = site.address(image)
+        properties += [("og:image", picture), ("og:image:alt", site.name)]
+        names = [("twitter:card", "summary_large_image"), *names, ("twitter:image", picture)]
     else:
-        names[:0] = [("twitter:card", "summary")]
+        names.insert(0, ("twitter:card", "summary"))
     return PageHead(json_ld=json_ld, properties=tuple(properties), names=tuple(names))
 
 
-def meeting_data(entry: MeetingEntry, site: Site) -> dict[str, Any]:
+def meeting_data(meeting: MeetingEntry, site: Site) -> dict[str, Any]:
     """A meeting as a schema.org ``Event``."""
-    meeting = entry.meeting
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "@id": _id(entry, site),
+        "@id": _id(meeting, site),
         "name": meeting.title,
         "description": meeting.summary,
-        "url": site.address(entry.url),
+        "url": site.address(meeting.page),
         **_dates(meeting),
         "superEvent": {
             "@type": "Event",
-            "@id": _id(entry.event, site),
-            "name": entry.event.event.name,
-            "url": site.address(entry.event.url),
+            "@id": _id(meeting.event, site),
+            "name": meeting.event.name,
+            "url": site.address(meeting.event.page),
         },
-        **_about_event(entry.event.event, meeting.attendance),
+        **_about_event(meeting.event, meeting.attendance),
     }
     if meeting.speakers:
         data["performer"] = [
@@ -148,38 +145,41 @@ def meeting_data(entry: MeetingEntry, site: Site) -> dict[str, Any]:
                     if speaker.affiliation
                     else {}
                 ),
-                "subjectOf": [{"@id": entry.event.event.source(i).url} for i in speaker.cites],
+                "subjectOf": [{"@id": meeting.event.source(i).url} for i in speaker.cites],
             }
             for speaker in meeting.speakers
         ]
     recording = meeting.recording
     if recording and recording.url:
         data["recordedIn"] = {"@type": "VideoObject", "name": recording.title, "url": recording.url}
-    data["subjectOf"] = [_work(source) for source in entry.sources]
+    data["subjectOf"] = [_work(source) for source in meeting.cited_sources]
     return data
 
 
-def event_data(entry: EventEntry, site: Site) -> dict[str, Any]:
+def event_data(event: EventEntry, site: Site) -> dict[str, Any]:
     """An event as a schema.org ``Event``, with its meetings as ``subEvent``."""
-    event = entry.event
     return {
         "@context": "https://schema.org",
         "@type": "Event",
-        "@id": _id(entry, site),
+        "@id": _id(event, site),
         "name": event.name,
         "description": event.description,
-        "url": site.address(entry.url),
+        "url": site.address(event.page),
         "startDate": event.start_date.isoformat(),
         "endDate": event.end_date.isoformat(),
         **_about_event(event),
-        "subEvent": [{"@type": "Event", "@id": _id(m, site)} for m in entry.meetings],
-        "subjectOf": [_work(source) for source in entry.sources],
+        "subEvent": [{"@type": "Event", "@id": _id(m, site)} for m in event.meetings],
+        "subjectOf": [_work(source) for source in event.cited_sources],
     }
 
 
 def script_json(data: Any) -> Markup:
-    """JSON that can sit inside a ``<script>`` element: ``</script>`` in a text cannot end it."""
-    return Markup(json.dumps(data, ensure_ascii=False, indent=2).translate(_SCRIPT_SAFE))
+    """JSON that can sit inside a ``<script>`` element: ``</script>`` in a text cannot end it.
+
+    Written on one line: with an indent, ``json`` falls back from its C encoder
+    to Python, five times slower.
+    """
+    return Markup(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE))
 
 
 def _dates(meeting: Meeting) -> dict[str, str]:
@@ -224,4 +224,4 @@ def _organization(organizer: Organizer) -> dict[str, Any]:
 
 def _id(entry: EventEntry | MeetingEntry, site: Site) -> str:
     """The JSON-LD node of the event a page is about (the page itself is ``url``)."""
-    return site.address(entry.url) + "#event"
+    return site.address(entry.page) + "#event"

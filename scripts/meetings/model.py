@@ -22,199 +22,28 @@ the pages, which show each fact's sources where the fact is.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import zoneinfo
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote_plus
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    WithJsonSchema,
-    model_validator,
-)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-# --------------------------------------------------------------------------
-# Value types
-# --------------------------------------------------------------------------
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
-
-
-def _line(value: str) -> str:
-    if not value.strip():
-        raise PydanticCustomError("blank", "must not be empty")
-    if "\n" in value or "\r" in value:
-        raise PydanticCustomError("one_line", "must be a single line of text")
-    if _CONTROL.search(value):
-        raise PydanticCustomError("control_char", "must not contain control characters")
-    return value
-
-
-def _text(value: str) -> str:
-    if not value.strip():
-        raise PydanticCustomError("blank", "must not be empty")
-    if _CONTROL.search(value):
-        raise PydanticCustomError("control_char", "must not contain control characters")
-    return value
-
-
-def _slug(value: str) -> str:
-    if not _SLUG.fullmatch(value):
-        raise PydanticCustomError(
-            "slug",
-            "'{value}' is not a valid slug: use lowercase letters, digits and single "
-            "hyphens, e.g. ac1-business-models-finance",
-            {"value": value},
-        )
-    return value
-
-
-def _source_id(value: str) -> str:
-    if not _SLUG.fullmatch(value):
-        raise PydanticCustomError(
-            "source_id",
-            "'{value}' is not a source id: use lowercase letters, digits and single hyphens, "
-            "e.g. article",
-            {"value": value},
-        )
-    return value
-
-
-def _https_url(value: str) -> str:
-    if any(ch.isspace() for ch in value) or _CONTROL.search(value):
-        raise PydanticCustomError(
-            "url", "a web address must not contain spaces; expected an https:// address"
-        )
-    parts = urlsplit(value)
-    if parts.scheme == "https" and parts.hostname and "." in parts.hostname:
-        return value
-    if parts.scheme == "http":
-        raise PydanticCustomError(
-            "url_scheme", "http: links are not allowed; use the https:// address"
-        )
-    if parts.scheme and parts.scheme != "https":
-        raise PydanticCustomError(
-            "url_scheme",
-            "{scheme}: links are not allowed; expected an https:// address",
-            {"scheme": parts.scheme},
-        )
-    raise PydanticCustomError(
-        "url", "'{value}' is not a web address; expected https://…", {"value": value}
-    )
-
-
-def _iso_date(value: Any) -> Any:
-    if isinstance(value, str):
-        if not _ISO_DATE.fullmatch(value):
-            raise PydanticCustomError(
-                "date_format",
-                "'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2021-06-10",
-                {"value": value},
-            )
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise PydanticCustomError(
-                "date_value", "{value} is not a day in the calendar (YYYY-MM-DD)", {"value": value}
-            ) from None
-    return value
-
-
-def _clock(value: str) -> str:
-    if not _CLOCK.fullmatch(value):
-        raise PydanticCustomError(
-            "clock",
-            "'{value}' is not a time of day; write it as HH:MM in quotes, e.g. '14:30'",
-            {"value": value},
-        )
-    return value
-
-
-def _timezone(value: str) -> str:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise PydanticCustomError(
-            "timezone", "'{value}' is not a time zone name, e.g. Europe/Brussels", {"value": value}
-        ) from None
-    return value
-
-
-def _distinct(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    for item in items:
-        key = item.casefold()
-        if key in seen:
-            raise PydanticCustomError("duplicate", "'{item}' is listed twice", {"item": item})
-        seen.add(key)
-    return items
-
-
-def _distinct_names(items: list[Any]) -> list[Any]:
-    _distinct([item.name for item in items])
-    return items
-
-
-Line = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line)]
-"""One line of text: a title, a name, a label."""
-
-Text = Annotated[str, Field(min_length=1, max_length=5000), AfterValidator(_text)]
-"""Running text; a blank line starts a new paragraph."""
-
-Slug = Annotated[
-    str,
-    Field(max_length=80),
-    AfterValidator(_slug),
-    WithJsonSchema({"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80}),
-]
-"""The last part of a page address: lowercase letters, digits and hyphens."""
-
-HttpsUrl = Annotated[
-    str,
-    Field(max_length=2000),
-    AfterValidator(_https_url),
-    WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https://", "maxLength": 2000}),
-]
-"""A web address; only https:// is accepted."""
-
-IsoDate = Annotated[
-    dt.date,
-    BeforeValidator(_iso_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
-]
-"""A calendar day written YYYY-MM-DD."""
-
-Clock = Annotated[
-    str,
-    AfterValidator(_clock),
-    WithJsonSchema({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$"}),
-]
-"""A time of day written HH:MM (quoted in YAML)."""
-
-Topic = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_line)]
-"""A short topic label, shared between meetings to link them."""
-
-SourceId = Annotated[
-    str,
-    Field(max_length=60),
-    AfterValidator(_source_id),
-    WithJsonSchema({"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 60}),
-]
-"""The id of a source in its event's list: lowercase letters, digits and hyphens."""
-
-Cites = Annotated[list[SourceId], Field(min_length=1), AfterValidator(_distinct)]
-"""The ids of the sources that give a fact, from the event's list of sources."""
-
+from .values import (
+    Cites,
+    Clock,
+    HttpsUrl,
+    IsoDate,
+    Line,
+    Slug,
+    SourceId,
+    Text,
+    Topic,
+    check_timezone,
+    distinct,
+    distinct_names,
+)
 
 # --------------------------------------------------------------------------
 # Records
@@ -362,7 +191,7 @@ class TimeSlot(Record):
 
     @model_validator(mode="after")
     def _check(self) -> TimeSlot:
-        _timezone(self.timezone)
+        check_timezone(self.timezone)
         if self.end is not None and self.end <= self.start:
             raise PydanticCustomError("time_order", "end must be later than start")
         return self
@@ -441,12 +270,12 @@ class Meeting(Record):
     gist: Line | None = Field(
         None, description="One line for overviews. Left out: the summary's first sentence."
     )
-    topics: Annotated[list[Topic], AfterValidator(_distinct)] = Field(
+    topics: Annotated[list[Topic], AfterValidator(distinct)] = Field(
         min_length=1,
         max_length=12,
         description="Short topic labels; meetings sharing one are linked.",
     )
-    projects: Annotated[list[Project], AfterValidator(_distinct_names)] = Field(
+    projects: Annotated[list[Project], AfterValidator(distinct_names)] = Field(
         default_factory=list, description="Projects and initiatives the meeting names."
     )
     recording: Recording | None = Field(None, description="The meeting's recording.")
@@ -478,47 +307,6 @@ class Meeting(Record):
         text = " ".join(self.summary.split())
         match = re.search(r"(?<=[.!?])\s+(?=[A-Z\"'“])", text)
         return text[: match.start()] if match else text
-
-
-# --------------------------------------------------------------------------
-# The open data: the records as the site publishes them in meetings.json
-# --------------------------------------------------------------------------
-
-SiteUrl = Annotated[str, Field(min_length=1), WithJsonSchema({"type": "string", "format": "uri"})]
-"""An absolute address on the site (http:// in a local preview)."""
-
-
-class PublishedEvent(Event):
-    """An event as the open data publishes it: its record and its addresses on the site."""
-
-    url: SiteUrl = Field(description="The address of the event's page.")
-    calendar: SiteUrl = Field(
-        description="The address of the event's iCalendar file, with all its meetings."
-    )
-
-
-class PublishedMeeting(Meeting):
-    """A meeting as the open data publishes it: its record and its addresses on the site."""
-
-    event: Slug = Field(description="The slug of the event the meeting belongs to.")
-    url: SiteUrl = Field(description="The address of the meeting's page.")
-    calendar: SiteUrl = Field(description="The address of the meeting's iCalendar file.")
-
-
-class OpenData(Record):
-    """The site's records as open data (meetings.json): every event and every meeting,
-    as validated, with the addresses where the site publishes them."""
-
-    schema_url: SiteUrl = Field(
-        alias="$schema", description="The address of this JSON Schema, as published by the site."
-    )
-    attribution: str = Field(
-        description="Where the quoted text comes from, and that it stays its publishers'."
-    )
-    events: list[PublishedEvent] = Field(description="Every event, newest first.")
-    meetings: list[PublishedMeeting] = Field(
-        description="Every meeting, by event (newest first), then by Action Cluster number."
-    )
 
 
 def json_schema(model: type[Record]) -> dict[str, Any]:

@@ -41,7 +41,7 @@ def navigation(
     """
     sections: list[NavItem] = [
         # Material prints navigation titles without escaping them.
-        {html.escape(event.event.nav_title): [event.page, *(m.page for m in event.meetings)]}
+        {html.escape(event.nav_title): [event.page, *(m.page for m in event.meetings)]}
         for event in catalog.events[:events]
     ]
     if nav is None:

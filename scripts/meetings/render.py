@@ -19,6 +19,7 @@ which ``finalize`` lets through unchanged.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -28,8 +29,10 @@ from typing import Any
 
 import jinja2
 from markupsafe import Markup
+from mkdocs.utils import get_relative_url
 
-from .catalog import Catalog, EventEntry, MeetingEntry
+from .catalog import Catalog
+from .published import EventEntry, MeetingEntry
 from .words import date_range, long_date, number_of
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -52,11 +55,13 @@ _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
 _YAML_UNSAFE = re.compile(r"[\x80-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
+@functools.lru_cache(maxsize=100_000)
 def markdown_inline(text: str) -> Markup:
     """Escape text so that Markdown shows it literally, on one line.
 
     Runs of white space, line breaks included, become one space (as Markdown
     would show them anyway), so the text can never start a block of its own.
+    Remembered: the same names, topics and dates recur on thousands of pages.
     """
     text = " ".join(text.split())  # also splits at \x85, \u2028 and \u2029
     escaped = text.translate(_INLINE)
@@ -76,11 +81,13 @@ def paragraphs(text: str) -> Markup:
     return Markup("\n\n".join(markdown_inline(part) for part in parts))
 
 
+@functools.lru_cache(maxsize=100_000)
 def yaml_string(text: str) -> Markup:
     """Text as a quoted YAML string for the front matter.
 
     MkDocs and Material print ``title``, ``description`` and tags into HTML
-    without escaping, so the text is HTML-escaped first.
+    without escaping, so the text is HTML-escaped first. Remembered, like
+    :func:`markdown_inline`: every page's front matter lists its topics.
     """
     escaped = html.escape(" ".join(text.split()), quote=True)
     quoted = json.dumps(escaped, ensure_ascii=False)
@@ -136,7 +143,7 @@ def render_pages(catalog: Catalog, env: jinja2.Environment | None = None) -> dic
         pages[event.page] = event_page.render(event=event, link=_linker(event.page))
         for meeting in event.meetings:
             pages[meeting.page] = meeting_page.render(
-                entry=meeting, meeting=meeting.meeting, event=event, link=_linker(meeting.page)
+                meeting=meeting, event=event, link=_linker(meeting.page)
             )
     return pages
 
@@ -163,21 +170,15 @@ def fill_markers(
 
 
 def _linker(from_page: str) -> Callable[[EventEntry | MeetingEntry | str], Markup]:
-    """A function giving the relative link from ``from_page`` to another page.
+    """A function giving the relative link from ``from_page`` to another file of ``docs/``.
 
-    Pages are paths relative to ``docs/`` (``forum-2021/ac1.md``), so the link
-    is worked out from their folders alone, as ``posixpath.relpath`` would
-    give it but without asking the file system for the current folder.
+    Links are written between Markdown sources (``../forum-2021/ac1.md``), as
+    MkDocs' own :func:`~mkdocs.utils.get_relative_url` gives them; MkDocs turns
+    them into the pages' addresses, whatever ``use_directory_urls`` says.
     """
-    folders = from_page.split("/")[:-1]
 
     def link(target: EventEntry | MeetingEntry | str) -> Markup:
-        parts = (target if isinstance(target, str) else target.page).split("/")
-        common = 0
-        for mine, theirs in zip(folders, parts[:-1], strict=False):
-            if mine != theirs:
-                break
-            common += 1
-        return Markup("/".join([".."] * (len(folders) - common) + parts[common:]))
+        path = target if isinstance(target, str) else target.page
+        return Markup(get_relative_url(path, from_page))
 
     return link

@@ -22,6 +22,7 @@ an event: the folder ``clusters/SLUG/`` and its ``event.yaml``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import textwrap
 import types
@@ -34,11 +35,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
+from .layout import Site
 from .load import EVENT_FILE, Document, read_records
-from .model import Cluster, Event, Meeting, Slug, Text
+from .model import Cluster, Event, Meeting
+from .values import Slug, Text
 
-SCHEMA_COMMENT = "# yaml-language-server: $schema=../../docs/schema/meeting.schema.json"
-EVENT_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../docs/schema/event.schema.json"
+SCHEMA_FILE = "meeting.schema.json"
+EVENT_SCHEMA_FILE = "event.schema.json"
 WIDTH = 88
 _STOP_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "with"})
 _CLUSTER_PREFIX = re.compile(r"^\s*action\s+cluster\s+\d+\s*[-–—:]?\s*", re.IGNORECASE)
@@ -80,21 +83,21 @@ def slug_for(title: str, number: int) -> str:
 
 
 def new_meeting(
-    root: Path,
+    site: Site,
     title: str,
     number: int | None = None,
     event: str | None = None,
     slug: str | None = None,
 ) -> Scaffold:
-    """Write a new meeting file under ``root/clusters``; raise :class:`ScaffoldError` if not."""
+    """Write a new meeting file in an event folder of the site's records;
+    raise :class:`ScaffoldError` if not."""
     title = " ".join(title.split())
     if not title:
         raise ScaffoldError('give the meeting\'s title, e.g. TITLE="Action Cluster 7 - … meeting"')
-    clusters = root / "clusters"
-    documents, _ = read_records(clusters, root)
-    folder = _event_folder(clusters, documents, event)
+    documents, _ = read_records(site.clusters_dir, site.root)
+    folder = _event_folder(site, documents, event)
     meetings = [d for d in documents if d.kind == "meeting" and d.folder == folder.name]
-    numbers = {_number(d): d for d in meetings if _number(d) is not None}
+    numbers = {n: d for d in meetings if (n := _number(d)) is not None}
     if number is None:
         number = max(numbers, default=0) + 1
     if not 1 <= number <= _HIGHEST:
@@ -109,35 +112,35 @@ def new_meeting(
     if slug in taken:
         raise ScaffoldError(f"'{slug}' is already the slug of {taken[slug].file}; give a SLUG")
     path = folder / f"{slug}.yaml"
-    shown = path.relative_to(root).as_posix()
+    shown = site.shown(path)
     if path.exists():
         raise ScaffoldError(f"{shown} already exists; give another TITLE or a SLUG")
-    text = meeting_template(_event_of(documents, folder), number, title, slug)
+    schema = _schema_from(site, folder, SCHEMA_FILE)
+    text = meeting_template(_event_of(documents, folder), number, title, slug, schema)
     path.write_text(text, encoding="utf-8")
     return Scaffold(path, shown, text)
 
 
-def new_event(root: Path, slug: str, name: str | None = None) -> Scaffold:
-    """Make the folder ``root/clusters/SLUG/`` with an empty, explained ``event.yaml``.
+def new_event(site: Site, slug: str, name: str | None = None) -> Scaffold:
+    """Make the folder ``SLUG/`` of the site's records with an empty, explained ``event.yaml``.
 
-    Every field of :class:`Event` is in the file, the required ones empty (the
-    slug and, if given, the name filled in), so the validator refuses the
-    event until an editor has written its facts, from its sources.
+    Every field of :class:`Event` is in the file, the required ones empty (but the slug and
+    the name, if given), so the event is refused until an editor writes its facts.
     """
     try:
         slug = _SLUG_CHECK.validate_python(slug)
     except ValidationError as error:
         raise ScaffoldError(error.errors(include_url=False)[0]["msg"]) from None
     name = " ".join((name or "").split()) or None
-    folder = root / "clusters" / slug
-    shown = f"{folder.relative_to(root).as_posix()}/"
+    folder = site.clusters_dir / slug
+    shown = f"{site.shown(folder)}/"
     if folder.exists() or folder.is_symlink():
         raise ScaffoldError(f"{shown} already exists; give another SLUG")
     known: dict[tuple[str, ...], Any] = {("slug",): slug}
     if name:
         known[("name",)] = name
     head = [
-        EVENT_SCHEMA_COMMENT,
+        f"# yaml-language-server: $schema={_schema_from(site, folder, EVENT_SCHEMA_FILE)}",
         "# A new event, made by 'make new-event'. The folder's name is the slug.",
         "#",
         "# Fill in every empty field from the event's sources (never guess):",
@@ -151,21 +154,28 @@ def new_event(root: Path, slug: str, name: str | None = None) -> Scaffold:
     folder.mkdir(parents=True)
     path = folder / EVENT_FILE
     path.write_text(text, encoding="utf-8")
-    return Scaffold(path, path.relative_to(root).as_posix(), text)
+    return Scaffold(path, site.shown(path), text)
 
 
-def _event_folder(clusters: Path, documents: list[Document], event: str | None) -> Path:
+def _schema_from(site: Site, folder: Path, name: str) -> str:
+    """The address of one of the editors' JSON Schemas, relative to a folder of records."""
+    return Path(os.path.relpath(site.schema_dir / name, folder)).as_posix()
+
+
+def _event_folder(site: Site, documents: list[Document], event: str | None) -> Path:
+    clusters = site.clusters_dir
     folders = sorted(
         (p for p in clusters.iterdir() if (p / EVENT_FILE).is_file()) if clusters.is_dir() else []
     )
+    under = site.shown(clusters)
     if event is not None:
         named = [p for p in folders if event in (p.name, _event_slug(documents, p))]
         if not named:
             names = ", ".join(p.name for p in folders) or "none yet"
-            raise ScaffoldError(f"no event folder '{event}' under clusters/ (events: {names})")
+            raise ScaffoldError(f"no event folder '{event}' under {under}/ (events: {names})")
         return named[0]
     if not folders:
-        raise ScaffoldError("no event under clusters/ yet: add one first: make new-event SLUG=…")
+        raise ScaffoldError(f"no event under {under}/ yet: add one first: make new-event SLUG=…")
     # The newest event, as the site lists them.
     return max(
         folders, key=lambda p: (str(_event_data(documents, p).get("start_date", "")), p.name)
@@ -198,8 +208,18 @@ def _number(document: Document) -> int | None:
 # --------------------------------------------------------------------------
 
 
-def meeting_template(event: Event | None, number: int, title: str, slug: str) -> str:
-    """The text of a new meeting file: every field of :class:`Meeting`, explained."""
+def meeting_template(
+    event: Event | None,
+    number: int,
+    title: str,
+    slug: str,
+    schema: str,
+) -> str:
+    """The text of a new meeting file: every field of :class:`Meeting`, explained.
+
+    ``schema`` is the address of the meeting schema relative to the file, for
+    editors' tools (``../../docs/schema/meeting.schema.json``).
+    """
     known: dict[tuple[str, ...], Any] = {
         ("slug",): slug,
         ("cluster", "number"): number,
@@ -219,7 +239,7 @@ def meeting_template(event: Event | None, number: int, title: str, slug: str) ->
         )
     name = event.name if event else "its event"
     head = [
-        SCHEMA_COMMENT,
+        f"# yaml-language-server: $schema={schema}",
         f"# A new meeting of {name}, made by 'make new'.",
         "#",
         "# Fill in every empty field: 'make validate' lists those still empty.",

@@ -14,85 +14,60 @@ misspelt key, suggests the nearest valid one.
 from __future__ import annotations
 
 import difflib
-import re
-import types
-import typing
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Hashable, Iterable, Sequence
+from pathlib import PurePosixPath
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from .load import Document, Locations, Place, describe_value
-from .model import _SLUG, Event, Meeting
+from .explain import problems_from
+from .load import Document, Locations
+from .model import Event, Meeting
 from .problems import Problem, field_path
-from .words import number_of
+from .published import EventEntry, MeetingEntry
+from .values import _SLUG
 
 RESERVED_SLUGS = frozenset({"index"})
-_COMMENTED_VALUE = re.compile(r"(?:^|[:-])\s+(#.*)$")
-_CHECKED_FIELD = {"date_order": ("end_date",), "time_order": ("end",)}
-"""The field a check of a whole record (or block) is about, by the check's error type."""
-
-
-@dataclass(frozen=True)
-class MeetingRecord:
-    meeting: Meeting
-    file: str
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    event: Event
-    file: str
-    meetings: tuple[MeetingRecord, ...]
 
 
 def validate(
     documents: Iterable[Document], reserved: Iterable[str] = (), unread: Iterable[str] = ()
-) -> tuple[list[EventRecord], list[Problem]]:
-    """Validate every document; return the valid events and every problem.
+) -> tuple[list[EventEntry], list[Problem]]:
+    """Validate every document; return the valid events, with their meetings, and every problem.
 
     ``reserved`` names addresses at the top of the site that pages already
     use (``topics``, ``assets``…), which an event may not take. ``unread``
     names the event folders with a file that could not be read.
     """
     problems: list[Problem] = []
-    events: dict[str, tuple[Event, Document]] = {}
-    meetings: dict[str, list[tuple[Meeting, Document]]] = {}
+    events: dict[str, tuple[EventEntry, Document]] = {}
+    meetings: dict[str, list[tuple[MeetingEntry, Document]]] = {}
     # Event folders with a record that failed: what it cites is not known.
     incomplete: set[str] = set(unread)
 
     for document in documents:
-        model = Event if document.kind == "event" else Meeting
+        model = EventEntry if document.kind == "event" else MeetingEntry
         try:
             record = model.model_validate(document.data)
         except ValidationError as error:
             problems += problems_from(error, document, model)
             incomplete.add(document.folder)
             continue
-        if isinstance(record, Event):
+        record._file = document.file
+        if isinstance(record, EventEntry):
             events[document.folder] = (record, document)
         else:
             meetings.setdefault(document.folder, []).append((record, document))
 
     problems += _check_events(events.values(), frozenset(reserved))
-    result: list[EventRecord] = []
     for folder, (event, event_document) in events.items():
         folder_meetings = meetings.get(folder, [])
         problems += _check_meetings(event, event_document, folder_meetings)
         problems += _check_citations(
             event, event_document, folder_meetings, every_record=folder not in incomplete
         )
-        result.append(
-            EventRecord(
-                event,
-                event_document.file,
-                tuple(
-                    MeetingRecord(meeting, document.file) for meeting, document in folder_meetings
-                ),
-            )
-        )
-    return result, problems
+        event._meetings = [meeting for meeting, _ in folder_meetings]
+    return [event for event, _ in events.values()], problems
 
 
 # --------------------------------------------------------------------------
@@ -104,32 +79,26 @@ def _check_events(
     events: Iterable[tuple[Event, Document]], reserved: frozenset[str]
 ) -> list[Problem]:
     events = list(events)
-    problems: list[Problem] = []
-    seen: dict[str, Document] = {}
+    problems = _claims(
+        ((event.slug, document) for event, document in events),
+        ("slug",),
+        taken="'{value}' is already the slug of the event in {file}; each event needs its own",
+        reserved=reserved,
+        why_reserved="'{value}' is already the address of a page of the site; choose another slug",
+    )
     for event, document in events:
-        slug = event.slug
-        if slug in reserved:
-            message = f"'{slug}' is already the address of a page of the site; choose another slug"
-            problems.append(_at(document, ("slug",), message))
-        elif slug in seen:
-            message = (
-                f"'{slug}' is already the slug of the event in {seen[slug].file}; "
-                "each event needs its own"
-            )
-            problems.append(_at(document, ("slug",), message))
-        else:
-            seen[slug] = document
-        if slug != document.folder:
-            problems.append(_at(document, ("slug",), _folder_message(document.folder, slug)))
+        if event.slug != document.folder:
+            problems.append(_at(document, ("slug",), _folder_message(document, event.slug)))
     return problems + _check_copies(events)
 
 
-def _folder_message(folder: str, slug: str) -> str:
-    rename = f"rename the folder to clusters/{slug}/"
-    if _SLUG.fullmatch(folder):
-        rename += f" or write 'slug: {folder}'"
+def _folder_message(document: Document, slug: str) -> str:
+    folder = PurePosixPath(document.file).parent  # clusters/forum-2021, as editors see it
+    rename = f"rename the folder to {folder.parent / slug}/"
+    if _SLUG.fullmatch(folder.name):
+        rename += f" or write 'slug: {folder.name}'"
     return (
-        f"the event's folder is clusters/{folder}/ but its slug is '{slug}': "
+        f"the event's folder is {folder}/ but its slug is '{slug}': "
         f"an event's folder is named by its slug; {rename}"
     )
 
@@ -165,29 +134,20 @@ def _check_copies(events: Iterable[tuple[Event, Document]]) -> list[Problem]:
 def _check_meetings(
     event: Event, event_document: Document, meetings: Sequence[tuple[Meeting, Document]]
 ) -> list[Problem]:
-    problems: list[Problem] = []
-    numbers: dict[int, Document] = {}
-    slugs: dict[str, Document] = {}
+    problems = _claims(
+        ((meeting.cluster.number, document) for meeting, document in meetings),
+        ("cluster", "number"),
+        taken="Action Cluster {value} already has a meeting in this event, in {file}; "
+        "each cluster number once per event",
+    )
+    problems += _claims(
+        ((meeting.slug, document) for meeting, document in meetings),
+        ("slug",),
+        taken="'{value}' is already the slug of {file}; each meeting needs its own",
+        reserved=RESERVED_SLUGS,
+        why_reserved="'{value}' is the address of the event's own page; choose another slug",
+    )
     for meeting, document in meetings:
-        number, slug = meeting.cluster.number, meeting.slug
-        if number in numbers:
-            message = (
-                f"Action Cluster {number} already has a meeting in this event, in "
-                f"{numbers[number].file}; each cluster number once per event"
-            )
-            problems.append(_at(document, ("cluster", "number"), message))
-        else:
-            numbers[number] = document
-        if slug in RESERVED_SLUGS:
-            message = f"'{slug}' is the address of the event's own page; choose another slug"
-            problems.append(_at(document, ("slug",), message))
-        elif slug in slugs:
-            message = (
-                f"'{slug}' is already the slug of {slugs[slug].file}; each meeting needs its own"
-            )
-            problems.append(_at(document, ("slug",), message))
-        else:
-            slugs[slug] = document
         if not event.start_date <= meeting.date <= event.end_date:
             message = (
                 f"{meeting.date.isoformat()} is outside the event's dates "
@@ -195,6 +155,29 @@ def _check_meetings(
                 f"in {event_document.file})"
             )
             problems.append(_at(document, ("date",), message))
+    return problems
+
+
+def _claims(
+    claims: Iterable[tuple[Hashable, Document]],
+    path: tuple[str, ...],
+    *,
+    taken: str,
+    reserved: Collection[Hashable] = frozenset(),
+    why_reserved: str = "",
+) -> list[Problem]:
+    """A problem for each file that claims a value another file claimed first, or a
+    reserved one; ``taken`` and ``why_reserved`` say so with ``{value}`` and ``{file}``."""
+    problems: list[Problem] = []
+    first: dict[Hashable, Document] = {}
+    for value, document in claims:
+        if value in reserved:
+            problems.append(_at(document, path, why_reserved.format(value=value)))
+        elif value in first:
+            message = taken.format(value=value, file=first[value].file)
+            problems.append(_at(document, path, message))
+        else:
+            first[value] = document
     return problems
 
 
@@ -250,133 +233,3 @@ def _check_citations(
 def _at(document: Document, path: tuple[Any, ...], message: str) -> Problem:
     place = Locations(document.text).of_value(path)
     return Problem(document.file, place.line, place.column, field_path(path), message)
-
-
-# --------------------------------------------------------------------------
-# Pydantic's errors in an editor's words
-# --------------------------------------------------------------------------
-
-
-def problems_from(
-    error: ValidationError, document: Document, model: type[BaseModel]
-) -> list[Problem]:
-    """One problem per validation error, located in the document's text."""
-    where = Locations(document.text)
-    problems = []
-    for item in error.errors(include_url=False):
-        kind = item["type"]
-        loc = tuple(item["loc"]) + _CHECKED_FIELD.get(kind, ())
-        if kind == "extra_forbidden":
-            place = where.of_key(loc)
-            message = _unknown_field(model, loc)
-        elif kind == "missing":
-            place = where.of_value(loc[:-1])
-            message = _missing_field(model, loc)
-        else:
-            place = where.of_value(loc)
-            message = _explain(item, place)
-            if item.get("input") is None:
-                message += _comment_hint(document.text, where.of_key(loc))
-        problems.append(
-            Problem(document.file, place.line, place.column, field_path(loc) or None, message)
-        )
-    return problems
-
-
-def _unknown_field(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
-    key = loc[-1]
-    owner = _model_at(model, loc[:-1])
-    valid = list(owner.model_fields) if owner else []
-    close = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.7)
-    if close:
-        return f"unknown field '{key}'; did you mean '{close[0]}'?"
-    return f"unknown field '{key}'; the fields here are: {', '.join(valid)}"
-
-
-def _comment_hint(text: str, place: Place) -> str:
-    """Explain an empty value whose text YAML read as a comment (``title: #1``)."""
-    lines = text.splitlines()
-    line = lines[place.line - 1] if 0 < place.line <= len(lines) else ""
-    match = _COMMENTED_VALUE.search(line)
-    if not match:
-        return ""
-    return f"; '#' starts a comment in YAML: put the text in quotes: \"{match[1]}\""
-
-
-def _missing_field(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
-    owner = _model_at(model, loc[:-1])
-    info = owner.model_fields.get(str(loc[-1])) if owner else None
-    hint = f" ({info.description})" if info and info.description else ""
-    return f"required field is missing; add '{loc[-1]}:'{hint}"
-
-
-def _explain(item: dict[str, Any], place: Place) -> str:
-    kind = item["type"]
-    value = item.get("input")
-    ctx = item.get("ctx") or {}
-    found = describe_value(value)
-    if isinstance(value, str) and len(value) <= 40:
-        found = f"text {value!r}"
-    if kind == "string_type":
-        message = f"expected text, found {found}"
-        if place.raw:
-            message += f'; to keep it as text, put it in quotes: "{place.raw}"'
-        return message
-    if kind in {"int_type", "int_parsing", "int_from_float"}:
-        message = f"expected a whole number, found {found}"
-        quoted_number = isinstance(value, str) and value.strip().isdigit()
-        return message + ("; write it without quotes" if quoted_number else "")
-    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        bound = next(iter(ctx.values()), "")
-        words = {
-            "greater_than_equal": "at least",
-            "less_than_equal": "at most",
-            "greater_than": "more than",
-            "less_than": "less than",
-        }[kind]
-        return f"{value} is out of range; it must be {words} {bound}"
-    if kind in {"list_type", "tuple_type"}:
-        return f"expected a list (one '- item' per line), found {found}"
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"expected a block of 'key: value' fields, found {found}"
-    if kind == "literal_error":
-        return f"expected {ctx.get('expected')}, found {value!r}"
-    if kind in {"date_type", "date_parsing", "date_from_datetime_parsing"}:
-        return f"expected a date written YYYY-MM-DD, e.g. 2021-06-10, found {found}"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "string_too_long":
-        return f"is {len(value)} characters long; it may be at most {ctx.get('max_length')}"
-    if kind == "too_short":
-        return f"must list at least {number_of(ctx.get('min_length', 1), 'item')}"
-    if kind == "too_long":
-        return f"lists {ctx.get('actual_length')} items; at most {ctx.get('max_length')} allowed"
-    return str(item["msg"])
-
-
-def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The model class that holds the fields at ``loc`` (through lists and optionals)."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        info = current.model_fields.get(part)
-        if info is None:
-            return None
-        current = _inner_model(info.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    """Unwrap ``X | None``, ``list[X]`` and ``Annotated[X, …]`` down to a model class."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0] if len(args) == 1 else None
-        elif origin in (list, tuple, typing.Annotated):
-            annotation = typing.get_args(annotation)[0]
-        else:
-            return annotation

@@ -6,8 +6,8 @@ import functools
 
 from playwright.sync_api import Page
 
-from meetings.catalog import Catalog, collect, page_url
-from tests.conftest import ROOT
+from meetings.catalog import Catalog, collect
+from tests.helpers import ROOT, url
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 
@@ -26,8 +26,8 @@ def site_pages() -> list[str]:
     """
     records = catalog()
     docs = ROOT / "docs"
-    pages = ["", *(event.url for event in records.events), *(m.url for m in records.meetings)]
-    pages += [page_url(path.relative_to(docs).as_posix()) for path in sorted(docs.rglob("*.md"))]
+    pages = ["", *(url(event) for event in records.events), *(url(m) for m in records.meetings)]
+    pages += [url(path.relative_to(docs).as_posix()) for path in sorted(docs.rglob("*.md"))]
     pages.append("404.html")
     return pages
 

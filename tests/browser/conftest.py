@@ -19,7 +19,7 @@ from playwright.sync_api import Page
 
 from meetings.browser import ChromiumMissing, launch_args, serve
 from tests.browser.browsing import PHONE, ConsoleErrors, site_pages
-from tests.conftest import ROOT, make_project, mkdocs_build
+from tests.helpers import ROOT, make_project, mkdocs_build
 
 HERE = Path(__file__).parent
 ONE_MEETING_EVENT = ROOT / "tests" / "fixtures" / "synthetic-meetup-2019"

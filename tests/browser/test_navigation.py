@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.browsing import catalog
+from tests.helpers import url
 
 # A word from each meeting's record, and the meeting a search for it must find.
 SEARCHES = {
@@ -33,16 +34,16 @@ def test_home_lists_every_meeting_and_each_link_opens_it(page: Page, base_url: s
     expect(listed).to_have_count(len(meetings))
     for entry in meetings:
         page.goto("")
-        content.get_by_role("link", name=entry.meeting.title, exact=True).click()
-        expect(page).to_have_url(base_url + entry.url)
-        expect(page.locator("article h1")).to_have_text(entry.meeting.title, use_inner_text=True)
+        content.get_by_role("link", name=entry.title, exact=True).click()
+        expect(page).to_have_url(base_url + url(entry))
+        expect(page.locator("article h1")).to_have_text(entry.title, use_inner_text=True)
 
 
 @pytest.mark.parametrize(("word", "slug"), SEARCHES.items())
 def test_search_finds_the_meeting_and_opens_it(
     page: Page, base_url: str, word: str, slug: str
 ) -> None:
-    (entry,) = [m for m in catalog().meetings if m.meeting.slug == slug]
+    (entry,) = [m for m in catalog().meetings if m.slug == slug]
     page.goto("")
     search = page.get_by_role("textbox", name="Search")
     search.click()
@@ -50,12 +51,12 @@ def test_search_finds_the_meeting_and_opens_it(
     # One result per page; the page's own is headed by its title.
     result = page.locator(
         ".md-search-result__link",
-        has=page.get_by_role("heading", level=1, name=entry.meeting.title, exact=True),
+        has=page.get_by_role("heading", level=1, name=entry.title, exact=True),
     )
     expect(result).to_have_count(1)
     result.click()
-    expect(page).to_have_url(re.compile(rf"^{re.escape(base_url + entry.url)}(\?|#|$)"))
-    expect(page.locator("article h1")).to_have_text(entry.meeting.title, use_inner_text=True)
+    expect(page).to_have_url(re.compile(rf"^{re.escape(base_url + url(entry))}(\?|#|$)"))
+    expect(page.locator("article h1")).to_have_text(entry.title, use_inner_text=True)
 
 
 def test_topics_page_lists_every_meeting_tagged_with_each_topic(page: Page, base_url: str) -> None:
@@ -68,17 +69,17 @@ def test_topics_page_lists_every_meeting_tagged_with_each_topic(page: Page, base
         expect(heading).to_have_count(1)
         links = heading.locator("xpath=following-sibling::ul[1]//a")
         listed = links.evaluate_all("links => links.map((link) => link.href)")
-        assert sorted(listed) == sorted(base_url + entry.url for entry in entries), topic
+        assert sorted(listed) == sorted(base_url + url(entry) for entry in entries), topic
 
 
 def test_a_meetings_topic_leads_to_the_others_tagged_with_it(page: Page, base_url: str) -> None:
     records = catalog()
     entry = records.meetings[0]
-    topic = entry.meeting.topics[0]
-    page.goto(entry.url)
+    topic = entry.topics[0]
+    page.goto(url(entry))
     page.locator("nav.md-tags").get_by_role("link", name=topic, exact=True).click()
     expect(page).to_have_url(re.compile(rf"^{re.escape(base_url)}topics/#tag:"))
     heading = page.locator("article h2", has=page.locator(".md-tag", has_text=exactly(topic)))
     listed = heading.locator("xpath=following-sibling::ul[1]//a")
     for tagged in records.topics[topic]:
-        expect(listed.filter(has_text=exactly(tagged.meeting.title))).to_have_count(1)
+        expect(listed.filter(has_text=exactly(tagged.title))).to_have_count(1)

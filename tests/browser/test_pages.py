@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Route
 
 from tests.browser.browsing import ConsoleErrors, catalog, site_pages
+from tests.helpers import url
 
 # Link relations that make the browser load or connect without a click.
 LOADING_RELS = (
@@ -121,8 +122,8 @@ def test_loading_a_page_asks_no_other_server(
 def test_every_page_has_its_own_description(load: Callable[[str], PageLoad]) -> None:
     """Each page has one meta description, and it says something of that page."""
     records = catalog()
-    expected = {entry.url: entry.event.description for entry in records.events}
-    expected |= {entry.url: entry.meeting.one_line for entry in records.meetings}
+    expected = {url(entry): entry.description for entry in records.events}
+    expected |= {url(entry): entry.one_line for entry in records.meetings}
     descriptions = {}
     for page_path in site_pages():
         found = load(page_path).descriptions

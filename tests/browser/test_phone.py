@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.browsing import PHONE, catalog
+from tests.helpers import url
 
 
 def test_page_does_not_scroll_sideways(phone_page: Page, page_path: str) -> None:
@@ -30,16 +31,14 @@ def test_menu_opens_and_reaches_every_meeting(phone_page: Page, base_url: str) -
             expect(drawer).to_be_in_viewport()
             section = drawer.locator(
                 ".md-nav__container",
-                has=page.get_by_role("link", name=event.event.nav_title, exact=True),
+                has=page.get_by_role("link", name=event.nav_title, exact=True),
             )
             section.locator("label").click()
-            link = drawer.get_by_role("link", name=entry.meeting.title, exact=True)
+            link = drawer.get_by_role("link", name=entry.title, exact=True)
             expect(link).to_be_in_viewport()
             link.click()
-            expect(page).to_have_url(base_url + entry.url)
-            expect(page.locator("article h1")).to_have_text(
-                entry.meeting.title, use_inner_text=True
-            )
+            expect(page).to_have_url(base_url + url(entry))
+            expect(page.locator("article h1")).to_have_text(entry.title, use_inner_text=True)
 
 
 @pytest.mark.parametrize("screen", ["phone", "desktop"])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import struct
 from pathlib import Path
 
 from playwright.sync_api import Browser
+
+import screenshots
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
 
@@ -20,11 +21,6 @@ def png_size(path: Path) -> tuple[int, int]:
 def test_screenshots_of_home_and_meeting_on_desktop_and_phone(
     browser: Browser, base_url: str, tmp_path: Path
 ) -> None:
-    spec = importlib.util.spec_from_file_location("screenshots", SCRIPT)
-    assert spec and spec.loader
-    screenshots = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(screenshots)
-
     written = screenshots.take(browser, base_url, tmp_path)
 
     sizes = {path.name: png_size(path) for path in written}

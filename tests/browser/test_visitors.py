@@ -16,8 +16,10 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from meetings.catalog import Catalog, MeetingEntry, collect
+from meetings.catalog import Catalog, collect
+from meetings.published import MeetingEntry
 from tests.browser.browsing import catalog, site_pages
+from tests.helpers import url
 
 BIG_PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
@@ -33,7 +35,7 @@ def flat(text: str) -> str:
 
 
 def meeting_ids(entry: MeetingEntry) -> str:
-    return entry.meeting.slug
+    return entry.slug
 
 
 # --- Home ------------------------------------------------------------------------------
@@ -46,7 +48,7 @@ def test_the_first_meeting_card_is_on_a_phones_first_screen(new_context: Any) ->
     cards = page.locator("article .meeting-cards > ul > li")
     expect(cards).to_have_count(len(newest.meetings))
     first = cards.first
-    expect(first).to_contain_text(newest.meetings[0].meeting.title)
+    expect(first).to_contain_text(newest.meetings[0].title)
     box = first.bounding_box()
     assert box is not None and 0 < box["y"] < BIG_PHONE["viewport"]["height"], box
     # The site's name is in the header, not repeated as the page's heading.
@@ -59,14 +61,14 @@ def test_each_card_names_the_meeting_gives_its_gist_and_day_and_opens_it(
 ) -> None:
     for entry in catalog().events[0].meetings:
         page.goto("")
-        card = page.locator(".meeting-cards > ul > li", has_text=entry.meeting.title)
+        card = page.locator(".meeting-cards > ul > li", has_text=entry.title)
         expect(card).to_have_count(1)
-        expect(card).to_contain_text(entry.meeting.one_line)
-        day = entry.meeting.date
+        expect(card).to_contain_text(entry.one_line)
+        day = entry.date
         expect(card).to_contain_text(f"{day.day} {day:%B} {day.year}")
         # The whole card opens the meeting, not only its title.
         card.click(position={"x": 20, "y": card.bounding_box()["height"] - 12})
-        expect(page).to_have_url(base_url + entry.url)
+        expect(page).to_have_url(base_url + url(entry))
 
 
 # --- Meeting pages -----------------------------------------------------------------------
@@ -76,7 +78,7 @@ def test_each_card_names_the_meeting_gives_its_gist_and_day_and_opens_it(
 def test_meeting_page_says_each_topic_once_and_skips_to_its_heading(
     page: Page, entry: MeetingEntry
 ) -> None:
-    page.goto(entry.url)
+    page.goto(url(entry))
     article = page.locator("article")
     # The skip link leads to the page's heading, the meeting's title.
     target = page.locator("a.md-skip").get_attribute("href")
@@ -84,8 +86,8 @@ def test_meeting_page_says_each_topic_once_and_skips_to_its_heading(
     heading = article.locator("h1")
     expect(heading).to_have_count(1)
     assert heading.get_attribute("id") == target[1:]
-    expect(heading).to_have_text(re.compile(rf"^\s*{re.escape(entry.meeting.title)}\s*¶?\s*$"))
-    for topic in entry.meeting.topics:
+    expect(heading).to_have_text(re.compile(rf"^\s*{re.escape(entry.title)}\s*¶?\s*$"))
+    for topic in entry.topics:
         # One element of the content is the topic, and it is a link to the topic. (A
         # project of the same name, such as an initiative, is another fact: its list
         # is left aside.)
@@ -105,12 +107,12 @@ def test_meeting_page_says_each_topic_once_and_skips_to_its_heading(
 def test_meeting_page_offers_the_recording_and_the_calendar_near_the_top(
     page: Page, base_url: str, entry: MeetingEntry
 ) -> None:
-    page.goto(entry.url)
+    page.goto(url(entry))
     actions = page.locator("article .md-button")
     calendar = page.locator("article a.md-button", has_text="Add to calendar")
     expect(calendar).to_have_count(1)
     assert urljoin(page.url, calendar.get_attribute("href")) == base_url + entry.calendar
-    recording = entry.meeting.recording
+    recording = entry.recording
     if recording:
         watch = actions.first
         href = watch.get_attribute("href")
@@ -129,7 +131,7 @@ def test_meeting_page_offers_the_recording_and_the_calendar_near_the_top(
 
 def test_searching_a_word_of_a_summary_shows_that_summary(page: Page) -> None:
     word = "procurement"
-    found = [m for m in catalog().meetings if word in m.meeting.summary.casefold()]
+    found = [m for m in catalog().meetings if word in m.summary.casefold()]
     assert found, "no summary of the records has the word searched for"
     page.goto("")
     search = page.get_by_role("textbox", name="Search")
@@ -138,11 +140,11 @@ def test_searching_a_word_of_a_summary_shows_that_summary(page: Page) -> None:
     for entry in found:
         result = page.locator(
             ".md-search-result__item > .md-search-result__link",
-            has=page.get_by_role("heading", level=1, name=entry.meeting.title, exact=True),
+            has=page.get_by_role("heading", level=1, name=entry.title, exact=True),
         )
         expect(result).to_have_count(1)
         text = flat(result.locator("article > p").first.inner_text())
-        assert text and text.rstrip(".… ") in flat(entry.meeting.summary), text
+        assert text and text.rstrip(".… ") in flat(entry.summary), text
 
 
 # --- Topics ------------------------------------------------------------------------------
@@ -167,10 +169,10 @@ def test_topics_are_in_the_order_a_person_expects_with_their_number_of_meetings(
 def test_topics_with_capitals_and_accents_sort_among_the_others(
     browser: Any, one_meeting_site: tuple[Path, str]
 ) -> None:
-    project, url = one_meeting_site
+    project, base = one_meeting_site
     records = collect(project / "clusters", project)
     assert any(folded(topic) != topic for topic in records.topics)  # the fixture's
-    context = browser.new_context(base_url=url)
+    context = browser.new_context(base_url=base)
     try:
         check_topics_page(context.new_page(), records)
     finally:
@@ -183,7 +185,7 @@ def test_topics_with_capitals_and_accents_sort_among_the_others(
 def test_no_page_says_1_meetings_and_events_show_their_dates(
     browser: Any, one_meeting_site: tuple[Path, str]
 ) -> None:
-    project, url = one_meeting_site
+    project, base = one_meeting_site
     records = collect(project / "clusters", project)
     (single,) = [event for event in records.events if len(event.meetings) == 1]
     site = project.parent / "site"
@@ -191,8 +193,8 @@ def test_no_page_says_1_meetings_and_events_show_their_dates(
         path.relative_to(site).as_posix().removesuffix("index.html")
         for path in site.rglob("*.html")
     )
-    assert single.url in pages and single.meetings[0].url in pages
-    context = browser.new_context(base_url=url)
+    assert url(single) in pages and url(single.meetings[0]) in pages
+    context = browser.new_context(base_url=base)
     try:
         page = context.new_page()
         for address in pages:
@@ -201,11 +203,11 @@ def test_no_page_says_1_meetings_and_events_show_their_dates(
             assert not re.search(r"\b1 meetings\b", text), address
         start, end = single.event.start_date, single.event.end_date
         span = rf"{start.day} {start:%B}\s*–\s*{end.day} {end:%B} {end.year}"
-        for address in ("", single.url):
+        for address in ("", url(single)):
             page.goto(address)
             article = page.locator("article").inner_text()
             assert re.search(span, article), (address, span)
-        page.goto(single.url)
+        page.goto(url(single))
         assert re.search(r"\b1 meeting\b", page.locator("article").inner_text())
     finally:
         context.close()
@@ -243,13 +245,13 @@ def heads(browser: Any, base_url: str) -> dict[str, dict[str, Any]]:
 def test_every_page_has_a_title_and_a_picture_for_link_previews(
     heads: dict[str, dict[str, Any]], served_site: tuple[Path, str]
 ) -> None:
-    site, url = served_site
+    site, base = served_site
     for address, head in heads.items():
         meta = head["meta"]
         assert meta.get("og:title", "").strip(), address
         assert meta.get("og:description", "").strip(), address
         image = meta.get("og:image", "")
-        assert image.startswith(url), (address, image)
+        assert image.startswith(base), (address, image)
         file = site / urlsplit(image).path.lstrip("/")
         assert file.is_file() and file.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", (address, image)
         assert head["twitter"].get("twitter:image") == image, address
@@ -283,7 +285,7 @@ def test_the_accessibility_statement_has_the_model_statements_parts(page: Page) 
 
 def test_a_printed_meeting_page_shows_link_addresses_and_no_buttons(page: Page) -> None:
     entry = catalog().meetings[0]
-    page.goto(entry.url)
+    page.goto(url(entry))
     page.emulate_media(media="print")
     after = page.evaluate(
         """() => [...document.querySelectorAll("article a[href^='http']:not(.headerlink)")]

@@ -1,0 +1,202 @@
+"""What the tests share: the project's paths, throw-away copies of it, builds and ``make``.
+
+Tests never build into the project's own ``site/``: each build goes into a
+temporary folder, from the real records or from records a test writes.
+``make`` runs on a copy of the project that has the Makefile and the build
+script beside the site's sources, with this test run's environment (``BIN``)
+and without installing anything (``STAMP=``), as an editor runs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import bench
+from meetings.layout import Site
+from meetings.published import EventEntry, MeetingEntry
+
+ROOT = bench.ROOT
+CLUSTERS = ROOT / "clusters"
+BUILD_ENV = bench.BUILD_ENV
+"""What every build of the tests runs with: a fixed ``SOURCE_DATE_EPOCH`` (2021-07-05)."""
+
+
+TESTED_SITE = os.environ.get("TESTED_SITE")
+"""A site already built from this project (``make test TESTED_SITE=site``): CI
+builds the site once, for its Pages address, tests that build and publishes it."""
+
+
+def built_site_env() -> dict[str, str]:
+    """The variables of ``BUILD_ENV`` as ``built_site`` was built with them: a
+    ``TESTED_SITE`` was built by ``make build``, with the environment's."""
+    if TESTED_SITE:
+        return {name: os.environ.get(name, value) for name, value in BUILD_ENV.items()}
+    return BUILD_ENV
+
+
+EXAMPLE_REPO = "https://github.com/example/action-cluster-meetings"
+"""The repository of a test build when none is known, so that its edit buttons exist."""
+
+
+def url(page: EventEntry | MeetingEntry | str) -> str:
+    """The address of a page (a record's, or a path under ``docs/``) relative to the site's
+    root, as MkDocs gives it by default: ``forum-2021/ac1/``; the home page's is ``""``."""
+    address = Site(None, "").page_url(page if isinstance(page, str) else page.page)
+    return "" if address == "./" else address
+
+
+def make_project(dest: Path, clusters: Path | None = CLUSTERS) -> Path:
+    """Copy the site's sources into ``dest``, with the records of ``clusters``.
+
+    ``clusters=None`` leaves ``dest/clusters`` empty, for a test to fill.
+    """
+    bench.copy_sources(dest)
+    if clusters is None:
+        (dest / "clusters").mkdir()
+    else:
+        shutil.copytree(clusters, dest / "clusters")
+    return dest
+
+
+def mkdocs_build(
+    project: Path, site_dir: Path, *, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``mkdocs build --strict`` on ``project`` into ``site_dir``."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project,
+        env={**os.environ, **BUILD_ENV, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def make_full_project(dest: Path, clusters: Path | None = ROOT / "clusters") -> Path:
+    """A copy of the project that ``make`` can build: the site's sources, Makefile, scripts."""
+    project = make_project(dest, clusters)
+    shutil.copy2(ROOT / "Makefile", project / "Makefile")
+    (project / "scripts").mkdir()
+    shutil.copy2(ROOT / "scripts" / "build-site", project / "scripts" / "build-site")
+    return project
+
+
+def run_make(
+    project: Path, *targets: str, env: dict[str, str] | None = None, **variables: str
+) -> subprocess.CompletedProcess[str]:
+    """``make TARGET… NAME=value…`` in ``project``, with ``env`` added to the environment."""
+    settings = {"STAMP": "", "BIN": str(Path(sys.executable).parent), **variables}
+    return subprocess.run(
+        ["make", "--no-print-directory", *targets, *(f"{k}={v}" for k, v in settings.items())],
+        cwd=project,
+        env={**os.environ, **BUILD_ENV, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and folder under ``folder``, with a digest of each file's bytes."""
+    return {
+        path.relative_to(folder).as_posix(): (
+            hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder"
+        )
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def yamllint(*paths: Path) -> subprocess.CompletedProcess[str]:
+    """``yamllint --strict`` with the project's settings."""
+    return subprocess.run(
+        [sys.executable, "-m", "yamllint", "--strict", *map(str, paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+# --------------------------------------------------------------------------
+# mkdocs serve
+# --------------------------------------------------------------------------
+
+PAGE = "forum-2021/ac2-citizen-focus/"
+RECORD = "clusters/forum-2021/ac2-citizen-focus.yaml"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(condition, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+class Output:
+    """The lines a process prints, read as they come (so that its pipe never fills up)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self.thread.start()
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def has(self, text: str) -> bool:
+        return any(text in line for line in list(self.lines))
+
+
+@contextmanager
+def mkdocs_serve(project: Path) -> Iterator[tuple[str, Output]]:
+    """``mkdocs serve`` running on ``project``: its address, and what it prints."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        # The preview's own address (mkdocs serve serves at site_url's path), whatever
+        # SITE_URL the tests run with (CI sets the Pages address).
+        env={**os.environ, **BUILD_ENV, "SITE_URL": base},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = Output(process)
+    try:
+        started = wait_for(lambda: fetch(base + PAGE) is not None)
+        assert started, "mkdocs serve did not start:\n" + "\n".join(output.lines)
+        yield base, output
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
