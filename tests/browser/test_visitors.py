@@ -201,7 +201,7 @@ def test_no_page_says_1_meetings_and_events_show_their_dates(
             page.goto(address)
             text = page.locator("body").inner_text()
             assert not re.search(r"\b1 meetings\b", text), address
-        start, end = single.event.start_date, single.event.end_date
+        start, end = single.start_date, single.end_date
         span = rf"{start.day} {start:%B}\s*–\s*{end.day} {end:%B} {end.year}"
         for address in ("", url(single)):
             page.goto(address)
