@@ -369,7 +369,7 @@ def render_child(project: Path, floor: Path | None) -> None:
     start, cpu = time.perf_counter(), _cpu_time()
     config = plugin.on_config(config) or config
     files = plugin.on_files(Files([]), config=config) or Files([])
-    plugin.on_env(jinja2.Environment(), config=config, files=files)  # collects the open data
+    plugin.on_env(jinja2.Environment(), config=config, files=files)
     seconds, cpu = time.perf_counter() - start, _cpu_time() - cpu
     print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "files": len(files)}))
     if floor is not None:

@@ -30,7 +30,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from meetings.cli import main
-from meetings.load import MAX_DEPTH, MAX_FILE_BYTES, read_document
+from meetings.load import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml, read_document
 
 from .helpers import BUILD_ENV, ROOT, make_project, snapshot
 
@@ -114,7 +114,7 @@ def case(
     where: Where,
     column: int | Callable[[str], int] | None,
     field: str | None,
-    message: str,
+    message: str | Callable[[str], str],
     *,
     file: str = AC1,
     base: str | None = None,
@@ -123,7 +123,7 @@ def case(
 ):
     """A case printing one line (plus ``also``) about ``shown`` (default: ``file``).
 
-    ``message`` is a regular expression.
+    ``message`` is a regular expression, or makes one from the new text.
     """
 
     def expect(text: str) -> list[str]:
@@ -134,7 +134,8 @@ def case(
         else:
             number = where
         col = column(text) if callable(column) else column
-        return [line(shown or file, number, col, field, message), *also(text)]
+        pattern = message(text) if callable(message) else message
+        return [line(shown or file, number, col, field, pattern), *also(text)]
 
     return pytest.param(Bad(file, edit, expect, base), id=name)
 
@@ -156,6 +157,10 @@ RECORDING_URL = replace(r"^(  channel: .*\n)", r"\g<1>  url: javascript:alert(do
 TOPICS = r"^topics:\n(  - .*\n)+"
 NUMBER = r"^  number: 1$"
 TITLE = r"^title: .*$"
+_AC1_TEXT = (ROOT / AC1).read_text(encoding="utf-8")
+TOPIC = next(t for t in parse_yaml(_AC1_TEXT)["topics"] if " " in t)
+"""A topic of the first meeting written with a space, and the line it is on."""
+TOPIC_LINE = at(_AC1_TEXT, f"  - {TOPIC}\n")
 FIELDS = (
     "slug, cluster, title, date, summary, gist, topics, projects, recording, cites, speakers, "
     "announced_as, attendance, time"
@@ -576,6 +581,188 @@ CASES = [
         r"'slug: forum-2021'",
         file=EVENT,
     ),
+    # ---------------------------------------------------------------- what no build could publish
+    case(
+        "int-tag",
+        replace(NUMBER, '  number: !!int "abc"'),
+        "number:", 11, "cluster.number",
+        r"the tag tag:yaml\.org,2002:int is not supported; remove it and write a plain value",
+    ),
+    case(
+        "float-tag",
+        replace(TITLE, 'title: !!float "x"'),
+        "title:", 8, "title",
+        r"the tag tag:yaml\.org,2002:float is not supported; remove it and write a plain value",
+    ),
+    case(
+        "map-tag",
+        replace(TITLE, "title: !!map {a: b}"),
+        "title:", 8, "title",
+        r"the tag tag:yaml\.org,2002:map is not supported; remove it and write a plain value",
+    ),
+    case(
+        "seq-tag",
+        replace(TOPICS, "topics: !!seq\n  - buildings\n"),
+        "topics:", 9, "topics",
+        r"the tag tag:yaml\.org,2002:seq is not supported; remove it and write a plain value",
+    ),
+    case(
+        "str-tag-after-an-anchor",
+        replace(TITLE, "title: &a !!str A title"),
+        "title:", 8, "title",
+        r"the tag tag:yaml\.org,2002:str is not supported; remove it and write a plain value",
+    ),
+    case(
+        "time-zone-folder",
+        append('time:\n  start: "10:00"\n  timezone: Europe\n'),
+        "timezone:", 13, "time.timezone",
+        r"'Europe' is not a time zone name, e\.g\. Europe/Brussels",
+    ),
+    case(
+        "time-zone-path",
+        append('time:\n  start: "10:00"\n  timezone: ../../../etc/passwd\n'),
+        "timezone:", 13, "time.timezone",
+        r"'\.\./\.\./\.\./etc/passwd' is not a time zone name, e\.g\. Europe/Brussels",
+    ),
+    case(
+        "arabic-indic-digit",
+        append("time:\n  start: '0\u0661:00'\n"),
+        "start:", 10, "time.start",
+        "'0\u0661:00' is not a time of day; write it as HH:MM in quotes, e.g. '14:30'",
+    ),
+    case(
+        "last-day-east-of-utc",
+        then(
+            replace(r"^date: .*$", "date: 9999-12-31"),
+            append('time:\n  start: "23:30"\n  timezone: Asia/Tokyo\n'),
+        ),
+        "date:", 7, "date",
+        r"9999-12-31 is too far in the past or the future; "
+        r"a record's dates are from 1900-01-01 to 2999-12-31",
+    ),
+    case(
+        "first-day-east-of-utc",
+        then(
+            replace(r"^date: .*$", "date: 0001-01-01"),
+            append('time:\n  start: "00:30"\n  timezone: Asia/Tokyo\n'),
+        ),
+        "date:", 7, "date",
+        r"0001-01-01 is too far in the past or the future; "
+        r"a record's dates are from 1900-01-01 to 2999-12-31",
+    ),
+    case(
+        "event-ends-in-year-9999",
+        replace(r"^end_date: .*$", "end_date: 9999-12-31"),
+        "end_date:", 11, "end_date",
+        r"9999-12-31 is too far in the past or the future; "
+        r"a record's dates are from 1900-01-01 to 2999-12-31",
+        file=EVENT,
+    ),
+    case(
+        "noncharacter",
+        replace(TITLE, r'title: "A title\\uFFFF"'),
+        "title:", 8, "title",
+        r"must not contain U\+FFFF \(not a character\); remove it",
+    ),
+    case(
+        "noncharacter-of-a-high-plane",
+        replace(TITLE, r'title: "A title\\U0010FFFE"'),
+        "title:", 8, "title",
+        r"must not contain U\+10FFFE \(not a character\); remove it",
+    ),
+    case(
+        "right-to-left-override",
+        replace(TITLE, r'title: "A title \\u202Eelif.exe"'),
+        "title:", 8, "title",
+        r"must not contain U\+202E \(a bidirectional control\); remove it",
+    ),
+    case(
+        "bidi-isolate",
+        append('gist: "\u2066isolated\u2069"\n'),
+        "gist:", 7, "gist",
+        r"must not contain U\+2066 \(a bidirectional control\); remove it",
+    ),
+    case(
+        "line-separator",
+        append('gist: "one\u2028two"\n'),
+        "gist:", 7, "gist",
+        r"must not contain U\+2028 \(a line separator\); remove it",
+    ),
+    case(
+        "next-line-control",
+        replace(r"^summary: >-\n", 'summary: "A summary\\\\x85with a C1 control"\nx_summary: >-\n'),
+        "summary:", 10, "summary",
+        r"must not contain U\+0085 \(a control character\); remove it",
+        also=lambda t: [line(AC1, at(t, "x_summary:"), 1, "x_summary", "unknown field .*")],
+    ),
+    case(
+        "tab-in-text",
+        replace(TITLE, r'title: "A\\ttitle"'),
+        "title:", 8, "title",
+        r"must not contain U\+0009 \(a control character\); remove it",
+    ),
+    # ---------------------------------------------------------------- silently wrong data
+    case(
+        "item-continued-on-an-indented-line",
+        replace(r"^  - youth$", "    - youth"),
+        "    - youth", 5, "topics[1]",
+        lambda t: re.escape(
+            f"line {at(t, '    - youth')} continues the unquoted text of line "
+            f"{at(t, '    - youth') - 1}, and YAML reads them as one value, "
+            "'lighthouse projects - youth'; for a new list item, indent its '- ' like the items "
+            "above; for a text on several lines, write '>-' after the key and the text below it"
+        ),
+        file=AC2,
+    ),
+    case(
+        "text-continued-on-an-indented-line",
+        replace(TITLE, "title: Action Cluster 1 -\n  Business Models & Finance meeting"),
+        "  Business Models", 3, "title",
+        lambda t: re.escape(
+            f"line {at(t, '  Business Models')} continues the unquoted text of line "
+            f"{at(t, '  Business Models') - 1}, and YAML reads them as one value, "
+            "'Action Cluster 1 - Business Models & Finance meeting'; for a new list item, indent "
+            "its '- ' like the items above; for a text on several lines, write '>-' after the "
+            "key and the text below it"
+        ),
+    ),
+    # ---------------------------------------------------------------- terminal escapes
+    case(
+        "terminal-escapes-in-a-value",
+        replace(r"^slug: .*$", r'slug: "\\e[2J\\e[H\\e[32mOK"'),
+        "slug:", 7, "slug",
+        re.escape(r"'\x1b[2J\x1b[H\x1b[32mOK' is not a valid slug: ")
+        + "use lowercase letters, digits and single hyphens, e.g. ac1-business-models-finance",
+    ),
+    case(
+        "terminal-escapes-in-a-key",
+        append('"\\e[2J\\e[32mOK": 1\n'),
+        lambda t: len(t.splitlines()), 1, r"\x1b[2J\x1b[32mOK",
+        re.escape(r"unknown field '\x1b[2J\x1b[32mOK'; the fields here are: ") + FIELDS,
+    ),
+    # ---------------------------------------------------------------- topics
+    case(
+        "topic-differing-in-punctuation",
+        replace(r"^topics:\n", f"topics:\n  - {TOPIC.replace(' ', '-')}\n"),
+        f"  - {TOPIC.replace(' ', '-')}", 5, "topics[0]",
+        re.escape(
+            f"'{TOPIC.replace(' ', '-')}' and the topic '{TOPIC}' of {AC1}:{TOPIC_LINE} differ "
+            "only in case or punctuation, so the topics page would list them as one; "
+            "write them the same way"
+        ),
+        file=AC2,
+    ),
+    case(
+        "topic-differing-in-case",
+        replace(r"^topics:\n", f"topics:\n  - {TOPIC.upper()}\n"),
+        f"  - {TOPIC.upper()}", 5, "topics[0]",
+        re.escape(
+            f"'{TOPIC.upper()}' and the topic '{TOPIC}' of {AC1}:{TOPIC_LINE} differ "
+            "only in case or punctuation, so the topics page would list them as one; "
+            "write them the same way"
+        ),
+        file=AC2,
+    ),
 ]
 # fmt: on
 
@@ -681,6 +868,9 @@ MAKE_BUILD_CASES = [
         "misspelt-key",
         "javascript-link",
         "same-slug",
+        "time-zone-folder",
+        "last-day-east-of-utc",
+        "noncharacter",
     }
 ]
 

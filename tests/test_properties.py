@@ -30,6 +30,7 @@ from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
 from meetings.catalog import collect
+from meetings.limits import UNSAFE_CHARACTERS
 from meetings.problems import InvalidRecords, field_path
 from meetings.render import environment, render_pages
 
@@ -63,14 +64,15 @@ ANY_TEXT = st.one_of(
 
 
 def valid_text(field: TextField) -> st.SearchStrategy[str]:
-    """Text the model accepts in ``field``: no control character, not blank, short enough."""
+    """Text the model accepts in ``field``: no unsafe character, not blank, short enough."""
     breaks = "\n" if field.paragraphs else ""
     alphabets = [
-        st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t" + breaks),
+        st.characters(exclude_categories=("Cs", "Cc"), include_characters=breaks),
         st.sampled_from(SYNTAX.replace("\r", "").replace("\n", breaks)),
     ]
+    safe = [alphabet.filter(lambda ch: not UNSAFE_CHARACTERS.match(ch)) for alphabet in alphabets]
     return st.one_of(
-        st.text(alphabet, min_size=1, max_size=min(60, field.max_length)) for alphabet in alphabets
+        st.text(alphabet, min_size=1, max_size=min(60, field.max_length)) for alphabet in safe
     ).filter(str.strip)
 
 

@@ -20,7 +20,7 @@ from .catalog import Catalog, collect
 from .exports import DATA_SCHEMA, build_time, export_files
 from .layout import Site
 from .model import Event, Meeting, Record, json_schema
-from .problems import InvalidRecords
+from .problems import InvalidRecords, visible
 from .published import OpenData
 from .render import environment, fill_markers, render_pages
 from .scaffold import ScaffoldError, new_event, new_meeting
@@ -43,7 +43,7 @@ class Failed(click.ClickException):
     """
 
     def __init__(self, message: str, report: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(visible(message))  # a quoted value may hold a terminal escape
         self.report = report
 
     def show(self, file: IO[Any] | None = None) -> None:

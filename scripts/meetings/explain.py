@@ -17,8 +17,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .load import Document, Locations, Place, describe_value
-from .problems import Problem, field_path
+from .load import Document
+from .locate import Place
+from .problems import Problem, describe_value, field_path
 from .words import number_of
 
 _COMMENTED_VALUE = re.compile(r"(?:^|[:-])\s+(#.*)$")
@@ -30,7 +31,7 @@ def problems_from(
     error: ValidationError, document: Document, model: type[BaseModel]
 ) -> list[Problem]:
     """One problem per validation error, located in the document's text."""
-    where = Locations(document.text)
+    where = document.locations
     problems = []
     for item in error.errors(include_url=False):
         kind = item["type"]

@@ -39,8 +39,8 @@ from .values import (
     Slug,
     SourceId,
     Text,
+    TimeZone,
     Topic,
-    check_timezone,
     distinct,
     distinct_names,
 )
@@ -185,13 +185,12 @@ class TimeSlot(Record):
 
     start: Clock = Field(description="Start time, HH:MM in quotes.")
     end: Clock | None = Field(None, description="End time, HH:MM in quotes.")
-    timezone: str = Field(
+    timezone: TimeZone = Field(
         "Europe/Brussels", description="Time zone name of the times, e.g. Europe/Brussels."
     )
 
     @model_validator(mode="after")
     def _check(self) -> TimeSlot:
-        check_timezone(self.timezone)
         if self.end is not None and self.end <= self.start:
             raise PydanticCustomError("time_order", "end must be later than start")
         return self

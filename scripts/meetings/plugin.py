@@ -3,28 +3,30 @@
 With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
 ``mkdocs serve`` do the whole job:
 
-* ``on_config`` reads where everything is from the configuration
-  (:class:`~meetings.layout.Site`), then reads and validates the records
-  (``clusters_dir``, ``clusters/`` by default: stages 1 to 3). A mistake
-  in a record stops the build before anything is written, with one line per
-  problem, so ``site/`` (or the page ``mkdocs serve`` shows) stays as it was.
-  The navigation gets a section for each of the newest events here (pages
-  added later, in ``on_files``, would be left out of an explicit ``nav``);
-  older events' pages are outside it, reached through the home page.
-* ``on_files`` renders the pages (stage 4) and adds them in memory; nothing is
+* ``on_config`` does all of the plugin's work. It reads where everything is
+  from the configuration (:class:`~meetings.layout.Site`), reads and
+  validates the records (``clusters_dir``, ``clusters/`` by default: stages
+  1 to 3), renders the pages (stage 4), gives each the
+  :class:`~mkdocs.structure.files.File` MkDocs will build it from, and makes
+  the open data files (stage 5: ``meetings.json``, the feed, the calendars),
+  whose addresses are those of these files. MkDocs cleans the site folder
+  only after ``on_config``, so a mistake in a record, or any failure of
+  ours, stops the build with ``site/`` (or the pages ``mkdocs serve``
+  shows) exactly as it was. The navigation gets a section for each of the
+  newest events here (pages added later would be left out of an explicit
+  ``nav``); older events' pages are outside it, reached through the home page.
+* ``on_files`` adds the files made in memory, each page with the
+  (percent-encoded) address of its record for the edit button; nothing is
   written into ``docs/``, so a deleted record leaves no stale page behind.
-  The open data files (stage 5: ``meetings.json``, the feed, the calendars)
-  are added beside them the same way; the addresses they give are those of
-  the files MkDocs builds.
-* ``on_page_markdown`` fills in the About page's list of sources and of
-  what no source gives, from the records.
+* ``on_page_markdown`` puts the About page's list of sources and of what no
+  source gives, made in ``on_config`` from the records, in place of its markers.
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
   each record page's JSON-LD and link-preview tags, printed by
   ``overrides/partials/open-data.html``.
 * ``on_serve`` watches the records and the templates for live reload. When a
-  saved record is wrong, the errors are printed and the last good pages keep
-  being served (MkDocs alone would stall every request until the next good
-  build).
+  rebuild fails, whatever the reason, the errors are printed and the last
+  good pages keep being served (MkDocs alone would stall every request until
+  the next good build).
 
 The plugin keeps nothing from one build to the next: ``mkdocs serve`` makes a
 new plugin for every rebuild.
@@ -36,8 +38,12 @@ import functools
 import gc
 import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
+from urllib.parse import quote
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -55,7 +61,7 @@ from .layout import Site
 from .metadata import PageHead, page_heads, plain_head
 from .navigation import navigation, outside_nav
 from .problems import InvalidRecords
-from .render import environment, fill_markers, render_pages
+from .render import ABOUT_BLOCKS, environment, fill_markers, render_pages
 
 if TYPE_CHECKING:  # only for annotations: `mkdocs build` need not import the server
     from mkdocs.livereload import LiveReloadServer
@@ -125,7 +131,10 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.catalog: Catalog | None = None
         self.site: Site | None = None
         self.heads: dict[str, PageHead] = {}
-        self._env: jinja2.Environment | None = None
+        self.files: list[File] = []
+        """Every page and open data file made from the records, as MkDocs will build them."""
+        self.blocks: dict[str, dict[str, str]] = {}
+        """The Markdown of each marker of :data:`~meetings.render.ABOUT_BLOCKS`, by page."""
 
     @_without_gc_pauses
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -150,25 +159,27 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             # No repository known (a clone without a GitHub origin, REPO_URL unset):
             # no edit buttons, rather than addresses of a repository that is not there.
             config.edit_uri = None
+        env = environment(site.templates_dir)
+        env.bytecode_cache = _COMPILED_TEMPLATES
+        self.files = self._made_files(config, env)
+        self.blocks = self._about_blocks(site.docs_dir, env)
         return config
 
-    @_without_gc_pauses
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        if self.catalog is None or self.site is None:
-            return files
+    def _made_files(self, config: MkDocsConfig, env: jinja2.Environment) -> list[File]:
+        """The pages and open data files made from the records, as MkDocs' files.
+
+        MkDocs' :class:`File` gives each page its address (``use_directory_urls``
+        and all); the page heads and the open data give those addresses.
+        """
+        assert self.catalog is not None and self.site is not None
         site = self.site
-        env = self._env = environment(site.templates_dir)
-        env.bytecode_cache = _COMPILED_TEMPLATES
-        pages = render_pages(self.catalog, env)
-        sources = {entry.page: entry.file for entry in self.catalog.events}
-        sources.update({entry.page: entry.file for entry in self.catalog.meetings})
         hidden = outside_nav(self.catalog, site.nav_events)
-        made = [self._file(files, config, path, text, hidden) for path, text in pages.items()]
-        for file in made:
-            if file.src_uri in sources:
-                # The edit button opens the YAML file the page is made from.
-                file.edit_uri = os.path.relpath(site.root / sources[file.src_uri], site.docs_dir)
-        # The addresses the page heads and the open data give are those of MkDocs' files.
+
+        def file(path: str, content: str | bytes) -> File:
+            inclusion = InclusionLevel.NOT_IN_NAV if path in hidden else InclusionLevel.UNDEFINED
+            return File.generated(config, path, content=content, inclusion=inclusion)
+
+        made = [file(path, text) for path, text in render_pages(self.catalog, env).items()]
         site.know(made)
         image = self.config.social_image
         if image and not (site.docs_dir / image).is_file():
@@ -181,23 +192,44 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             exports = export_files(self.catalog, site, build_time(self.catalog))
         except ValueError as error:
             raise PluginError(str(error)) from None
-        made += [self._file(files, config, path, data, hidden) for path, data in exports.items()]
-        for file in made:
+        made += [file(path, data) for path, data in exports.items()]
+        for made_file in made:  # checked here, before MkDocs cleans the site folder
+            in_the_way = site.docs_dir / made_file.src_uri
+            if os.path.lexists(in_the_way):
+                raise PluginError(
+                    f"{site.shown(in_the_way)} is in the way of a file made from "
+                    f"{site.shown(site.clusters_dir)}/: remove it"
+                )
+        return made
+
+    def _about_blocks(self, docs_dir: Path, env: jinja2.Environment) -> dict[str, dict[str, str]]:
+        """The blocks that hand-written pages ask for with a marker, made now, not while
+        MkDocs reads the pages (after it has cleaned the site folder)."""
+        assert self.catalog is not None
+        blocks: dict[str, dict[str, str]] = {}
+        for path in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []:
+            text = path.read_text(encoding="utf-8")
+            page = path.relative_to(docs_dir).as_posix()
+            for marker in ABOUT_BLOCKS:
+                if marker in text:
+                    block = fill_markers(marker, page, self.catalog, env)
+                    blocks.setdefault(page, {})[marker] = block
+        return blocks
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if self.catalog is None or self.site is None:
+            return files
+        site = self.site
+        sources = {entry.page: entry.file for entry in self.catalog.events}
+        sources.update({entry.page: entry.file for entry in self.catalog.meetings})
+        for file in self.files:
+            if file.src_uri in sources:
+                # The edit button opens the YAML file the page is made from; its
+                # address is percent-encoded, whatever the file is called.
+                relative = os.path.relpath(site.root / sources[file.src_uri], site.docs_dir)
+                file.edit_uri = quote(Path(relative).as_posix(), safe="/")
             files.append(file)
         return files
-
-    def _file(
-        self, files: Files, config: MkDocsConfig, path: str, content: str | bytes, hidden: set[str]
-    ) -> File:
-        """A file made from the records, which no file of ``docs/`` may stand in the way of."""
-        assert self.site is not None
-        if files.get_file_from_path(path) is not None:
-            raise PluginError(
-                f"{self.site.shown(self.site.docs_dir / path)} is in the way of a file "
-                f"made from {self.site.shown(self.site.clusters_dir)}/: remove it"
-            )
-        inclusion = InclusionLevel.NOT_IN_NAV if path in hidden else InclusionLevel.UNDEFINED
-        return File.generated(config, path, content=content, inclusion=inclusion)
 
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
@@ -216,9 +248,9 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         # The About page's list of sources and of what no source gives (render.ABOUT_BLOCKS).
-        if self.catalog is None:
-            return markdown
-        return fill_markers(markdown, page.file.src_uri, self.catalog, self._env)
+        for marker, block in self.blocks.get(page.file.src_uri, {}).items():
+            markdown = markdown.replace(marker, block)
+        return markdown
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -252,28 +284,41 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         if self.site is not None:
             server.watch(str(self.site.clusters_dir))
             server.watch(str(self.site.templates_dir))
-            server.builder = _keeping_last_good_site(server.builder)
+            server.builder = _keeping_last_good_site(server.builder, Path(server.root))
         return server
 
 
-def _keeping_last_good_site(builder: Callable[..., None]) -> Callable[..., None]:
-    """Wrap ``mkdocs serve``'s rebuild so that wrong records keep the last good pages.
+def _keeping_last_good_site(builder: Callable[..., None], site: Path) -> Callable[..., None]:
+    """Wrap ``mkdocs serve``'s rebuild so that a failed one keeps the last good pages.
 
-    A :class:`RecordsError` stops the build in ``on_config``, before the site
-    folder is cleaned, so the pages served are still the last good ones. MkDocs
-    reports a failed build as :class:`~mkdocs.exceptions.Abort` raised while
-    handling the plugin's error; that one is swallowed here so the server goes
-    on serving. Any other failure is left to MkDocs.
+    MkDocs stalls every request after a failed rebuild, until a good one. Here
+    any failure is reported and swallowed, so the server goes on serving. The
+    plugin's own failures happen before MkDocs cleans the served folder; for
+    any later one (a theme template, a page MkDocs refuses in strict mode),
+    the folder is put back as it was: it is kept, as hard links (no copy of
+    the files; MkDocs empties the folder before it writes new files), beside
+    the folder while MkDocs rebuilds it. Requests wait for the rebuild to end,
+    so none sees a half-built site.
     """
 
     @functools.wraps(builder)
     def build(*args: Any, **kwargs: Any) -> None:
+        kept: Path | None = None
+        if site.is_dir():
+            kept = Path(tempfile.mkdtemp(prefix=".last-good-", dir=site.parent)) / "site"
+            shutil.copytree(site, kept, copy_function=os.link, symlinks=True)
         try:
             builder(*args, **kwargs)
-        except Abort as error:
-            if not isinstance(error.__context__, RecordsError):
-                raise
-            log.warning("The last good pages are still served; fix the records above.")
+        except Exception as error:  # any failure: the last good pages are served
+            if not isinstance(error, Abort):  # MkDocs has not said it yet
+                log.error(f"The rebuild failed: {type(error).__name__}: {error}")
+            if kept is not None:
+                shutil.rmtree(site, ignore_errors=True)
+                os.replace(kept, site)
+            log.warning("The last good pages are still served; fix the problems above.")
+        finally:
+            if kept is not None:
+                shutil.rmtree(kept.parent, ignore_errors=True)
 
     return build
 

@@ -7,12 +7,18 @@ editor's tools can jump to::
 
 Stages collect problems instead of stopping at the first, so that one run
 shows every mistake in every file.
+
+A line never carries a control character to the terminal: a file name or a
+value quoted in a message may hold anything (an escape sequence that clears
+the screen and prints a fake "OK"), so every character that is not printable
+is shown as its Python escape (:func:`visible`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -37,7 +43,7 @@ class Problem:
             if self.column is not None:
                 place += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
-        return f"{place}:{field} {self.message}"
+        return visible(f"{place}:{field} {self.message}")
 
 
 class InvalidRecords(Exception):
@@ -67,3 +73,30 @@ def field_path(loc: Iterable[str | int]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def visible(text: str) -> str:
+    """``text`` with every character that is not printable shown as its escape.
+
+    Control characters (C0, C1, the terminal's escape sequences), line and
+    paragraph separators, bidirectional controls and unassigned characters
+    become ``\\x1b``, ``\\u2028``, ``\\u202e``…; the space is kept.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+def describe_value(value: Any) -> str:
+    """Name a YAML value's kind in the words an editor uses."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value:g}" if isinstance(value, float) else f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a block of 'key: value' fields"
+    return "text"

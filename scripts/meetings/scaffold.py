@@ -16,38 +16,32 @@ one ``FILE:LINE:COL: field: message`` line per empty field, so a half-written
 record is never published.
 
 ``meetings new-event --slug SLUG`` (``make new-event SLUG=…``) does the same for
-an event: the folder ``clusters/SLUG/`` and its ``event.yaml``.
+an event: the folder ``clusters/SLUG/`` and its ``event.yaml``. The text of
+each file, made from the model, is :mod:`meetings.blank`'s.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
-import textwrap
-import types
-import typing
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import TypeAdapter, ValidationError
 
+from .blank import event_template, meeting_template
 from .layout import Site
 from .load import EVENT_FILE, Document, read_records
-from .model import Cluster, Event, Meeting
-from .values import Slug, Text
+from .model import Cluster, Event
+from .values import Line, Slug
 
 SCHEMA_FILE = "meeting.schema.json"
 EVENT_SCHEMA_FILE = "event.schema.json"
-WIDTH = 88
 _STOP_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "with"})
 _CLUSTER_PREFIX = re.compile(r"^\s*action\s+cluster\s+\d+\s*[-–—:]?\s*", re.IGNORECASE)
 _MEETING_SUFFIX = re.compile(r"\s+meeting\s*$", re.IGNORECASE)
-_RUNNING_TEXT = typing.get_args(Text)[-1]
-_SLUG_CHECK = TypeAdapter(Slug)
 _HIGHEST = next(m.le for m in Cluster.model_fields["number"].metadata if hasattr(m, "le"))
 
 
@@ -94,6 +88,12 @@ def new_meeting(
     title = " ".join(title.split())
     if not title:
         raise ScaffoldError('give the meeting\'s title, e.g. TITLE="Action Cluster 7 - … meeting"')
+    # Checked before any path is made of them: SLUG=../../x must not write outside clusters/.
+    _check("TITLE", title, Line)
+    if slug is not None:
+        _check("SLUG", slug, Slug)
+    if event is not None:
+        _check("EVENT", event, Slug)
     documents, _ = read_records(site.clusters_dir, site.root)
     folder = _event_folder(site, documents, event)
     meetings = [d for d in documents if d.kind == "meeting" and d.folder == folder.name]
@@ -121,36 +121,27 @@ def new_meeting(
     return Scaffold(path, shown, text)
 
 
+def _check(name: str, value: str, kind: Any) -> None:
+    """Refuse ``value`` unless the data model accepts it as ``kind``."""
+    try:
+        TypeAdapter(kind).validate_python(value, strict=True)
+    except ValidationError as error:
+        raise ScaffoldError(f"{name}: {error.errors()[0]['msg']}") from None
+
+
 def new_event(site: Site, slug: str, name: str | None = None) -> Scaffold:
     """Make the folder ``SLUG/`` of the site's records with an empty, explained ``event.yaml``.
 
     Every field of :class:`Event` is in the file, the required ones empty (but the slug and
     the name, if given), so the event is refused until an editor writes its facts.
     """
-    try:
-        slug = _SLUG_CHECK.validate_python(slug)
-    except ValidationError as error:
-        raise ScaffoldError(error.errors(include_url=False)[0]["msg"]) from None
+    _check("SLUG", slug, Slug)
     name = " ".join((name or "").split()) or None
     folder = site.clusters_dir / slug
     shown = f"{site.shown(folder)}/"
     if folder.exists() or folder.is_symlink():
         raise ScaffoldError(f"{shown} already exists; give another SLUG")
-    known: dict[tuple[str, ...], Any] = {("slug",): slug}
-    if name:
-        known[("name",)] = name
-    head = [
-        f"# yaml-language-server: $schema={_schema_from(site, folder, EVENT_SCHEMA_FILE)}",
-        "# A new event, made by 'make new-event'. The folder's name is the slug.",
-        "#",
-        "# Fill in every empty field from the event's sources (never guess):",
-        "# 'make validate' lists those still empty, and the event is not published",
-        "# until they are filled in. Lines starting with '# key:' are optional fields:",
-        "# remove the '# ' at the start of each line of a block to use one.",
-        '# Then add the meetings: make new TITLE="…" EVENT=' + slug,
-        "",
-    ]
-    text = "\n".join(head + _fields(Event, (), known, {})) + "\n"
+    text = event_template(slug, name, _schema_from(site, folder, EVENT_SCHEMA_FILE))
     folder.mkdir(parents=True)
     path = folder / EVENT_FILE
     path.write_text(text, encoding="utf-8")
@@ -201,150 +192,3 @@ def _number(document: Document) -> int | None:
     cluster = document.data.get("cluster")
     number = cluster.get("number") if isinstance(cluster, dict) else None
     return number if isinstance(number, int) and not isinstance(number, bool) else None
-
-
-# --------------------------------------------------------------------------
-# The file, from the model
-# --------------------------------------------------------------------------
-
-
-def meeting_template(
-    event: Event | None,
-    number: int,
-    title: str,
-    slug: str,
-    schema: str,
-) -> str:
-    """The text of a new meeting file: every field of :class:`Meeting`, explained.
-
-    ``schema`` is the address of the meeting schema relative to the file, for
-    editors' tools (``../../docs/schema/meeting.schema.json``).
-    """
-    known: dict[tuple[str, ...], Any] = {
-        ("slug",): slug,
-        ("cluster", "number"): number,
-        ("title",): title,
-    }
-    notes: dict[tuple[str, ...], str] = {}
-    if event is not None:
-        start, end = event.start_date.isoformat(), event.end_date.isoformat()
-        if start == end:
-            known[("date",)] = event.start_date
-        else:
-            notes[("date",)] = f"{event.name} ran from {start} to {end}."
-        ids = ", ".join(source.id for source in event.sources)
-        notes[("cites",)] = (
-            f"The sources listed in the event's event.yaml: {ids}. A source not there yet "
-            "is added to that list first."
-        )
-    name = event.name if event else "its event"
-    head = [
-        f"# yaml-language-server: $schema={schema}",
-        f"# A new meeting of {name}, made by 'make new'.",
-        "#",
-        "# Fill in every empty field: 'make validate' lists those still empty.",
-        "# Lines starting with '# key:' are optional fields. Use one only when a",
-        "# source gives the fact (never guess): remove the '# ' at the start of",
-        "# each line of its block.",
-        "",
-    ]
-    body = _fields(Meeting, (), known, notes)
-    return "\n".join(head + body) + "\n"
-
-
-def _fields(
-    model: type[BaseModel],
-    path: tuple[str, ...],
-    known: dict[tuple[str, ...], Any],
-    notes: dict[tuple[str, ...], str],
-) -> list[str]:
-    lines: list[str] = []
-    for name, info in model.model_fields.items():
-        here = (*path, name)
-        block = _field(name, info, here, known, notes)
-        if not info.is_required():
-            block = [_comment_out(line) for line in block]
-        if lines and not path:
-            lines.append("")  # a blank line between the record's own fields
-        lines += _describe(info, notes.get(here)) + block
-    return lines
-
-
-def _field(
-    name: str,
-    info: FieldInfo,
-    path: tuple[str, ...],
-    known: dict[tuple[str, ...], Any],
-    notes: dict[tuple[str, ...], str],
-) -> list[str]:
-    """The lines of one field, at indentation 0, without its description."""
-    annotation = _unwrap(info.annotation)
-    origin = typing.get_origin(annotation)
-    if path in known:
-        return [f"{name}: {_scalar(known[path])}"]
-    if _is_model(annotation):
-        return [f"{name}:", *_indent(_fields(annotation, path, known, notes), "  ")]
-    if origin is list:
-        item = _unwrap(typing.get_args(annotation)[0])
-        if _is_model(item):
-            return [f"{name}:", "  -", *_indent(_fields(item, path, known, notes), "    ")]
-        return [f"{name}:", "  -"]
-    if _RUNNING_TEXT in info.metadata:
-        return [f"{name}: >-"]
-    return [f"{name}:"]
-
-
-def _describe(info: FieldInfo, note: str | None) -> list[str]:
-    annotation = _unwrap(info.annotation)
-    words = info.description or ""
-    if typing.get_origin(annotation) is Literal:
-        choices = ", ".join(str(choice) for choice in typing.get_args(annotation))
-        words += f" One of: {choices}."
-    if _RUNNING_TEXT in info.metadata:
-        words += (
-            " Write it on the lines below, indented by two spaces; "
-            "a blank line starts a new paragraph."
-        )
-    if note:
-        words += f" {note}"
-    if not info.is_required():
-        words = "Optional. " + words
-    return textwrap.wrap(words, WIDTH - 2, initial_indent="# ", subsequent_indent="# ")
-
-
-def _comment_out(line: str) -> str:
-    return "# " + line
-
-
-def _indent(lines: list[str], prefix: str) -> list[str]:
-    return [prefix + line for line in lines]
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    # Quoted, with YAML's double-quoted escapes, unless it reads back as the same text.
-    plain = re.fullmatch(r"[A-Za-z][\w ,.&()'/+-]*", text) and not re.search(r" #|: ", text)
-    if plain and text.lower() not in {"true", "false", "null"}:
-        return text
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _unwrap(annotation: Any) -> Any:
-    """``X | None`` and ``Annotated[X, …]`` as ``X``."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0]
-        elif origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        else:
-            return annotation
-
-
-def _is_model(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)

@@ -21,10 +21,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from .explain import problems_from
-from .load import Document, Locations
+from .load import Document
 from .model import Event, Meeting
 from .problems import Problem, field_path
 from .published import EventEntry, MeetingEntry
+from .topics import check_topics
 from .values import _SLUG
 
 RESERVED_SLUGS = frozenset({"index"})
@@ -60,6 +61,7 @@ def validate(
             meetings.setdefault(document.folder, []).append((record, document))
 
     problems += _check_events(events.values(), frozenset(reserved))
+    problems += check_topics(pair for pairs in meetings.values() for pair in pairs)
     for folder, (event, event_document) in events.items():
         folder_meetings = meetings.get(folder, [])
         problems += _check_meetings(event, event_document, folder_meetings)
@@ -231,5 +233,5 @@ def _check_citations(
 
 
 def _at(document: Document, path: tuple[Any, ...], message: str) -> Problem:
-    place = Locations(document.text).of_value(path)
+    place = document.locations.of_value(path)
     return Problem(document.file, place.line, place.column, field_path(path), message)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -17,10 +16,11 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+from .limits import UNSAFE_CHARACTERS, in_date_range, refuse_unsafe, time_zones
+
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CLOCK = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 def _line(value: str) -> str:
@@ -28,17 +28,13 @@ def _line(value: str) -> str:
         raise PydanticCustomError("blank", "must not be empty")
     if "\n" in value or "\r" in value:
         raise PydanticCustomError("one_line", "must be a single line of text")
-    if _CONTROL.search(value):
-        raise PydanticCustomError("control_char", "must not contain control characters")
-    return value
+    return refuse_unsafe(value)
 
 
 def _text(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("blank", "must not be empty")
-    if _CONTROL.search(value):
-        raise PydanticCustomError("control_char", "must not contain control characters")
-    return value
+    return refuse_unsafe(value)
 
 
 def _lowercase_words(kind: str, message: str) -> Callable[[str], str]:
@@ -64,7 +60,7 @@ _source_id = _lowercase_words(
 
 
 def _https_url(value: str) -> str:
-    if any(ch.isspace() for ch in value) or _CONTROL.search(value):
+    if any(ch.isspace() for ch in value) or UNSAFE_CHARACTERS.search(value):
         raise PydanticCustomError(
             "url", "a web address must not contain spaces; expected an https:// address"
         )
@@ -113,13 +109,13 @@ def _clock(value: str) -> str:
     return value
 
 
-def check_timezone(value: str) -> str:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+def _timezone(value: str) -> str:
+    """A name of the IANA time zone database, such as ``Europe/Brussels``; not a folder
+    of it (``Europe``), nor any other file that ``zoneinfo`` would try to open."""
+    if value not in time_zones():
         raise PydanticCustomError(
             "timezone", "'{value}' is not a time zone name, e.g. Europe/Brussels", {"value": value}
-        ) from None
+        )
     return value
 
 
@@ -163,6 +159,7 @@ HttpsUrl = Annotated[
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(_iso_date),
+    AfterValidator(in_date_range),
     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
 ]
 """A calendar day written YYYY-MM-DD."""
@@ -176,6 +173,9 @@ Clock = Annotated[
 
 Topic = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_line)]
 """A short topic label, shared between meetings to link them."""
+
+TimeZone = Annotated[str, AfterValidator(_timezone)]
+"""A time zone name of the IANA database, e.g. Europe/Brussels."""
 
 SourceId = Annotated[
     str,
