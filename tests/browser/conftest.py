@@ -9,6 +9,7 @@ here is marked ``browser`` (``pytest -m browser`` runs them alone).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,10 @@ from playwright.sync_api import Page
 
 from meetings.browser import ChromiumMissing, launch_args, serve
 from tests.browser.browsing import PHONE, ConsoleErrors, site_pages
-from tests.helpers import ROOT, mkdocs_build
+from tests.helpers import ROOT, make_project, mkdocs_build
 
 HERE = Path(__file__).parent
+ONE_MEETING_EVENT = ROOT / "tests" / "fixtures" / "synthetic-meetup-2019"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -54,6 +56,20 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
         result = mkdocs_build(ROOT, site, env={"SITE_URL": url})
         assert result.returncode == 0, result.stderr
         yield site, url
+
+
+@pytest.fixture(scope="session")
+def one_meeting_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The real records and the made-up event of one meeting (tests/fixtures/), built
+    and served like :func:`served_site`. Yields (project, address); the site is
+    ``project.parent / "site"``."""
+    project = make_project(tmp_path_factory.mktemp("one-meeting") / "project")
+    shutil.copytree(ONE_MEETING_EVENT, project / "clusters" / ONE_MEETING_EVENT.name)
+    site = project.parent / "site"
+    with serve(site) as url:
+        result = mkdocs_build(project, site, env={"SITE_URL": url})
+        assert result.returncode == 0, result.stderr
+        yield project, url
 
 
 @pytest.fixture(scope="session")
