@@ -22,7 +22,7 @@ import yaml
 
 from meetings.browser import serve
 
-from .helpers import ROOT, fetch, mkdocs_build
+from .helpers import ROOT, fetch, mkdocs_build, url
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 SITE_WORKFLOW = WORKFLOWS / "site.yml"
@@ -207,6 +207,26 @@ def test_the_site_is_built_once_tested_then_uploaded(site: dict[str, Any]) -> No
         "PAGES_BASE_URL": f"${{{{ steps.{configure['id']}.outputs.base_url }}}}",
         "REPOSITORY_URL": "${{ github.server_url }}/${{ github.repository }}",
     }
+
+
+def test_the_browser_tests_read_the_tested_site_too(built_site: Path, tmp_path: Path) -> None:
+    """``TESTED_SITE`` is what every test of a built site reads, the browser tests
+    included: a page missing from it fails them (a build of their own would have it)."""
+    site = shutil.copytree(built_site, tmp_path / "site")
+    missing = url("about.md")
+    (site / missing / "index.html").unlink()
+    pytest_args = ["-q", "-p", "no:cacheprovider", "-m", "browser", "tests/browser/test_pages.py"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *pytest_args, "-k", "test_every_built_page_is_listed"],
+        cwd=ROOT,
+        env={**os.environ, "TESTED_SITE": str(site)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == pytest.ExitCode.TESTS_FAILED, result.stdout + result.stderr
+    assert "1 failed" in result.stdout
+    assert repr(missing) in result.stdout
 
 
 def test_a_site_is_served_under_its_path_as_pages_serves_it(tmp_path: Path) -> None:
