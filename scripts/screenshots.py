@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCREENS: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
     "phone": {
-        "viewport": {"width": 360, "height": 740},
+        "viewport": {"width": 390, "height": 844},
         "device_scale_factor": 2,
         "is_mobile": True,
         "has_touch": True,

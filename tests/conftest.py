@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from .helpers import EXAMPLE_REPO, ROOT, TESTED_SITE, make_project, mkdocs_build
+from .helpers import EXAMPLE_REPO, ROOT, TESTED_SITE, make_project, mkdocs_build, tested_site
 
 # In CI, the property tests try the same examples on every run, so that a pull
 # request fails for its own change, not for an example drawn that day; run them
@@ -22,9 +22,7 @@ if os.environ.get("CI"):
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project, built once for the whole session (or the ``TESTED_SITE``)."""
     if TESTED_SITE:
-        site = Path(TESTED_SITE).resolve()
-        assert (site / "index.html").is_file(), f"TESTED_SITE={TESTED_SITE}: no site built there"
-        return site
+        return tested_site()
     site = tmp_path_factory.mktemp("built") / "site"
     result = mkdocs_build(ROOT, site, env={"REPO_URL": os.environ.get("REPO_URL") or EXAMPLE_REPO})
     assert result.returncode == 0, result.stderr

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from lxml import html as lxml_html
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -39,6 +40,22 @@ BUILD_ENV = bench.BUILD_ENV
 TESTED_SITE = os.environ.get("TESTED_SITE")
 """A site already built from this project (``make test TESTED_SITE=site``): CI
 builds the site once, for its Pages address, tests that build and publishes it."""
+
+
+def tested_site() -> Path:
+    """The folder ``TESTED_SITE`` names, checked to hold a built site."""
+    assert TESTED_SITE, "no TESTED_SITE given"
+    site = Path(TESTED_SITE).resolve()
+    assert (site / "index.html").is_file(), f"TESTED_SITE={TESTED_SITE}: no site built there"
+    return site
+
+
+def built_for(site: Path) -> str:
+    """The address the built ``site`` was built for (its ``site_url``): what its
+    home page gives as its canonical address."""
+    home = lxml_html.parse(str(site / "index.html")).getroot()
+    (address,) = home.xpath("head/link[@rel='canonical']/@href")
+    return str(address)
 
 
 def built_site_env() -> dict[str, str]:

@@ -166,14 +166,17 @@ def test_make_new_fill_in_make_build_gives_a_seventh_meeting_page(project: Path)
 
     result = run_make(project, "validate")
     assert result.returncode == 0, result.stdout
-    assert "OK: 1 event(s), 7 meeting(s), no problem." in result.stdout
+    assert "OK: 1 event, 7 meetings, no problem." in result.stdout
     result = run_make(project, "build")
     assert result.returncode == 0, result.stderr
 
     site = project / "site"
     page = lxml_html.parse(str(site / "forum-2021/ac7-circular-economy-water/index.html"))
     assert page.findtext(".//article//h1") == TITLE
-    paragraphs = page.xpath("//h2[@id='summary']/following-sibling::p[position() <= 2]")
+    # The summary comes right after the facts and the buttons.
+    paragraphs = page.xpath(
+        "//article//div[contains(@class, 'meeting-actions')]/following-sibling::p[position() <= 2]"
+    )
     assert [" ".join(p.text_content().split()) for p in paragraphs] == [
         "The first paragraph of the summary, written over two lines.",
         "The second paragraph.",

@@ -331,10 +331,12 @@ def check_meeting_json_ld(built_site: Path, entry) -> None:
     assert og["og:title"] == entry.title
     assert og["og:description"] == entry.one_line
     assert og["og:url"] == address
+    assert og["og:image"] == SITE_URL + "assets/social.png"
     twitter = {m.get("name"): m.get("content") for m in head.xpath("meta[@name]")}
-    assert twitter["twitter:card"] == "summary"
+    assert twitter["twitter:card"] == "summary_large_image"
     assert twitter["twitter:title"] == entry.title
     assert twitter["twitter:description"] == entry.one_line
+    assert twitter["twitter:image"] == og["og:image"]
 
     calendar = tree.xpath("//article//a[normalize-space()='Add to calendar']/@href")
     assert calendar == [f"../{entry.slug}.ics"]

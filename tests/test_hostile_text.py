@@ -203,7 +203,10 @@ def test_the_meeting_page_shows_title_and_tags(sites):
     root = lxml_html.parse(str(hostile / "forum-2021/ac1-business-models-finance/index.html"))
     title = shown(texts[("title",)])
     assert root.findtext(".//title") == f"{title} - Action Cluster meetings"
-    assert shown(root.find(".//article//h1").text_content()) == title
+    # The heading's own text: after it comes only its permalink.
+    heading = root.find(".//article//h1")
+    assert [child.get("class") for child in heading] == ["headerlink"]
+    assert shown(heading.text) == title
     tags = [shown(a.text_content()) for a in root.iterfind(".//nav[@class='md-tags']/a")]
     assert tags == [shown(texts[("topics", 0)])]
     description = root.find(".//meta[@name='description']").get("content")

@@ -19,7 +19,9 @@ PAGES = render_pages(CATALOG)
 
 def to_html(text: str) -> str:
     """Markdown as the site converts it (the extensions of mkdocs.yml)."""
-    return markdown.markdown(text, extensions=["toc", "tables", "attr_list", "admonition"])
+    return markdown.markdown(
+        text, extensions=["toc", "tables", "attr_list", "admonition", "md_in_html"]
+    )
 
 
 def front_matter(page: str) -> dict:
@@ -42,10 +44,13 @@ def test_meeting_page_shows_every_fact(entry):
     assert meta["tags"] == [yaml_string(t).strip('"') for t in meeting.topics]
     text = lxml_html.fromstring(to_html(page.split("---\n", 2)[2])).text_content()
     flat = " ".join(text.split())
-    assert f"Action Cluster: {meeting.cluster.number} · {meeting.cluster.name}" in flat
+    # The title is the page's heading; the cluster is named there, or else among the facts.
+    assert page.split("---\n", 2)[2].lstrip().startswith(f"# {markdown_inline(meeting.title)}\n")
+    assert meeting.cluster.name in flat
     assert f"Date: {long_date(meeting.date)}" in flat
     assert " ".join(meeting.summary.split()) in flat
-    assert "Topics: " + ", ".join(meeting.topics) in flat
+    # The topics are the page's tags (Material shows them, linked); no line repeats them.
+    assert "Topics:" not in flat
     tree = lxml_html.fromstring(to_html(page.split("---\n", 2)[2]))
     hrefs = tree.xpath("//a/@href")
     for project in meeting.projects:
@@ -53,8 +58,9 @@ def test_meeting_page_shows_every_fact(entry):
         assert project.url is None or project.url in hrefs
     if meeting.announced_as:
         assert f"Announced as: {' '.join(meeting.announced_as.text.split())}" in flat
-    if meeting.attendance:
-        assert f"Attendance: {meeting.attendance.mode}" in flat
+    attendance = meeting.attendance or entry.event.attendance
+    if attendance:
+        assert f"Format: {attendance.mode}" in flat
     if meeting.recording:
         assert f"“{meeting.recording.title}”" in flat
         assert (meeting.recording.url or meeting.recording.search_url) in hrefs
@@ -157,3 +163,21 @@ def test_unknown_facts_leave_no_empty_section():
     number = [source.id for source in told.cited_sources].index(cited) + 1
     assert f"- **A. Speaker**: moderator [\\[{number}\\]](#source-{cited})\n" in page
     assert "- **Date:** 10 June 2021, 10:00–11:30 (Europe/Brussels) [" in page
+
+
+def test_a_meeting_page_says_the_cluster_once():
+    """The facts name the Action Cluster only when the title does not already."""
+    catalog = collect(CLUSTERS)
+    pages = render_pages(catalog)
+    for entry in catalog.meetings:
+        shown = "- **Action Cluster:**" in pages[entry.page]
+        cluster = entry.cluster
+        named = f"Action Cluster {cluster.number}" in entry.title
+        assert shown == (not (named and cluster.name in entry.title)), entry.page
+    event = catalog.events[0]
+    data = event.meetings[0].model_dump()
+    data["title"] = "Opening session"
+    told = event.meetings[0] = MeetingEntry.model_validate(data)
+    page = render_pages(build(catalog.events))[told.page]
+    cluster = told.cluster
+    assert f"- **Action Cluster:** {cluster.number} · {markdown_inline(cluster.name)}\n" in page

@@ -1,5 +1,5 @@
-"""The copies of Material's partials in ``overrides/partials/`` differ from Material's
-installed files only by the change each one's header documents.
+"""The copies of Material's partials and fragments in ``overrides/`` differ from
+Material's installed files only by the change each one's header documents.
 
 A Material upgrade that changes one of these files fails here: compare the new
 file with the copy, carry the change over, and update the header's version.
@@ -20,8 +20,30 @@ MATERIAL = Path(material.__file__).parent / "templates"
 HEADER = re.compile(r"\A\{#-\n(?P<text>.*?)\n-#\}\n", re.S)
 
 CHANGES = {
+    # The accessibility statement and a way to report a problem, on every page.
+    "partials/copyright.html": [
+        (
+            "  {% if not config.extra.generator == false %}\n    Made with",
+            "  <a href=\"{{ 'accessibility/' | url }}\">Accessibility statement</a>\n"
+            "  {% if config.repo_url %}\n"
+            "    ·\n"
+            "    <a href=\"{{ config.repo_url | trim('/') }}/issues\">Report a problem</a>\n"
+            "  {% endif %}\n"
+            "  {% if not config.extra.generator == false %}\n    ·\n    Made with",
+        )
+    ],
+    # Each topic's number of meetings, under its heading on the topics page.
+    "fragments/tags/default/listing.html": [
+        (
+            "  {{ listing.content }}\n",
+            "  {{ listing.content }}\n"
+            "  {% set count = listing.mappings | length %}\n"
+            '  <p class="topic-count">{{ count }} '
+            '{{ "meeting" if count == 1 else "meetings" }}</p>\n',
+        )
+    ],
     # Names the search dialog (axe: aria-dialog-name).
-    "search.html": [
+    "partials/search.html": [
         (
             '<div class="md-search" data-md-component="search" role="dialog">',
             '<div class="md-search" data-md-component="search" role="dialog" '
@@ -29,9 +51,11 @@ CHANGES = {
         )
     ],
     # No call to api.github.com for the repository's stars and forks.
-    "source.html": [(' class="md-source" data-md-component="source">', ' class="md-source">')],
+    "partials/source.html": [
+        (' class="md-source" data-md-component="source">', ' class="md-source">')
+    ],
     # Names the topics' navigation (axe: landmark-unique).
-    "tags.html": [
+    "partials/tags.html": [
         (
             '<nav class="md-tags" {{ hidden }}>',
             '<nav class="md-tags" aria-label="Topics" {{ hidden }}>',
@@ -47,17 +71,21 @@ def without_header(text: str) -> tuple[str, str]:
 
 
 def test_every_copied_partial_is_checked():
-    copied = {path.name for path in (ROOT / "overrides" / "partials").glob("*.html")}
-    material_names = {path.name for path in (MATERIAL / "partials").glob("*.html")}
-    assert copied & material_names == set(CHANGES)
+    overrides = ROOT / "overrides"
+    copied = {
+        path.relative_to(overrides).as_posix()
+        for folder in ("partials", "fragments")
+        for path in (overrides / folder).rglob("*.html")
+    }
+    assert {name for name in copied if (MATERIAL / name).is_file()} == set(CHANGES)
 
 
 @pytest.mark.parametrize("name", sorted(CHANGES))
 def test_a_copied_partial_is_materials_with_its_documented_change(name: str):
-    header, ours = without_header((ROOT / "overrides" / "partials" / name).read_text("utf-8"))
-    _, theirs = without_header((MATERIAL / "partials" / name).read_text("utf-8"))
+    header, ours = without_header((ROOT / "overrides" / name).read_text("utf-8"))
+    _, theirs = without_header((MATERIAL / name).read_text("utf-8"))
     major_minor = ".".join(version("mkdocs-material").split(".")[:2])
-    assert f"Material's partials/{name} ({major_minor})" in " ".join(header.split())
+    assert f"Material's {name} ({major_minor})" in " ".join(header.split())
     for before, after in CHANGES[name]:
         assert theirs.count(before) == 1, f"Material's {name} changed: {before!r} is not in it"
         theirs = theirs.replace(before, after)

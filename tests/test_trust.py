@@ -186,8 +186,9 @@ def broken_templates(project: Path) -> None:
     page.write_text(page.read_text(encoding="utf-8") + "{{ no_such_value }}\n", encoding="utf-8")
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
+    assert "  - meetings:\n" in text
     config.write_text(
-        text.replace("  - meetings\n", "  - meetings:\n      templates_dir: templates\n"),
+        text.replace("  - meetings:\n", "  - meetings:\n      templates_dir: templates\n"),
         encoding="utf-8",
     )
 

@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 import yaml
 
-from .helpers import ROOT, mkdocs_build
+from meetings.browser import serve
+
+from .helpers import ROOT, fetch, mkdocs_build, url
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 SITE_WORKFLOW = WORKFLOWS / "site.yml"
@@ -205,6 +207,42 @@ def test_the_site_is_built_once_tested_then_uploaded(site: dict[str, Any]) -> No
         "PAGES_BASE_URL": f"${{{{ steps.{configure['id']}.outputs.base_url }}}}",
         "REPOSITORY_URL": "${{ github.server_url }}/${{ github.repository }}",
     }
+
+
+def test_the_browser_tests_read_the_tested_site_too(built_site: Path, tmp_path: Path) -> None:
+    """``TESTED_SITE`` is what every test of a built site reads, the browser tests
+    included: a page missing from it fails them (a build of their own would have it)."""
+    site = shutil.copytree(built_site, tmp_path / "site")
+    missing = url("about.md")
+    (site / missing / "index.html").unlink()
+    pytest_args = ["-q", "-p", "no:cacheprovider", "-m", "browser", "tests/browser/test_pages.py"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *pytest_args, "-k", "test_every_built_page_is_listed"],
+        cwd=ROOT,
+        env={**os.environ, "TESTED_SITE": str(site)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == pytest.ExitCode.TESTS_FAILED, result.stdout + result.stderr
+    assert "1 failed" in result.stdout
+    assert repr(missing) in result.stdout
+
+
+def test_a_site_is_served_under_its_path_as_pages_serves_it(tmp_path: Path) -> None:
+    """How the browser tests serve a site built for a repository's Pages address."""
+    (tmp_path / "about").mkdir()
+    (tmp_path / "index.html").write_text("home", encoding="utf-8")
+    (tmp_path / "about" / "index.html").write_text("about", encoding="utf-8")
+    with serve(tmp_path, at="/a-fork/") as base:
+        assert base.startswith("http://127.0.0.1:") and base.endswith("/a-fork/")
+        assert fetch(base) == "home"
+        assert fetch(base + "about/") == "about"
+        server = base.removesuffix("a-fork/")
+        assert fetch(server) is None
+        assert fetch(server + "about/") is None
+    with pytest.raises(ValueError, match="start and end with"), serve(tmp_path, at="a-fork"):
+        pass
 
 
 def test_the_deploy_job_publishes_only_the_tested_artifact(site: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ per build; the templates only present it.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -67,6 +68,14 @@ def build(events: Iterable[EventEntry]) -> Catalog:
     return catalog
 
 
+def sort_key(text: str) -> tuple[str, str]:
+    """Text in the order a person expects: case and accents aside, so that
+    "Écoles" comes between "data" and "energy", and "GDPR" after "funding"
+    (the text itself breaks ties, so that the order is the same every time)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)), text
+
+
 def _topics(events: list[EventEntry]) -> dict[str, list[MeetingEntry]]:
     """Topics are matched without regard to case; the first spelling names them."""
     names: dict[str, str] = {}
@@ -76,7 +85,7 @@ def _topics(events: list[EventEntry]) -> dict[str, list[MeetingEntry]]:
             for topic in meeting.topics:
                 name = names.setdefault(topic.casefold(), topic)
                 topics[name].append(meeting)
-    return dict(sorted(topics.items(), key=lambda item: item[0].casefold()))
+    return dict(sorted(topics.items(), key=lambda item: sort_key(item[0])))
 
 
 def _relate(catalog: Catalog) -> None:

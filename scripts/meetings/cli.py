@@ -24,6 +24,7 @@ from .problems import InvalidRecords, visible
 from .published import OpenData
 from .render import environment, fill_markers, render_pages
 from .scaffold import ScaffoldError, new_event, new_meeting
+from .words import number_of
 
 SCHEMAS: dict[str, type[Record]] = {
     "event.schema.json": Event,
@@ -85,9 +86,8 @@ def validate(site: Site) -> None:
     with 1 if there is any.
     """
     catalog = _catalog(site)
-    click.echo(
-        f"OK: {len(catalog.events)} event(s), {len(catalog.meetings)} meeting(s), no problem."
-    )
+    events, meetings = len(catalog.events), len(catalog.meetings)
+    click.echo(f"OK: {number_of(events, 'event')}, {number_of(meetings, 'meeting')}, no problem.")
 
 
 @main.command()

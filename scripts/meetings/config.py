@@ -28,3 +28,7 @@ class MeetingsConfig(Config):
     Material prints the whole navigation into every page; older events are
     reached through the home page and their event pages instead.
     """
+
+    social_image = c.Optional(c.Type(str))
+    """The picture link previews show for every page (``og:image``), relative to
+    ``docs/``, e.g. ``assets/social.png`` (drawn by ``scripts/social-image.py``)."""

@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 from .load import Document
 from .locate import Place
 from .problems import Problem, describe_value, field_path
+from .words import number_of
 
 _COMMENTED_VALUE = re.compile(r"(?:^|[:-])\s+(#.*)$")
 _CHECKED_FIELD = {"date_order": ("end_date",), "time_order": ("end",)}
@@ -117,7 +118,7 @@ def _explain(item: ErrorDetails, place: Place) -> str:
     if kind == "string_too_long":
         return f"is {len(value)} characters long; it may be at most {ctx.get('max_length')}"
     if kind == "too_short":
-        return f"must list at least {ctx.get('min_length')} item(s)"
+        return f"must list at least {number_of(ctx.get('min_length', 1), 'item')}"
     if kind == "too_long":
         return f"lists {ctx.get('actual_length')} items; at most {ctx.get('max_length')} allowed"
     return str(item["msg"])

@@ -12,7 +12,12 @@ values (not the HTML-escaped text of the front matter):
   shows an event as a rich result, and an invented one would be worse than
   none. The sources of the page are its ``subjectOf`` (works about it); each
   speaker (``performer``) names its own sources the same way.
-* Open Graph and Twitter card tags: title, description, address.
+* Open Graph and Twitter card tags: title, description, address and the
+  site's picture for link previews (``social_image``, drawn by
+  ``scripts/social-image.py``).
+
+Every other page (home, topics, about, the not-found page) gets the same tags
+from its own title and description (:func:`plain_head`), without JSON-LD.
 
 The theme prints them in the page head (``overrides/partials/open-data.html``);
 the canonical address and the sitemap come from MkDocs and Material.
@@ -50,25 +55,66 @@ _SCRIPT_SAFE = str.maketrans(
 class PageHead:
     """The metadata of one page, ready for the theme to print."""
 
-    json_ld: Markup
-    """The JSON-LD, escaped to sit inside ``<script type="application/ld+json">``."""
+    json_ld: Markup | None
+    """The JSON-LD, escaped to sit inside ``<script type="application/ld+json">``; None
+    on a page not made from a record."""
     properties: tuple[tuple[str, str], ...]
     """Open Graph ``<meta property=… content=…>`` pairs, raw text."""
     names: tuple[tuple[str, str], ...]
     """Twitter card ``<meta name=… content=…>`` pairs, raw text."""
 
 
-def page_heads(catalog: Catalog, site: Site) -> dict[str, PageHead]:
-    """The metadata of every page made from a record, by its Markdown page path."""
+def page_heads(catalog: Catalog, site: Site, image: str | None = None) -> dict[str, PageHead]:
+    """The metadata of every page made from a record, by its Markdown page path.
+
+    ``image`` is the link-preview picture's path relative to ``docs/``.
+    """
     heads: dict[str, PageHead] = {}
     for event in catalog.events:
         description = " ".join(event.description.split())
-        heads[event.page] = _head(event_data(event, site), event.name, description, event, site)
+        heads[event.page] = plain_head(
+            event.name, description, site.address(event.page), site, image,
+            json_ld=script_json(event_data(event, site)),
+        )  # fmt: skip
         for meeting in event.meetings:
-            heads[meeting.page] = _head(
-                meeting_data(meeting, site), meeting.title, meeting.one_line, meeting, site
-            )
+            heads[meeting.page] = plain_head(
+                meeting.title, meeting.one_line, site.address(meeting.page), site, image,
+                json_ld=script_json(meeting_data(meeting, site)),
+            )  # fmt: skip
     return heads
+
+
+def plain_head(
+    title: str,
+    description: str,
+    url: str | None,
+    site: Site,
+    image: str | None = None,
+    *,
+    json_ld: Markup | None = None,
+) -> PageHead:
+    """A page's Open Graph and Twitter card tags (and its JSON-LD, if it has one).
+
+    ``url`` is the page's absolute address (None for the not-found page, which
+    has none of its own); ``image`` the picture's path relative to ``docs/``,
+    given only with an absolute address, which link previews need.
+    """
+    properties = [
+        ("og:type", "website"),
+        ("og:site_name", site.name),
+        ("og:title", title),
+        ("og:description", description),
+    ]
+    names = [("twitter:title", title), ("twitter:description", description)]
+    if url:
+        properties.append(("og:url", url))
+    if image and site.url:
+        picture = site.address(image)
+        properties += [("og:image", picture), ("og:image:alt", site.name)]
+        names = [("twitter:card", "summary_large_image"), *names, ("twitter:image", picture)]
+    else:
+        names.insert(0, ("twitter:card", "summary"))
+    return PageHead(json_ld=json_ld, properties=tuple(properties), names=tuple(names))
 
 
 def meeting_data(meeting: MeetingEntry, site: Site) -> dict[str, Any]:
@@ -134,27 +180,6 @@ def script_json(data: Any) -> Markup:
     to Python, five times slower.
     """
     return Markup(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE))
-
-
-def _head(
-    data: dict[str, Any], title: str, description: str, entry: EventEntry | MeetingEntry, site: Site
-) -> PageHead:
-    url = site.address(entry.page)
-    return PageHead(
-        json_ld=script_json(data),
-        properties=(
-            ("og:type", "website"),
-            ("og:site_name", site.name),
-            ("og:title", title),
-            ("og:description", description),
-            ("og:url", url),
-        ),
-        names=(
-            ("twitter:card", "summary"),
-            ("twitter:title", title),
-            ("twitter:description", description),
-        ),
-    )
 
 
 def _dates(meeting: Meeting) -> dict[str, str]:

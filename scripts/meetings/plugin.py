@@ -54,11 +54,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from .catalog import Catalog, collect
+from .catalog import Catalog, collect, sort_key
 from .config import MeetingsConfig
 from .exports import FEED_FILE, build_time, export_files
 from .layout import Site
-from .metadata import PageHead, page_heads
+from .metadata import PageHead, page_heads, plain_head
 from .navigation import navigation, outside_nav
 from .problems import InvalidRecords
 from .render import ABOUT_BLOCKS, environment, fill_markers, render_pages
@@ -181,7 +181,13 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
 
         made = [file(path, text) for path, text in render_pages(self.catalog, env).items()]
         site.know(made)
-        self.heads = page_heads(self.catalog, site)
+        image = self.config.social_image
+        if image and not (site.docs_dir / image).is_file():
+            raise PluginError(
+                f"social_image: {site.shown(site.docs_dir / image)} does not exist "
+                "(draw it with 'make social-image', or change the path in mkdocs.yml)"
+            )
+        self.heads = page_heads(self.catalog, site, image)
         try:
             exports = export_files(self.catalog, site, build_time(self.catalog))
         except ValueError as error:
@@ -249,9 +255,27 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
-        # JSON-LD, Open Graph and Twitter card tags of the pages made from a record.
+        # JSON-LD, Open Graph and Twitter card tags of the pages made from a record;
+        # the same tags, from the page's own title and description, on the others.
+        head = self.heads.get(page.file.src_uri)
+        if head is None and self.site is not None:
+            site = self.site
+            title = site.name if page.is_homepage else page.meta.get("title") or page.title
+            description = page.meta.get("description") or site.description or str(title)
+            url = page.canonical_url if site.url else None
+            head = plain_head(str(title), description, url, site, self.config.social_image)
         # The theme's context takes more keys than MkDocs' own TypedDict lists.
-        cast(dict[str, Any], context)["meetings_head"] = self.heads.get(page.file.src_uri)
+        cast(dict[str, Any], context)["meetings_head"] = head
+        return context
+
+    def on_template_context(
+        self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext | None:
+        # The not-found page (404.html) is a theme template, not a page.
+        if self.site is not None and template_name == "404.html":
+            site, image = self.site, self.config.social_image
+            head = plain_head("Page not found", site.description or site.name, None, site, image)
+            cast(dict[str, Any], context)["meetings_head"] = head
         return context
 
     def on_serve(
@@ -297,3 +321,9 @@ def _keeping_last_good_site(builder: Callable[..., None], site: Path) -> Callabl
                 shutil.rmtree(kept.parent, ignore_errors=True)
 
     return build
+
+
+def topic_order(tag: Any, *_: Any) -> tuple[str, str]:
+    """The order of topics for Material's tags plugin, as in the catalog (``mkdocs.yml``:
+    ``tags_sort_by`` and ``listings_tags_sort_by``)."""
+    return sort_key(tag.name)

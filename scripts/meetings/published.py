@@ -111,6 +111,16 @@ class MeetingEntry(Meeting, _Placed):
         return found
 
     @property
+    def title_names_cluster(self) -> bool:
+        """Whether its title says which Action Cluster held it (number and name), as
+        "Action Cluster 1 - Business Models & Finance meeting" does: its page then
+        does not say it again."""
+        title = self.title.casefold()
+        return f"action cluster {self.cluster.number}" in title and (
+            self.cluster.name.casefold() in title
+        )
+
+    @property
     def related(self) -> list[Related]:
         """Other meetings that share most of its topics."""
         return self.__pydantic_private__["_related"]  # type: ignore[index]

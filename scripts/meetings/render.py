@@ -35,6 +35,7 @@ from mkdocs.utils import get_relative_url
 from .catalog import Catalog
 from .model import Source
 from .published import EventEntry, MeetingEntry
+from .words import date_range, long_date, number_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -114,17 +115,6 @@ def cite(ids: Sequence[str], sources: Sequence[Source]) -> Markup:
     )
 
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def long_date(value: Any) -> str:
-    """``2021-06-10`` as ``10 June 2021`` (in English whatever the locale)."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
 def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
@@ -154,6 +144,8 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         "yaml": yaml_string,
         "attr": html_attribute,
         "long_date": long_date,
+        "date_range": date_range,
+        "number_of": number_of,
     }
     env.filters.update(filters)
     return env

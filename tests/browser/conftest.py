@@ -1,26 +1,30 @@
 """Browser tests: Debian's chromium, driven by pytest-playwright, over the built site.
 
 One browser for the whole session (pytest-playwright's ``browser``), a fresh
-context per test; the site is built once, into a temporary folder, for the
-address it is served at: 127.0.0.1, by a small threaded server the tests start
-themselves. Every test
-here is marked ``browser`` (``pytest -m browser`` runs them alone).
+context per test; the site is served on 127.0.0.1 by a small threaded server
+the tests start themselves. It is the ``TESTED_SITE`` when one is given (CI's
+build for the Pages address, the one it publishes); otherwise it is built once,
+into a temporary folder, for the address it is served at. Every test here is
+marked ``browser`` (``pytest -m browser`` runs them alone).
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
 
 from meetings.browser import ChromiumMissing, launch_args, serve
 from tests.browser.browsing import PHONE, ConsoleErrors, site_pages
-from tests.helpers import ROOT, mkdocs_build
+from tests.helpers import ROOT, TESTED_SITE, built_for, make_project, mkdocs_build, tested_site
 
 HERE = Path(__file__).parent
+ONE_MEETING_EVENT = ROOT / "tests" / "fixtures" / "synthetic-meetup-2019"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -47,13 +51,38 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """The site, built for its address on 127.0.0.1 and served there: as GitHub
-    Pages serves it at the ``SITE_URL`` it was built for. Yields (folder, address)."""
+    """The site served on 127.0.0.1; yields (folder, address).
+
+    With ``TESTED_SITE``, that build, whatever host it was built for (CI's is
+    the Pages address): the browser tests check the bytes that are published.
+    Without it, the site is built for its address on 127.0.0.1, as GitHub Pages
+    serves it at the ``SITE_URL`` it was built for."""
+    if TESTED_SITE:
+        site = tested_site()
+        # At the path it was built for, as GitHub Pages serves a repository's site
+        # (the not-found page's links start with it).
+        with serve(site, at=urlsplit(built_for(site)).path) as url:
+            yield site, url
+        return
     site = tmp_path_factory.mktemp("served") / "site"
     with serve(site) as url:
         result = mkdocs_build(ROOT, site, env={"SITE_URL": url})
         assert result.returncode == 0, result.stderr
         yield site, url
+
+
+@pytest.fixture(scope="session")
+def one_meeting_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The real records and the made-up event of one meeting (tests/fixtures/), built
+    and served like :func:`served_site`. Yields (project, address); the site is
+    ``project.parent / "site"``."""
+    project = make_project(tmp_path_factory.mktemp("one-meeting") / "project")
+    shutil.copytree(ONE_MEETING_EVENT, project / "clusters" / ONE_MEETING_EVENT.name)
+    site = project.parent / "site"
+    with serve(site) as url:
+        result = mkdocs_build(project, site, env={"SITE_URL": url})
+        assert result.returncode == 0, result.stderr
+        yield project, url
 
 
 @pytest.fixture(scope="session")

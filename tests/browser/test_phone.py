@@ -38,7 +38,7 @@ def test_menu_opens_and_reaches_every_meeting(phone_page: Page, base_url: str) -
             expect(link).to_be_in_viewport()
             link.click()
             expect(page).to_have_url(base_url + url(entry))
-            expect(page.locator("h1")).to_have_text(entry.title)
+            expect(page.locator("article h1")).to_have_text(entry.title, use_inner_text=True)
 
 
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
@@ -58,7 +58,7 @@ def test_colour_scheme_toggle_works_and_is_remembered(
     assert dark != light
 
     # Remembered on the next page and after a reload.
-    meeting = page.locator("article li > strong > a").first
+    meeting = page.locator("article .meeting-cards li strong > a").first
     target = meeting.evaluate("link => link.href")
     meeting.click()
     expect(page).to_have_url(target)

@@ -25,7 +25,14 @@ from playwright.sync_api import BrowserContext, Page
 import meetings.load
 from meetings.browser import serve
 from tests.browser.browsing import catalog, site_pages
-from tests.helpers import BUILD_ENV, EXAMPLE_REPO, build_in_process, make_project, mkdocs_build
+from tests.helpers import (
+    BUILD_ENV,
+    EXAMPLE_REPO,
+    build_in_process,
+    built_for,
+    make_project,
+    mkdocs_build,
+)
 
 SCRIPT = '"><img src=x onerror=alert(document.domain)>'
 PHONE_390 = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -131,7 +138,7 @@ def test_no_page_asks_for_the_sitemap(
 
 def test_feed_readers_discover_the_feed_on_every_page(served_site: tuple[Path, str]):
     """As microformats' rel parsing reads links (the words of rel, the type), on every page."""
-    base = served_site[1]
+    site, base = served_site
     count = len(catalog().meetings)
     feeds = set()
     for path in site_pages():
@@ -146,7 +153,11 @@ def test_feed_readers_discover_the_feed_on_every_page(served_site: tuple[Path, s
         assert len(found) == 1, (path, rels)
         feeds.update(found)
     (feed_url,) = feeds
-    with urllib.request.urlopen(feed_url, timeout=10) as response:
+    # The link is the published address (the one the site was built for), whole, as
+    # feed readers need it; this server serves the same file under its own address.
+    published = built_for(site)
+    assert feed_url == published + "feed.xml"
+    with urllib.request.urlopen(base + feed_url.removeprefix(published), timeout=10) as response:
         feed = feedparser.parse(response.read())
     assert not feed.bozo, feed.bozo_exception
     assert len(feed.entries) == count
