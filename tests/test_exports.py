@@ -25,11 +25,10 @@ from meetings.cli import SCHEMAS, main
 from meetings.exports import (
     DATA_SCHEMA,
     build_time,
-    calendar_event,
     export_files,
     fold,
-    to_ical,
     uid,
+    vevent,
     when,
 )
 from meetings.layout import Site
@@ -480,8 +479,65 @@ def test_lines_are_folded_as_icalendar_folds_them(line: str):
     assert fold(line) == _foldline(line).encode()
 
 
-def test_a_calendar_event_is_written_as_icalendar_writes_it():
-    site = Site("https://example.org/", "A")
-    for meeting in CATALOG.meetings:
-        event = calendar_event(meeting, site, dt.datetime(2022, 1, 1, tzinfo=dt.UTC))
-        assert to_ical(event) == event.to_ical()
+def icalendar_event(
+    *,
+    uid: str,
+    stamp: dt.datetime,
+    start: dt.date,
+    end: dt.date | None,
+    summary: str,
+    description: str,
+    url: str,
+    categories: list[str],
+) -> bytes:
+    """The VEVENT as icalendar itself writes it, from an ``Event`` with each property added."""
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    if end is not None:
+        event.add("dtend", end)
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("url", url)
+    event.add("categories", categories)
+    return event.to_ical()
+
+
+TEXT = st.text(max_size=160) | ESCAPES  # any character: escapes, line breaks, non-ASCII
+UTC_TIMES = st.datetimes(timezones=st.just(dt.UTC))
+DAYS = st.dates().map(
+    lambda day: (day, day + dt.timedelta(days=1)) if day.year < 9999 else (day, None)
+)
+TIMES = st.tuples(UTC_TIMES, st.none() | UTC_TIMES)
+
+
+@settings(max_examples=200)
+@given(
+    uid=st.uuids().map(str) | TEXT,
+    stamp=UTC_TIMES,
+    span=DAYS | TIMES,
+    summary=TEXT,
+    description=TEXT,
+    url=LINES,  # icalendar refuses a URI with a line break
+    categories=st.lists(TEXT, min_size=1, max_size=6),
+)
+def test_a_vevent_is_written_as_icalendar_writes_it(
+    uid: str,
+    stamp: dt.datetime,
+    span: tuple[dt.date, dt.date | None],
+    summary: str,
+    description: str,
+    url: str,
+    categories: list[str],
+):
+    fields = dict(
+        uid=uid,
+        stamp=stamp,
+        summary=summary,
+        description=description,
+        url=url,
+        categories=categories,
+    )
+    start, end = span
+    assert vevent(start=start, end=end, **fields) == icalendar_event(start=start, end=end, **fields)

@@ -10,8 +10,9 @@ the data and the filters that keep text from YAML as data:
   ``{{ }}`` inside a summary stays text too.
 * Values that go elsewhere say so with a filter: ``yaml`` for the front
   matter, ``attr`` for an HTML attribute, ``paragraphs`` for running text.
-* A macro's output (``sources.md.j2``: citations, the list of sources) is
-  made of values already escaped this way, so its call is marked ``safe``.
+* A macro's output (``sources.md.j2``: the list of sources) is made of values
+  already escaped this way, so its call is marked ``safe``; so is the output
+  of ``cite`` (a fact's sources, as numbers linking to that list).
 
 A filter that has escaped its value returns :class:`~markupsafe.Markup`,
 which ``finalize`` lets through unchanged.
@@ -23,7 +24,7 @@ import functools
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from .catalog import Catalog
+from .model import Source
 from .published import EventEntry, MeetingEntry
 from .words import date_range, long_date, number_of
 
@@ -99,6 +101,20 @@ def html_attribute(value: str) -> Markup:
     return Markup(html.escape(value, quote=True))
 
 
+def cite(ids: Sequence[str], sources: Sequence[Source]) -> Markup:
+    """A fact's citations: the number of each of its sources among the page's ``sources``
+    (in that order, whatever the order of the ids), linking to its entry in the list
+    (``#source-ID``, ``sources.md.j2``). A filter rather than a macro: a meeting page
+    cites a dozen times, and a macro call costs Jinja more than the work."""
+    return Markup(
+        "".join(
+            f"[\\[{markdown_inline(str(number))}\\]](#source-{markdown_inline(source.id)})"
+            for number, source in enumerate(sources, 1)
+            if source.id in ids
+        )
+    )
+
+
 def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
@@ -117,9 +133,13 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Each build makes its environment anew, so a template is read once a build
+        # rather than checked on disk at every page that includes or imports it.
+        auto_reload=False,
     )
     filters: dict[str, Callable[..., Any]] = {
         "inline": markdown_inline,
+        "cite": cite,
         "paragraphs": paragraphs,
         "yaml": yaml_string,
         "attr": html_attribute,

@@ -58,12 +58,14 @@ def _tags_config() -> TagsConfig:
     return config
 
 
+@functools.lru_cache(maxsize=100_000)
 def topic_anchor(topic: str) -> str:
     """The anchor of a topic's entry on the topics page, as Material's tags plugin makes it.
 
     The plugin reads the tag from the page's front matter, where the topic is
     written HTML-escaped with its white space runs as one space
-    (:func:`meetings.render.yaml_string`).
+    (:func:`meetings.render.yaml_string`). Remembered: a few topics are on
+    most meetings, and reading the plugin's settings is slow.
     """
     config = _tags_config()
     name = html.escape(" ".join(topic.split()), quote=True)

@@ -246,9 +246,10 @@ _ANCHOR = re.compile(r"&[^\s]+\s+")
 def _has_tag(text: str, node: Node) -> bool:
     """Whether the node is written with a tag (``!!int``, ``!x``), after any anchor."""
     start = node.start_mark.index
-    anchor = _ANCHOR.match(text, start)
-    if anchor:
-        start = anchor.end()
+    if text.startswith("&", start):
+        anchor = _ANCHOR.match(text, start)
+        if anchor:
+            start = anchor.end()
     return text.startswith("!", start)
 
 
