@@ -20,17 +20,10 @@ from lxml import etree
 from lxml import html as lxml_html
 from mkdocs.config import load_config
 
+from meetings.calendars import fold, uid, vevent, when
 from meetings.catalog import collect
 from meetings.cli import SCHEMAS, main
-from meetings.exports import (
-    DATA_SCHEMA,
-    build_time,
-    export_files,
-    fold,
-    uid,
-    vevent,
-    when,
-)
+from meetings.exports import DATA_SCHEMA, build_time, export_files
 from meetings.layout import Site
 from meetings.model import Event, Meeting, json_schema
 from meetings.published import OpenData

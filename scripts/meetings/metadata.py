@@ -32,8 +32,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .calendars import when
 from .catalog import Catalog
-from .exports import when
 from .layout import Site
 from .model import Attendance, Event, Meeting, Organizer, Source
 from .published import EventEntry, MeetingEntry
