@@ -116,6 +116,15 @@ def build_in_process(project: Path, site_dir: Path) -> None:
         config.plugins.on_shutdown()
 
 
+def set_plugin_option(project: Path, name: str, value: str) -> None:
+    """Set one option of the ``meetings`` plugin in the ``mkdocs.yml`` of ``project``."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    entry = "\n  - meetings:\n"
+    assert entry in text, "mkdocs.yml no longer lists the meetings plugin as expected"
+    config.write_text(text.replace(entry, f"{entry}      {name}: {value}\n"), encoding="utf-8")
+
+
 def make_full_project(dest: Path, clusters: Path | None = ROOT / "clusters") -> Path:
     """A copy of the project that ``make`` can build: the site's sources, Makefile, scripts."""
     project = make_project(dest, clusters)

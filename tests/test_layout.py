@@ -24,7 +24,14 @@ from lxml import html as lxml_html
 from meetings.catalog import collect
 from meetings.cli import main
 
-from .helpers import EXAMPLE_REPO, make_full_project, make_project, mkdocs_build, run_make
+from .helpers import (
+    EXAMPLE_REPO,
+    make_full_project,
+    make_project,
+    mkdocs_build,
+    run_make,
+    set_plugin_option,
+)
 
 SITE_URL = "https://example.org/meetings/"
 
@@ -90,13 +97,7 @@ def test_every_published_address_is_a_file_of_the_site(tmp_path: Path, directory
 def test_the_records_can_live_in_another_folder(tmp_path: Path):
     project = make_full_project(tmp_path / "project")
     (project / "clusters").rename(project / "records")
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert "\n  - meetings:\n" in text
-    config.write_text(
-        text.replace("\n  - meetings:\n", "\n  - meetings:\n      clusters_dir: records\n"),
-        encoding="utf-8",
-    )
+    set_plugin_option(project, "clusters_dir", "records")
 
     validate = run_make(project, "validate")
     assert validate.returncode == 0, validate.stdout + validate.stderr

@@ -42,6 +42,7 @@ from .helpers import (
     make_project,
     mkdocs_serve,
     run_make,
+    set_plugin_option,
     snapshot,
     wait_for,
 )
@@ -184,13 +185,7 @@ def broken_templates(project: Path) -> None:
     shutil.copytree(TEMPLATES, project / "templates")
     page = project / "templates" / "meeting.md.j2"
     page.write_text(page.read_text(encoding="utf-8") + "{{ no_such_value }}\n", encoding="utf-8")
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert "  - meetings:\n" in text
-    config.write_text(
-        text.replace("  - meetings:\n", "  - meetings:\n      templates_dir: templates\n"),
-        encoding="utf-8",
-    )
+    set_plugin_option(project, "templates_dir", "templates")
 
 
 def test_a_failure_in_rendering_leaves_the_site_byte_identical(
