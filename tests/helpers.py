@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -174,8 +175,26 @@ def yamllint(*paths: Path) -> subprocess.CompletedProcess[str]:
 # mkdocs serve
 # --------------------------------------------------------------------------
 
-PAGE = "forum-2021/ac2-citizen-focus/"
-RECORD = "clusters/forum-2021/ac2-citizen-focus.yaml"
+
+def _first_meeting() -> MeetingEntry:
+    from meetings.catalog import collect  # here: collect needs the records, read once
+
+    return collect(CLUSTERS).meetings[0]
+
+
+_FIRST = _first_meeting()
+PAGE = url(_FIRST)
+"""The page of the first meeting of the records (``forum-2021/ac1-business-models-finance/``
+today), which the tests of ``mkdocs serve`` wait for and edit."""
+RECORD = _FIRST.file
+"""That meeting's file, relative to the project."""
+
+
+def edit_summary(text: str, words: str) -> str:
+    """A record's text with ``words`` added at the end of its summary's first line."""
+    edited, count = re.subn(r"(?m)^(summary: (?:>-?\n +)?\S.*)$", rf"\1 {words}", text, count=1)
+    assert count == 1, "no summary in the record"
+    return edited
 
 
 def free_port() -> int:

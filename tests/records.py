@@ -32,9 +32,134 @@ from meetings.values import Line, Text, Topic
 
 from .helpers import CLUSTERS
 
-AC1 = "forum-2021/ac1-business-models-finance.yaml"
-EVENT = "forum-2021/event.yaml"
 SCHEMA_LINE = "# yaml-language-server: $schema=../../docs/schema/{}.schema.json\n"
+
+
+# --------------------------------------------------------------------------
+# The example meeting: made up, added to a copy of the real records
+# --------------------------------------------------------------------------
+
+SAMPLE_TEXT = """\
+# yaml-language-server: $schema=../../docs/schema/meeting.schema.json
+slug: {slug}
+cluster:
+  number: {number}
+  name: Sample Procurement
+title: Action Cluster {number} - Sample Procurement meeting
+date: {date}
+summary: >-
+  Speakers of this made-up session discuss the possibility of sample procurement of solutions
+  for sample energy supply in sample buildings, and the sample lighthouses of the sample youth.
+topics:
+  - sample procurement
+  - sample energy
+  - sample buildings
+  - sample lighthouses
+  - sample youth
+projects:
+  - name: Sample Project
+    cites: [{source}]
+recording:
+  title: Action Cluster {number} - Sample Procurement meeting
+  platform: YouTube
+  channel: Sample Channel
+cites: [{source}]
+speakers:
+  - name: Sample Speaker
+    role: Presented the sample
+    cites: [{source}]
+"""
+"""The example meeting tests break (``{slug}``, ``{number}``, ``{date}``, ``{source}`` from
+its event). It is made up and lives only in the tests' copies of the project, beside the
+real records, so that no test depends on which meetings the records hold: an editor may
+add, change or remove any of them."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Where the example meeting goes in a copy of the records, and what it says."""
+
+    folder: str
+    """Its event's folder, as messages show it: ``clusters/forum-2021`` today."""
+    number: int
+    """A cluster number no meeting of its event has."""
+    date: str
+    """Its event's first day."""
+    end: str
+    """Its event's last day."""
+    source: str
+    """The first source of its event's list, which it cites."""
+    sources: tuple[str, ...]
+    """Every source id of its event's list."""
+
+    @property
+    def slug(self) -> str:
+        return f"ac{self.number}-sample-procurement"
+
+    @property
+    def file(self) -> str:
+        """``clusters/forum-2021/ac7-sample-procurement.yaml``."""
+        return f"{self.folder}/{self.slug}.yaml"
+
+    @property
+    def event_file(self) -> str:
+        return f"{self.folder}/event.yaml"
+
+    @property
+    def event(self) -> str:
+        """The event's slug (its folder's name)."""
+        return self.folder.rsplit("/", 1)[-1]
+
+    @property
+    def text(self) -> str:
+        return SAMPLE_TEXT.format(
+            slug=self.slug, number=self.number, date=self.date, source=self.source
+        )
+
+    @property
+    def page(self) -> str:
+        """Its page under ``docs/``: ``forum-2021/ac7-sample-procurement.md``."""
+        return f"{self.event}/{self.slug}.md"
+
+    def other(self, offset: int = 1) -> tuple[int, str]:
+        """Another free cluster number of the event, and a file for a new meeting there."""
+        number = self.number + offset
+        return number, f"{self.folder}/ac{number}-new-meeting.yaml"
+
+
+def sample_for(clusters: Path) -> Sample:
+    """The example meeting of the records under ``clusters``: in the first event folder (by
+    name), with the next free cluster number of that event."""
+    event = sorted(clusters.glob("*/event.yaml"))[0]
+    data = parse_yaml(event.read_text(encoding="utf-8"))
+    numbers = [
+        parse_yaml(path.read_text(encoding="utf-8"))["cluster"]["number"]
+        for path in event.parent.glob("*.yaml")
+        if path.name != "event.yaml"
+    ]
+    ids = tuple(source["id"] for source in data["sources"])
+    return Sample(
+        f"{clusters.name}/{event.parent.name}",
+        max(numbers, default=0) + 1,
+        data["start_date"],
+        data["end_date"],
+        ids[0],
+        ids,
+    )
+
+
+SAMPLE = sample_for(CLUSTERS)
+"""The example meeting the tests add to their copies of the real records."""
+AC1 = SAMPLE.file.removeprefix("clusters/")
+EVENT = SAMPLE.event_file.removeprefix("clusters/")
+"""The example meeting and its event, relative to ``clusters/``."""
+
+
+def add_sample(project: Path) -> Sample:
+    """Write the example meeting into the copy of the project at ``project``."""
+    (project / SAMPLE.file).write_text(SAMPLE.text, encoding="utf-8")
+    return SAMPLE
+
 
 _ONE_LINE = {typing.get_args(Line)[-1], typing.get_args(Topic)[-1]}
 _RUNNING_TEXT = typing.get_args(Text)[-1]
@@ -96,8 +221,8 @@ def real(name: str) -> dict[str, Any]:
 
 
 def complete_meeting() -> dict[str, Any]:
-    """The first real meeting with every optional text field present too."""
-    data = real(AC1)
+    """The example meeting with every optional text field present too."""
+    data = parse_yaml(SAMPLE.text)
     # One topic: pages list a meeting's topics sorted by their text.
     data["topics"] = data["topics"][:1]
     data.setdefault("gist", "A gist.")
@@ -168,8 +293,19 @@ def dump(data: dict[str, Any], kind: str, plain: Iterable[str] = ()) -> str:
     return SCHEMA_LINE.format(kind) + text
 
 
+def topics_in_summary(data: dict[str, Any]) -> dict[str, Any]:
+    """A meeting whose summary ends with a paragraph of its topics, each a paragraph: a topic is
+    a word or phrase of the summary (``meetings validate`` refuses any other)."""
+    if isinstance(data.get("summary"), str) and isinstance(data.get("topics"), list):
+        topics = [topic for topic in data["topics"] if isinstance(topic, str)]
+        data = {**data, "summary": "\n\n".join([data["summary"], *topics])}
+    return data
+
+
 def write_records(clusters: Path, meeting: dict[str, Any], event: dict[str, Any], **kw) -> None:
-    """The real records under ``clusters``, with the first meeting and the event replaced."""
+    """The real records under ``clusters``, with the example meeting and its event written;
+    the meeting's topics are added to the end of its summary (:func:`topics_in_summary`)."""
+    meeting = topics_in_summary(meeting)
     (clusters / AC1).write_text(dump(meeting, "meeting", **kw), encoding="utf-8")
     (clusters / EVENT).write_text(dump(event, "event", **kw), encoding="utf-8")
 

@@ -36,6 +36,8 @@ def problems_from(
     for item in error.errors(include_url=False):
         kind = item["type"]
         loc = tuple(item["loc"]) + _CHECKED_FIELD.get(kind, ())
+        if any(loc[: len(dropped)] == dropped for dropped in document.dropped):
+            continue  # a value the YAML dialect refused: its problem is listed already
         if kind == "extra_forbidden":
             place = where.of_key(loc)
             message = _unknown_field(model, loc)
@@ -105,6 +107,8 @@ def _explain(item: ErrorDetails, place: Place) -> str:
             "less_than": "less than",
         }[kind]
         return f"{value} is out of range; it must be {words} {bound}"
+    if kind == "bool_type":
+        return f"expected true or false, found {found}"
     if kind in {"list_type", "tuple_type"}:
         return f"expected a list (one '- item' per line), found {found}"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:

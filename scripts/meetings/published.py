@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import Field, PrivateAttr, WithJsonSchema
+from pydantic.json_schema import SkipJsonSchema
 
 from .model import Event, Meeting, Record, Source
 from .values import Slug
@@ -150,9 +151,14 @@ SiteUrl = Annotated[str, Field(min_length=1), WithJsonSchema({"type": "string", 
 """An absolute address on the site (http:// in a local preview)."""
 
 
+_NOT_PUBLISHED: Any = Field(False, exclude=True)
+"""``draft``, which the open data leave out: the published site has no draft."""
+
+
 class PublishedEvent(Event):
     """An event as the open data publishes it: its record and its addresses on the site."""
 
+    draft: SkipJsonSchema[bool] = _NOT_PUBLISHED
     url: SiteUrl = Field(description="The address of the event's page.")
     calendar: SiteUrl = Field(
         description="The address of the event's iCalendar file, with all its meetings."
@@ -162,6 +168,7 @@ class PublishedEvent(Event):
 class PublishedMeeting(Meeting):
     """A meeting as the open data publishes it: its record and its addresses on the site."""
 
+    draft: SkipJsonSchema[bool] = _NOT_PUBLISHED
     event: Slug = Field(description="The slug of the event the meeting belongs to.")
     url: SiteUrl = Field(description="The address of the meeting's page.")
     calendar: SiteUrl = Field(description="The address of the meeting's iCalendar file.")

@@ -169,7 +169,7 @@ def _event_folder(site: Site, documents: list[Document], event: str | None) -> P
         raise ScaffoldError(f"no event under {under}/ yet: add one first: make new-event SLUG=…")
     # The newest event, as the site lists them.
     return max(
-        folders, key=lambda p: (str(_event_data(documents, p).get("start_date", "")), p.name)
+        folders, key=lambda p: (str(_event_data(documents, p).get("start_date") or ""), p.name)
     )
 
 
