@@ -10,9 +10,11 @@ today Action Cluster 1, the one most tests once took as their example). The
 records are made up (sourced-looking, in a scratch copy, never published).
 
 Then the tests that read the records run on that copy, in a pytest of their
-own (:data:`ON_THE_COPY`): the whole suite would take as long again (about
-five minutes on two cores), and the modules left out (:data:`NOT_ON_THE_COPY`)
-read no record, or only records they write themselves; each says why. The one
+own (:data:`ON_THE_COPY`), the browser's among them: the whole suite would take
+as long again (about five minutes on two cores, and CI must stay well under
+ten), and the modules left out (:data:`NOT_ON_THE_COPY`) read no record, or
+take what they expect from records they write themselves (the validator's
+tests break a made-up example meeting); each says why. The one
 test of today's content is left out too: it checks that today's six meetings
 are there, and removing one of them is what it exists to catch (README,
 "Remove a meeting").
@@ -35,25 +37,23 @@ from .helpers import ROOT
 
 ON_THE_COPY = [
     "tests/test_content.py",
+    "tests/test_drafts.py",
     "tests/test_editing.py",
     "tests/test_editing_scaffold.py",
     "tests/test_engines.py",
     "tests/test_exports.py",
-    "tests/test_hostile_input.py",
-    "tests/test_hostile_text.py",
     "tests/test_layout.py",
     "tests/test_make_local.py",
     "tests/test_model.py",
     "tests/test_more_events.py",
     "tests/test_navigation.py",
     "tests/test_new_event.py",
-    "tests/test_properties.py",
     "tests/test_records_grow.py",
     "tests/test_related.py",
     "tests/test_render.py",
     "tests/test_serve.py",
     "tests/test_site.py",
-    "tests/test_trust.py",
+    "tests/test_yaml_writers.py",
     "tests/browser/test_navigation.py",
     "tests/browser/test_pages.py",
     "tests/browser/test_phone.py",
@@ -68,6 +68,19 @@ NOT_ON_THE_COPY = {
     "tests/test_theme.py": "the stylesheet and the theme's overrides; reads no record",
     "tests/test_words.py": "the site's English words; reads no record",
     "tests/test_workflows.py": "the CI workflow files; reads no record",
+    **{
+        module: (
+            "its expectations come from the made-up example meeting it adds to a copy "
+            "(tests/records.py), not from the records, of which it reads only the first event's "
+            "folder, dates and sources, which the grown copy keeps"
+        )
+        for module in (
+            "tests/test_hostile_input.py",
+            "tests/test_hostile_text.py",
+            "tests/test_properties.py",
+            "tests/test_trust.py",
+        )
+    },
     "tests/test_trust_properties.py": (
         "writes its own records, drawn by hypothesis from the model, beside an example "
         "meeting; a minute of examples"
@@ -142,16 +155,13 @@ def environment(project: Path) -> dict[str, str]:
 
 
 def fill(path: Path, *changes: tuple[str, str]) -> None:
-    """Fill in a file as an editor does: each (pattern, text) replaces one line or block."""
+    """Fill in a file as an editor does: each (pattern, text) replaces one line or block;
+    then the record is complete, and no draft any more (``draft: true`` removed)."""
     text = path.read_text(encoding="utf-8")
     for pattern, new in changes:
         text, count = re.subn(pattern, new, text, count=1, flags=re.MULTILINE)
         assert count == 1, f"{pattern!r} is not in {path.name}:\n{text}"
-    path.write_text(text, encoding="utf-8")
-
-
-FINISHED = (r"^draft: true\n", "")
-"""The editor's last step: the record is complete, and published."""
+    path.write_text(re.sub(r"(?m)^draft: true\n", "", text), encoding="utf-8")
 
 
 def add_event(project: Path) -> None:
@@ -159,7 +169,6 @@ def add_event(project: Path) -> None:
     meetings(project, "new-event", "--slug", NEW_EVENT, "--name", "Smart Cities Forum 2031")
     fill(
         project / "clusters" / NEW_EVENT / "event.yaml",
-        FINISHED,
         (r"^start_date:$", "start_date: 2031-05-14"),
         (r"^end_date:$", "end_date: 2031-05-15"),
         (
@@ -179,7 +188,6 @@ def add_event(project: Path) -> None:
     )
     fill(
         project / written_file(written),
-        FINISHED,
         (r"^  name:$", "  name: Urban Data"),
         (r"^date:$", "date: 2031-05-15"),
         (
@@ -209,7 +217,6 @@ def add_meeting(project: Path, event: Path) -> None:
     path = project / written_file(written)
     fill(
         path,
-        FINISHED,
         (r"^  name:$", "  name: Circular Economy"),
         (r"^date:$", f"date: {data['end_date']}"),
         (

@@ -367,6 +367,44 @@ CASES = [
         file=f"{FOLDER}zz7.yml",
         base=AC1,
     ),
+    # Nothing under clusters/ is passed over in silence (issue 17).
+    *(
+        case(
+            f"{suffix[1:]}-extension",
+            lambda t: t,
+            None, None, None,
+            rf"name the file with \.yaml in lowercase, not \{suffix}",
+            file=f"{FOLDER}zz7{suffix}",
+            base=AC1,
+        )
+        for suffix in (".YAML", ".Yaml")
+    ),
+    case(
+        "record-in-a-subfolder",
+        lambda t: t,
+        None, None, None,
+        "a folder inside an event folder is not read: each record is a file directly in "
+        rf"{re.escape(SAMPLE.folder)}/; move its files there, or remove it",
+        file=f"{FOLDER}sub/zz7.yaml",
+        base=AC1,
+        shown=f"{FOLDER}sub/",
+    ),
+    *(
+        case(
+            f"stray-file-{name}",
+            constant("Notes about the next meeting.\n"),
+            None, None, None,
+            f"not a record, so it is not read: {holds}; move this file out of the records' "
+            "folder, or remove it",
+            file=where + name,
+            base=AC1,
+        )
+        for where, name, holds in (
+            (FOLDER, "notes.txt", "an event's folder holds its event.yaml and one .yaml file "
+             "per meeting"),
+            ("clusters/", "README.md", "only event folders"),
+        )
+    ),
     case(
         "event-folder-without-event",
         lambda t: t,
@@ -781,6 +819,45 @@ CASES = [
             base=AC1,
         )
         for how, variant in (("punctuation", TOPIC.replace(" ", "-")), ("case", TOPIC.upper()))
+    ),
+    # ------------------------------------------------- every problem of a file at once (issue 17)
+    case(
+        "problems-in-the-yaml-and-in-the-fields",
+        then(
+            # A tag and a repeated key (refused by the YAML dialect), a misspelt key, a time
+            # zone folder and a digit of another script, and a summary wrapped as PyYAML
+            # wraps it (read as YAML reads it): each line, none hiding another.
+            replace(r"^summary: >-\n  (.*)\n  (.*)\n", r"sumary: \1\n  \2\n"),
+            replace(r"^date: ", "date: !!str "),
+            replace(r"^(  platform: .*\n)", r"\1  platform: YouTube\n"),
+            append("time:\n  start: '0\u0661:00'\n  timezone: Europe\n"),
+        ),
+        "sumary:", 1, "sumary",
+        r"unknown field 'sumary'; did you mean 'summary'\?",
+        also=lambda t: [
+            line(AC1, first_key(t), 1, "summary", "required field is missing; .+"),
+            line(AC1, at(t, "date:"), 7, "date", "the tag tag:yaml.org,2002:str is not .+"),
+            line(AC1, at(t, "  platform:") + 1, 3, "recording.platform", "duplicate key .+"),
+            line(AC1, at(t, "  start:"), 10, "time.start", "'0\u0661:00' is not a time .+"),
+            line(AC1, at(t, "  timezone:"), 13, "time.timezone", "'Europe' is not a time .+"),
+        ],
+    ),
+    # ------------------------------------------------------------------ the first line
+    case(
+        "no-schema-line",
+        lambda t: t.split("\n", 1)[1],
+        1, 1, None,
+        re.escape(
+            "the first line must be '# yaml-language-server: $schema=../../docs/schema/"
+            "meeting.schema.json', which gives editors' tools (VS Code with the YAML "
+            "extension) the record's JSON Schema, for completion and checks while typing; add it"
+        ),
+    ),
+    case(
+        "schema-line-pointing-elsewhere",
+        replace(r"^# yaml-language-server: .*$", "# yaml-language-server: $schema=event.json"),
+        1, 1, None,
+        r"the first line must be '.+'.+; it points elsewhere",
     ),
     case(
         "topic-not-a-word-of-the-summary",

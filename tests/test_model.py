@@ -310,21 +310,16 @@ def _validate(root: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_cited_id_that_is_not_listed_is_refused_where_it_is_cited(clusters: Path):
-    """The first id cited by the first meeting, misspelt: the error points at it."""
-    meeting = collect(CLUSTERS).meetings[0]
-    path = clusters / meeting.file.removeprefix("clusters/")
-    cited = meeting.cites[0]
-    line = next(
-        number
-        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if text.startswith("cites: [")
-    )
-    edit(path, f"cites: [{cited}", f"cites: [{cited}x")
+    """The first id the example meeting cites, misspelt: the error points at it."""
+    path = clusters.parent / SAMPLE.file
+    cited = SAMPLE.source
+    line = path.read_text(encoding="utf-8").splitlines().index(f"cites: [{cited}]") + 1
+    edit(path, f"cites: [{cited}]", f"cites: [{cited}x]")
     result = _validate(clusters.parent)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"{meeting.file}:{line}:9: cites[0]: no source '{cited}x' in the sources of "
-        f"{meeting.event.file}; did you mean '{cited}'?"
+        f"{SAMPLE.file}:{line}:9: cites[0]: no source '{cited}x' in the sources of "
+        f"{SAMPLE.event_file}; did you mean '{cited}'?"
     ]
 
 
