@@ -329,9 +329,10 @@ def _quotation_problem(
                 "or quote the whole sentence"
             )
     hint = _excerpt(theirs, best, mine)
+    reads = "reads" if best in words.passages else "reads, with the source's corrections,"
     message = (
         f"not the words of {_source_named(words, event_document)}: {what}; the nearest "
-        f'passage reads "{hint}"; {_ADVICE}'
+        f'passage {reads} "{hint}"; {_ADVICE}'
     )
     line, column = _word_place(document, quoted.path, offset + where)
     return Problem(document.file, line, column, field_path(quoted.path), message)
