@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -188,13 +187,6 @@ PAGE = url(_FIRST)
 today), which the tests of ``mkdocs serve`` wait for and edit."""
 RECORD = _FIRST.file
 """That meeting's file, relative to the project."""
-
-
-def edit_summary(text: str, words: str) -> str:
-    """A record's text with ``words`` added at the end of its summary's first line."""
-    edited, count = re.subn(r"(?m)^(summary: (?:>-?\n +)?\S.*)$", rf"\1 {words}", text, count=1)
-    assert count == 1, "no summary in the record"
-    return edited
 
 
 def free_port() -> int:

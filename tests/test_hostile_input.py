@@ -195,7 +195,8 @@ def another_meeting_about(topic: str) -> Edit:
 
 
 def latin_1(text: str) -> bytes:
-    return text.replace("possibility", "possibilit\xe9").encode("latin-1")
+    """The record saved as Latin-1 (a character it lacks, such as "…", as "?")."""
+    return text.replace("possibility", "possibilit\xe9").encode("latin-1", errors="replace")
 
 
 def column_after(needle: str) -> Callable[[str], int]:

@@ -22,7 +22,7 @@ from meetings.model import Event, Meeting
 from meetings.problems import InvalidRecords
 
 from .helpers import CLUSTERS, ROOT, make_project
-from .records import SAMPLE, add_sample
+from .records import SAMPLE, add_passages, add_sample
 
 AC1 = SAMPLE.file.removeprefix(SAMPLE.folder + "/")
 """The example meeting's file in its event's folder."""
@@ -103,6 +103,8 @@ def test_yaml_1_1_words_stay_text(clusters: Path, event: Path):
     edit(path, "  name: Sample Procurement", "  name: on")
     edit(path, "  - sample youth", "  - sample youth\n  - yes\n  - 2021-06-10\n  - 1_000")
     edit(path, "sample youth.", "sample youth: yes, 2021-06-10, 1_000.")
+    # The title and the cluster's name are the source's words: so the source writes them.
+    add_passages(clusters, SAMPLE.source, "no", "on")
     (meeting,) = [m for m in collect(clusters).meetings if m.slug == SAMPLE.slug]
     assert meeting.title == "no"
     assert meeting.cluster.name == "on"
@@ -269,6 +271,9 @@ def test_models_refuse_unknown_keys_and_coercion():
         {"cites": ["Not An Id"]},
         {"cites": ["a", "a"]},
         {"speakers": [{"name": "A name"}]},  # a speaker names its sources
+        {"speakers": []},  # unknown speakers are left out: an empty list would say "none"
+        {"speakers": [{"name": "A", "role": "R.", "cites": ["a"]}]},  # a role cites its own
+        {"attendance": {"mode": "online", "cites": ["a"]}},  # announced, or reported?
     ):
         with pytest.raises(ValueError):
             Meeting.model_validate({**data, **change})
@@ -278,6 +283,7 @@ def test_models_refuse_unknown_keys_and_coercion():
             "name": "E",
             "start_date": "2021-06-10",
             "end_date": "2021-06-10",
+            "dates_cites": ["a"],
             "description": "D.",
             "cites": ["a"],
             "sources": [

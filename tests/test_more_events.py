@@ -200,7 +200,7 @@ def test_meetings_json_gains_the_event(site: Path, catalog):
     assert [e["slug"] for e in data["events"]] == [e.slug for e in catalog.events]
     assert [m["event"] for m in data["meetings"]] == [m.event.slug for m in catalog.meetings]
     (event,) = [e for e in data["events"] if e["slug"] == SLUG]
-    assert event["attendance"] == {"mode": "online", "cites": ["synthetic"]}
+    assert event["attendance"] == {"mode": "online", "status": "reported", "cites": ["synthetic"]}
     (t1,) = [m for m in data["meetings"] if m["slug"] == "t1-synthetic-energy"]
     assert t1["time"] == {
         "start": "09:30",

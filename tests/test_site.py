@@ -70,17 +70,25 @@ def check_meeting_page(built_site: Path, entry) -> None:
             assert long_date(source.published) in text_of(item)
     cited = set(tree.xpath("//article//a[starts-with(@href, '#source-')]/@href"))
     assert cited == {f"#source-{source_id}" for source_id in meeting.cited}
-    for speaker in meeting.speakers:
+    for speaker in meeting.speakers or []:
         item = tree.xpath(f"//article//li[strong[normalize-space()='{speaker.name}']]")[0]
-        # Its sources, numbered as in the Sources list, in that order.
-        expected = [f"#source-{s.id}" for s in entry.cited_sources if s.id in speaker.cites]
+        # Each fact's sources after it, numbered as in the Sources list, in that order: the
+        # name's, the affiliation's, the role's (which one source may give alone).
+        facts = [speaker, speaker.affiliation, speaker.role]
+        expected = [
+            f"#source-{s.id}"
+            for fact in facts
+            if fact is not None
+            for s in entry.cited_sources
+            if s.id in fact.cites
+        ]
         assert item.xpath("./a/@href") == expected
+        if speaker.role:
+            assert f"“{' '.join(speaker.role.text.split())}”" in text_of(item)
     for project in meeting.projects:
         assert project.name in article
         if project.url:
             assert (project.url, project.name) in pairs
-    if meeting.announced_as:
-        assert f"Announced as: {' '.join(meeting.announced_as.text.split())}" in article
     edit = tree.xpath("//a[@rel='edit']/@href")
     assert edit and edit[0].endswith(f"/edit/main/{entry.file}")
 
@@ -148,7 +156,7 @@ def test_search_index_holds_every_field(built_site: Path):
             *(source.publisher for source in entry.cited_sources),
             *meeting.topics,
             *(project.name for project in meeting.projects),
-            *(speaker.name for speaker in meeting.speakers),
+            *(speaker.name for speaker in meeting.speakers or []),
             *re.findall(r"[A-Za-z][\w-]+", meeting.summary),
         ]
         missing = [f for f in fields if " ".join(f.split()) not in text]
