@@ -48,6 +48,7 @@ ON_THE_COPY = [
     "tests/test_more_events.py",
     "tests/test_navigation.py",
     "tests/test_new_event.py",
+    "tests/test_quotes.py",
     "tests/test_records_grow.py",
     "tests/test_related.py",
     "tests/test_render.py",
@@ -64,6 +65,7 @@ ON_THE_COPY = [
 NOT_ON_THE_COPY = {
     "tests/test_growth.py": "this module: it makes the copy",
     "tests/test_bench.py": "reads only the synthetic records scripts/bench.py writes",
+    "tests/test_claims.py": "the About and accessibility pages' words about the build",
     "tests/test_ensure_chromium.py": "installs the browser; reads no record",
     "tests/test_theme.py": "the stylesheet and the theme's overrides; reads no record",
     "tests/test_words.py": "the site's English words; reads no record",
@@ -171,6 +173,7 @@ def add_event(project: Path) -> None:
         project / "clusters" / NEW_EVENT / "event.yaml",
         (r"^start_date:$", "start_date: 2031-05-14"),
         (r"^end_date:$", "end_date: 2031-05-15"),
+        (r"^dates_cites:\n  -$", "dates_cites:\n  - forum-2031-news"),
         (
             r"^description: >-$",
             "description: >-\n  The Action Clusters of the made-up Forum 2031 met on its\n"
@@ -182,6 +185,21 @@ def add_event(project: Path) -> None:
         (r"^    publisher:$", "    publisher: Smart Cities news"),
         (r"^    url:$", "    url: https://example.org/news/forum-2031"),
         (r"^    supports: >-$", "    supports: >-\n      The forum's dates and its meeting."),
+        # The words the records quote, as the source publishes them.
+        (
+            r"^    # passages:\n    #   -$",
+            "    passages:\n"
+            + "".join(
+                f"      - >-\n        {passage}\n"
+                for passage in (
+                    "The Action Clusters of the made-up Forum 2031 met on its second day.",
+                    "Its records exist only in the tests' scratch copy.",
+                    "Action Cluster 1 - Urban Data meeting",
+                    "Cities compare their open data platforms and the standards that let them "
+                    "share data across borders.",
+                )
+            ).rstrip("\n"),
+        ),
     )
     written = meetings(
         project, "new", "--title", "Action Cluster 1 - Urban Data meeting", "--event", NEW_EVENT
@@ -203,6 +221,7 @@ def add_event(project: Path) -> None:
 def add_meeting(project: Path, event: Path) -> None:
     """``make new`` in an existing event: its next cluster number, a new source in its list."""
     data = parse_yaml((event / "event.yaml").read_text(encoding="utf-8"))
+    # Its own new source, with the passages the meeting quotes.
     with (event / "event.yaml").open("a", encoding="utf-8") as file:
         file.write(
             "  - id: circular-economy-programme\n"
@@ -210,7 +229,12 @@ def add_meeting(project: Path, event: Path) -> None:
             "    publisher: Smart Cities news\n"
             "    url: https://example.org/news/circular-economy\n"
             "    supports: >-\n"
-            "      The speaker of the Circular Economy meeting.\n"
+            "      The Circular Economy meeting: its title, what it discussed, its speaker.\n"
+            "    passages:\n"
+            "      - Action Cluster 7 - Circular Economy meeting, with Ada Example.\n"
+            "      - >-\n"
+            "        Cities discuss water reuse and the circular economy of their building\n"
+            "        sites.\n"
         )
     title = "Action Cluster 7 - Circular Economy meeting"
     written = meetings(project, "new", "--title", title, "--event", event.name)
@@ -225,7 +249,7 @@ def add_meeting(project: Path, event: Path) -> None:
             "building\n  sites.",
         ),
         (r"^topics:\n  -$", "topics:\n  - water reuse\n  - circular economy"),
-        (r"^cites:\n  -$", f"cites:\n  - {data['cites'][0]}"),
+        (r"^cites:\n  -$", "cites:\n  - circular-economy-programme"),
         (
             r"^# speakers:\n#   -\n(?:#.*\n)*",
             "speakers:\n  - name: Ada Example\n    cites: [circular-economy-programme]\n",
