@@ -157,6 +157,23 @@ def sample_for(clusters: Path) -> Sample:
 
 
 SAMPLE_SOURCE = "sample-source"
+SAMPLE_SOURCE_DATA = {
+    "id": SAMPLE_SOURCE,
+    "title": "A made-up source for the tests",
+    "publisher": "The tests",
+    "url": "https://example.org/sample-source",
+    "supports": "The example meeting the tests add to a copy of the records.",
+}
+"""The example meeting's source, which :func:`add_sample` adds to its event's list."""
+
+
+def sample_passages() -> list[str]:
+    """What the example meeting quotes from its source, as its passages."""
+    return [
+        part
+        for text, kind, _ in quoted_values(parse_yaml(SAMPLE.text), Meeting)
+        for part in ([text] if kind == NAME else paragraphs_of(text))
+    ]
 
 
 SAMPLE = sample_for(CLUSTERS)
@@ -170,20 +187,15 @@ def add_sample(project: Path) -> Sample:
     """Write the example meeting into the copy of the project at ``project``, and its made-up
     source, with the passages it quotes, at the end of its event's list of sources."""
     (project / SAMPLE.file).write_text(SAMPLE.text, encoding="utf-8")
-    passages = [
-        part
-        for text, kind, _ in quoted_values(parse_yaml(SAMPLE.text), Meeting)
-        for part in ([text] if kind == NAME else paragraphs_of(text))
+    lines = [
+        f"  - {key}: {json.dumps(value)}" for key, value in list(SAMPLE_SOURCE_DATA.items())[:1]
     ]
+    lines += [
+        f"    {key}: {json.dumps(value)}" for key, value in list(SAMPLE_SOURCE_DATA.items())[1:]
+    ]
+    lines += ["    passages:", *(f"      - {json.dumps(p)}" for p in sample_passages())]
     with (project / SAMPLE.event_file).open("a", encoding="utf-8") as event:
-        event.write(
-            f"  - id: {SAMPLE_SOURCE}\n"
-            "    title: A made-up source for the tests\n"
-            "    publisher: The tests\n"
-            "    url: https://example.org/sample-source\n"
-            "    supports: The example meeting the tests add to a copy of the records.\n"
-            "    passages:\n" + "".join(f"      - {json.dumps(p)}\n" for p in passages)
-        )
+        event.write("\n".join(lines) + "\n")
     return SAMPLE
 
 
@@ -283,6 +295,7 @@ def complete_event() -> dict[str, Any]:
     data.setdefault("partnership", {"text": "Some text", "cites": [first]})
     data.setdefault("organizer", {"name": "An organiser", "cites": [first]})
     data["sources"][0].setdefault("title", "A title")
+    data["sources"].append(dict(SAMPLE_SOURCE_DATA))  # what the example meeting cites
     return data
 
 
@@ -533,3 +546,44 @@ def _json_data(source: str, fix) -> Any:
         return value
 
     return walk(data)
+
+
+# --------------------------------------------------------------------------
+# Removing a meeting, as the README says
+# --------------------------------------------------------------------------
+
+
+def cites_in(data: Any) -> list[str]:
+    """Every source id a record's data cites, at any depth."""
+    if isinstance(data, dict):
+        found = [c for key in ("cites", "dates_cites") for c in (data.get(key) or [])]
+        return found + [
+            c for key, value in data.items() if "cites" not in key for c in cites_in(value)
+        ]
+    if isinstance(data, list):
+        return [c for item in data for c in cites_in(item)]
+    return []
+
+
+def remove_meeting(path: Path) -> list[str]:
+    """Delete a meeting's file, and from its event's list the sources that no other record
+    of the event cites (README, "Remove a meeting"); return their ids."""
+    event = path.parent / "event.yaml"
+    others = [p for p in path.parent.glob("*.yaml") if p != path]
+    cited = {c for p in others for c in cites_in(parse_yaml(p.read_text(encoding="utf-8")))}
+    gone = [
+        c for c in dict.fromkeys(cites_in(parse_yaml(path.read_text("utf-8")))) if c not in cited
+    ]
+    path.unlink()
+    kept: list[str] = []
+    dropping = False
+    for line in event.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("  - "):
+            listed = re.match(r'  - id: "?([a-z0-9-]+)"?\s*$', line)
+            dropping = bool(listed) and listed[1] in gone
+        elif not line.startswith("    ") and line.strip():
+            dropping = False
+        if not dropping:
+            kept.append(line)
+    event.write_text("".join(kept), encoding="utf-8")
+    return gone

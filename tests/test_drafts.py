@@ -25,6 +25,10 @@ from .helpers import fetch, make_full_project, mkdocs_serve, run_make, wait_for
 from .records import SAMPLE, add_sample
 
 DRAFT = "draft: true\n"
+LEFT_OUT = (
+    f"{SAMPLE.file}, the source '{SAMPLE.source}' of {SAMPLE.event_file}, which only they cite"
+)
+"""The draft left out, and the source that only it cites."""
 
 
 def as_draft(text: str) -> str:
@@ -64,13 +68,13 @@ def published(project: Path) -> set[str]:
 def test_a_complete_draft_is_valid_and_left_out_of_the_build(project: Path):
     code, lines, _ = validate(project)
     assert code == 0
-    assert lines == [lines[0]] and lines[0].endswith(f"left out as drafts: {SAMPLE.file}.")
+    assert lines == [lines[0]] and lines[0].endswith(f"left out as drafts: {LEFT_OUT}.")
     result = run_make(project, "build")
     assert result.returncode == 0, result.stderr
     said = [line for line in result.stderr.splitlines() if "Drafts left out" in line]
     assert said == [
         "INFO    -  Drafts left out of the site, shown by 'make serve' once complete; remove "
-        f"'draft: true' to publish one: {SAMPLE.file}"
+        f"'draft: true' to publish one: {LEFT_OUT}"
     ]
     site = project / "site"
     assert not (site / SAMPLE.event / SAMPLE.slug).exists()
@@ -95,7 +99,7 @@ def test_a_draft_s_problems_are_warnings_and_the_rest_is_built(project: Path):
         "(an empty value)",
         lines[-1],
     ]
-    assert lines[-1].endswith(f"left out as drafts: {SAMPLE.file} (2 warnings above).")
+    assert lines[-1].endswith(f"left out as drafts: {LEFT_OUT} (2 warnings above).")
     result = run_make(project, "build")
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr  # the build says one line, not the draft's problems
@@ -147,22 +151,18 @@ def test_a_source_only_a_draft_cites_is_left_out_with_it(project: Path):
     event = project / SAMPLE.event_file
     event.write_text(
         event.read_text(encoding="utf-8") + "  - id: draft-only\n    publisher: A publisher\n"
-        "    url: https://example.org/draft-only\n    supports: The draft's speaker.\n",
+        "    url: https://example.org/draft-only\n    supports: The draft's speaker.\n"
+        "    passages: [Sample Speaker]\n",
         encoding="utf-8",
     )
     path = project / SAMPLE.file
     text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace(
-            "    role: Presented the sample\n    cites: [",
-            "    role: Presented the sample\n    cites: [draft-only, ",
-        ),
-        "utf-8",
-    )
+    head, tail = text.rsplit("\n    cites: [", 1)  # the speaker's own, the last line
+    path.write_text(f"{head}\n    cites: [draft-only, {tail}", "utf-8")
     code, lines, _ = validate(project)
     assert code == 0, lines
     assert lines[-1].endswith(
-        f"left out as drafts: {SAMPLE.file}, the source 'draft-only' of {SAMPLE.event_file}, "
+        f"left out as drafts: {LEFT_OUT}, the source 'draft-only' of {SAMPLE.event_file}, "
         "which only they cite."
     )
     result = run_make(project, "build")
@@ -183,7 +183,8 @@ def test_a_draft_event_is_left_out_with_every_meeting(project: Path):
     assert code == 0
     assert all(": warning: " in line for line in lines[:-1])
     assert lines[-1].endswith(
-        f"left out as drafts: {SAMPLE.file}, clusters/forum-2098/ (the event and its 1 meeting) "
+        f"left out as drafts: {SAMPLE.file}, clusters/forum-2098/ (the event and its 1 meeting), "
+        f"the source '{SAMPLE.source}' of {SAMPLE.event_file}, which only they cite "
         f"({len(lines) - 1} warnings above)."
     )
     # The meeting, finished and no longer a draft, in an event that still is one.

@@ -41,7 +41,7 @@ from .helpers import (
     wait_for,
     yamllint,
 )
-from .records import SAMPLE, add_sample, cut_a_word
+from .records import SAMPLE, add_sample, cut_a_word, remove_meeting
 
 RECORDS = sorted(CLUSTERS.rglob("*.yaml"))
 SCHEMA_LINE = re.compile(r"# yaml-language-server: \$schema=(?P<path>\S+)\n")
@@ -151,7 +151,7 @@ def test_deleting_a_record_removes_all_it_made(tmp_path: Path):
     assert sum(GONE in text for text in before.values()) > 5  # pages, search, tags, sitemap…
     topics = only_its_own(gone)
 
-    (project / gone.file).unlink()
+    remove_meeting(project / gone.file)  # and the sources only it cited
     result = run_make(project, "build")
     assert result.returncode == 0, result.stderr
 

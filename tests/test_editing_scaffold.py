@@ -184,7 +184,7 @@ def test_make_new_fill_in_make_build_gives_one_more_meeting_page(project: Path):
     # The title, summary and gist quote the source the record cites first: it holds them.
     words = [
         TITLE,
-        "The first paragraph of the summary, written over two lines.",
+        "The first paragraph of the summary, on circular economy, written over two lines.",
         "The second paragraph.",
         "One line about the meeting.",
     ]
@@ -196,7 +196,9 @@ def test_make_new_fill_in_make_build_gives_one_more_meeting_page(project: Path):
         "summary",
         "gist",
     }, result.stdout
-    add_passages(project / "clusters", CATALOG.events[0].sources[0].id, *words)
+    add_passages(
+        project / "clusters", NEWEST.sources[0].id, *words, event=f"{NEWEST.slug}/event.yaml"
+    )
 
     result = run_make(project, "validate")
     assert result.returncode == 0, result.stdout

@@ -34,6 +34,7 @@ import pytest
 from meetings.load import parse_yaml
 
 from .helpers import ROOT
+from .records import cites_in, remove_meeting
 
 ON_THE_COPY = [
     "tests/test_content.py",
@@ -265,42 +266,20 @@ def written_file(output: str) -> str:
     return found[1]
 
 
-def remove_meeting(event: Path) -> str:
+def remove_the_first_meeting_alone_citing_a_source(event: Path) -> str:
     """Delete the first meeting that alone cites a source, and those sources from the list."""
     records = {path: parse_yaml(path.read_text(encoding="utf-8")) for path in event.glob("*.yaml")}
     cited: dict[str, list[Path]] = {}
     for path, data in records.items():
         for source_id in set(cites_in(data)):
             cited.setdefault(source_id, []).append(path)
-    meetings_in_order = sorted(
+    in_order = sorted(
         (p for p in records if p.name != "event.yaml"),
         key=lambda p: records[p]["cluster"]["number"],
     )
-    gone = next(p for p in meetings_in_order if any(c == [p] for c in cited.values()))
-    only_its_own = [source_id for source_id, paths in cited.items() if paths == [gone]]
-    gone.unlink()
-    lines = (event / "event.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
-    kept: list[str] = []
-    dropping = False
-    for line in lines:
-        if line.startswith("  - "):
-            dropping = any(line == f"  - id: {source_id}\n" for source_id in only_its_own)
-        elif not line.startswith("    ") and line.strip():
-            dropping = False
-        if not dropping:
-            kept.append(line)
-    (event / "event.yaml").write_text("".join(kept), encoding="utf-8")
+    gone = next(p for p in in_order if any(paths == [p] for paths in cited.values()))
+    assert remove_meeting(gone)
     return gone.stem
-
-
-def cites_in(data: object) -> list[str]:
-    """Every source id a record's data cites, at any depth."""
-    if isinstance(data, dict):
-        found = list(data.get("cites") or [])
-        return found + [c for key, value in data.items() if key != "cites" for c in cites_in(value)]
-    if isinstance(data, list):
-        return [c for item in data for c in cites_in(item)]
-    return []
 
 
 @pytest.fixture(scope="module")
@@ -310,7 +289,7 @@ def grown(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     event = sorted((project / "clusters").glob("*/event.yaml"))[0].parent  # forum-2021 today
     add_event(project)
     add_meeting(project, event)
-    gone = remove_meeting(event)
+    gone = remove_the_first_meeting_alone_citing_a_source(event)
     return project, gone
 
 

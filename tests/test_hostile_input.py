@@ -185,11 +185,10 @@ BEFORE_IT_STARTS = (dt.date.fromisoformat(SAMPLE.date) - 8 * DAY).isoformat()
 
 
 def another_meeting_about(topic: str) -> Edit:
-    """Another meeting than the example, whose one topic is ``topic``, a phrase of its summary."""
+    """Another meeting than the example (its copy), whose one topic is ``topic``."""
     return then(
         replace(r"^slug: .*$", "slug: zz-new-meeting"),
         replace(NUMBER, f"  number: {NEW_NUMBER}"),
-        replace(r"^summary: >-\n(  .*\n)+", f"summary: >-\n  A meeting about {topic}.\n"),
         replace(TOPICS, f"topics:\n  - {topic}\n"),
     )
 
@@ -818,6 +817,11 @@ CASES = [
             ),
             file=NEW,
             base=AC1,
+            # Case aside, a topic is the summary's words; punctuation is not aside.
+            also=lambda t, v=variant: [
+                line(NEW, at(t, f"  - {v}"), 5, "topics[0]", f"'{v}' is not a word or phrase .+")
+                for _ in [v] if "-" in v
+            ],
         )
         for how, variant in (("punctuation", TOPIC.replace(" ", "-")), ("case", TOPIC.upper()))
     ),

@@ -104,7 +104,8 @@ def test_yaml_1_1_words_stay_text(clusters: Path, event: Path):
     edit(path, "  - sample youth", "  - sample youth\n  - yes\n  - 2021-06-10\n  - 1_000")
     edit(path, "sample youth.", "sample youth: yes, 2021-06-10, 1_000.")
     # The title and the cluster's name are the source's words: so the source writes them.
-    add_passages(clusters, SAMPLE.source, "no", "on")
+    summary = parse_yaml(path.read_text(encoding="utf-8"))["summary"]
+    add_passages(clusters, SAMPLE.source, "no", "on", summary)
     (meeting,) = [m for m in collect(clusters).meetings if m.slug == SAMPLE.slug]
     assert meeting.title == "no"
     assert meeting.cluster.name == "on"
@@ -320,7 +321,7 @@ def test_a_cited_id_that_is_not_listed_is_refused_where_it_is_cited(clusters: Pa
     path = clusters.parent / SAMPLE.file
     cited = SAMPLE.source
     line = path.read_text(encoding="utf-8").splitlines().index(f"cites: [{cited}]") + 1
-    edit(path, f"cites: [{cited}]", f"cites: [{cited}x]")
+    edit(path, f"\ncites: [{cited}]", f"\ncites: [{cited}x]")
     result = _validate(clusters.parent)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [

@@ -13,7 +13,9 @@ decimal numbers are anything else. Refused, each with the place it is written:
 * values nested more than :data:`MAX_DEPTH` levels deep;
 * a list item continued on a more-indented line that starts with ``- ``:
   YAML joins the two into one item ("lighthouse projects - youth"), never
-  what an editor means by an over-indented ``- youth``.
+  what an editor means by an over-indented ``- youth``. (A long item that a
+  YAML writer wrapped before a `` - `` of its text is its text: the line
+  it continues is longer than any writer's width, :data:`WRAP_WIDTH`.)
 
 Unquoted text may go on over several lines, as YAML writers (PyYAML,
 ruamel.yaml, editors' formatters) wrap long values: it is read as YAML reads
@@ -324,11 +326,18 @@ def _tag_message(node: Node) -> str:
 _DASH = re.compile(r"\s*-(?:\s|$)")
 
 
+WRAP_WIDTH = 40
+"""YAML writers wrap only lines longer than their width, 40 characters at the least (PyYAML's
+narrowest in the tests; 80 by default, as ruamel.yaml and editors' formatters)."""
+
+
 def _dash_line(node: ScalarNode, text: str) -> int | None:
-    """The first line (from 0) continuing an unquoted list item that starts with ``- ``."""
+    """The first line (from 0) continuing an unquoted list item with ``- ``, where no writer
+    would have wrapped it: the line it continues is shorter than :data:`WRAP_WIDTH`. A writer
+    wraps a long item as ``… Action Cluster 1`` / ``- Business Models``, which is its text."""
     lines = text.splitlines()
     for number in range(node.start_mark.line + 1, min(node.end_mark.line, len(lines) - 1) + 1):
-        if _DASH.match(lines[number]):
+        if _DASH.match(lines[number]) and len(lines[number - 1].rstrip()) < WRAP_WIDTH:
             return number
     return None
 
