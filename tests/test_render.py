@@ -70,7 +70,7 @@ def test_meeting_page_shows_every_fact(entry):
     # Each fact's citations link to its sources, numbered in the order of the Sources list.
     numbers = {source.id: index for index, source in enumerate(entry.cited_sources, 1)}
     for source_id in meeting.cited:
-        assert f"[\\[{numbers[source_id]}\\]](#source-{source_id})" in page
+        assert f"[\\[{numbers[source_id]}\\]](#source:{source_id})" in page
     assert "index.md" in hrefs  # the event page, beside it
 
 
@@ -161,7 +161,7 @@ def test_unknown_facts_leave_no_empty_section():
     told = event.meetings[0] = MeetingEntry.model_validate(data)
     page = render_pages(build(catalog.events))[told.page]
     number = [source.id for source in told.cited_sources].index(cited) + 1
-    assert f"- **A. Speaker**: moderator [\\[{number}\\]](#source-{cited})\n" in page
+    assert f"- **A. Speaker**: moderator [\\[{number}\\]](#source:{cited})\n" in page
     assert "- **Date:** 10 June 2021, 10:00–11:30 (Europe/Brussels) [" in page
 
 
