@@ -4,7 +4,10 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
 ``mkdocs serve`` do the whole job:
 
 * ``on_config`` does all of the plugin's work. It reads where everything is
-  from the configuration (:class:`~meetings.layout.Site`), reads and
+  from the configuration (:class:`~meetings.layout.Site`), checks the build's
+  settings (``site_url``, ``repo_url``: https:// addresses; ``SOURCE_DATE_EPOCH``)
+  and that every file of ``docs/`` and the theme is a regular file of the
+  project (:mod:`meetings.folders`: no link, no pipe), reads and
   validates the records (``clusters_dir``, ``clusters/`` by default: stages
   1 to 3), renders the pages (stage 4), gives each the
   :class:`~mkdocs.structure.files.File` MkDocs will build it from, and makes
@@ -23,6 +26,8 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
   each record page's JSON-LD and link-preview tags, printed by
   ``overrides/partials/open-data.html``.
+* ``on_build_error`` turns a site folder that cannot be written (read-only,
+  full) into one line instead of a traceback.
 * ``on_serve`` watches the records and the templates for live reload. When a
   rebuild fails, whatever the reason, the errors are printed and the last
   good pages keep being served (MkDocs alone would stall every request until
@@ -162,13 +167,13 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         except InvalidRecords as error:
             problems += error.problems
         if problems:
-            error = InvalidRecords(problems)
-            for problem in error.problems:
+            invalid = InvalidRecords(problems)
+            for problem in invalid.problems:
                 log.error(str(problem))
             raise RecordsError(
-                f"{error}, listed above: nothing was built. "
+                f"{invalid}, listed above: nothing was built. "
                 "Fix them and build again ('make validate' checks the files alone)."
-            ) from None
+            ) from invalid
         assert self.catalog is not None
         config.nav = navigation(self.catalog, config.nav, site.docs_dir, site.nav_events)
         if not config.repo_url:

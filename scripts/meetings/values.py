@@ -124,12 +124,12 @@ def web_address(value: str, *, local_http: bool = False) -> str:
         raise ambiguous
     authority = re.split(r"[/?#]", rest[2:], maxsplit=1)[0]
     if "@" in authority:
-        host = _AUTHORITY.fullmatch(authority.rsplit("@", 1)[1])
+        after = _AUTHORITY.fullmatch(authority.rsplit("@", 1)[1])
         raise PydanticCustomError(
             "url_user",
             "the address holds '@' before its host, so it leads to '{host}', not to what "
             "comes before the '@'; write the address without it",
-            {"host": (host["host"] if host else authority.rsplit("@", 1)[1]).lower()},
+            {"host": (after["host"] if after else authority.rsplit("@", 1)[1]).lower()},
         )
     parts = _AUTHORITY.fullmatch(authority)
     if parts is None or (parts["port"] is not None and not 0 < int(parts["port"]) < 65536):
@@ -261,9 +261,16 @@ HttpsUrl = Annotated[
     str,
     Field(max_length=2000),
     AfterValidator(_https_url),
-    WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https://", "maxLength": 2000}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "uri",
+            "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][^\\s\\\\\"'<>`]*)?$",
+            "maxLength": 2000,
+        }
+    ),
 ]
-"""A web address; only https:// is accepted."""
+"""A web address; only https:// and a plain host name are accepted (:func:`web_address`)."""
 
 IsoDate = Annotated[
     dt.date,
