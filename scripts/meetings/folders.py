@@ -25,14 +25,14 @@ whenever a file is open in the editor.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from .load import FOLDER_LINK
+from .load import _kind as load_kind
 from .problems import Problem
 
 FILE_LINK = "a symbolic link is not read; put the file itself here, as a regular file"
-FOLDER_LINK = "a symbolic link is not read; put the folder itself here"
 NOT_REGULAR = "this is not a regular file (a pipe or a device?); the build reads only regular files"
 OUTSIDE = "this folder is outside the project ({path}); keep what the build reads in the project"
 EDITOR_LOCK = ".#"
@@ -91,18 +91,12 @@ def _editor_lock(entry: os.DirEntry[str]) -> bool:
 
 
 def _kind(path: Path) -> str:
-    """``file``, ``folder``, ``file-link``, ``folder-link``, ``other`` or ``missing``."""
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        return "missing"
-    if stat.S_ISLNK(mode):
+    """:mod:`meetings.load`'s kind of an entry (never following a link), a link told apart
+    by what it leads to: ``file-link`` or ``folder-link``."""
+    kind = load_kind(path)
+    if kind == "link":
         return "folder-link" if path.is_dir() else "file-link"
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISDIR(mode):
-        return "folder"
-    return "other"
+    return kind
 
 
 def _problem(shown: str, kind: str, path: Path) -> Problem:

@@ -37,7 +37,6 @@ from typing import Any, Literal
 
 import yaml
 
-from .folders import FOLDER_LINK
 from .limits import invisible_problem
 from .locate import Locations, field_at, reader_problem, yaml_problem
 from .problems import Problem, describe_value
@@ -125,6 +124,7 @@ _NOT_A_SLUG = (
     "the name of {what} may hold only lowercase letters a-z, digits and hyphens, "
     "e.g. {example}; rename it"
 )
+FOLDER_LINK = "a symbolic link is not read; put the folder itself here"
 _NOT_A_FILE = {
     "link": "a symbolic link is not read; put the record itself here, as a regular file",
     "other": "this is not a regular file (a pipe or a device?); a record is a text file",
