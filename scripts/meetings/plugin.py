@@ -308,10 +308,11 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         """A site folder that cannot be written (read-only, full): one line, not a traceback."""
         if isinstance(error, OSError) and error.errno in _CANNOT_WRITE:
-            where = self.site.shown(self.site_dir) if self.site and self.site_dir else "its folder"
-            log.error(
-                visible(f"cannot write the site into {where}/: {error.strerror} ({error.filename})")
-            )
+            site, name = self.site, str(error.filename)
+            where = site.shown(self.site_dir) if site and self.site_dir else "its folder"
+            if site and os.path.isabs(name):
+                name = site.shown(Path(name))
+            log.error(visible(f"cannot write the site into {where}/: {error.strerror} ({name})"))
             raise Abort("Aborted with a BuildError!") from None
 
     def on_serve(
