@@ -996,3 +996,27 @@ def test_the_machines_time_zone_database_changes_nothing(project: Path, tmp_path
     assert result.returncode == 0, result.stderr
     calendar = (out / "forum-2021" / "ac1-business-models-finance.ics").read_text("utf-8")
     assert "DTSTART:20210610T080000Z" in calendar
+
+
+def test_the_canonical_link_is_escaped_even_if_the_check_were_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Defence in depth, with the check of SITE_URL off: the canonical link of every page
+    holds the address as text, and no element comes from it."""
+    import meetings.plugin
+
+    monkeypatch.setattr(meetings.plugin, "web_address", lambda value, **_: value, raising=False)
+    hostile = 'https://example.org/x"><script>alert(1)</script>/'
+    for name, value in {**BUILD_ENV, "SITE_URL": hostile}.items():
+        monkeypatch.setenv(name, value)
+    project = make_project(tmp_path / "project")
+    site = tmp_path / "site"
+    build_in_process(project, site)
+    pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
+    assert pages
+    for page in pages:
+        root = lxml_html.parse(str(page)).getroot()
+        (canonical,) = root.xpath("//link[@rel='canonical']/@href")
+        assert canonical.startswith(hostile), page
+        # A script made from the address would hold just its code (the JSON-LD quotes it).
+        assert not [s for s in root.iter("script") if (s.text or "").strip() == "alert(1)"], page
