@@ -463,7 +463,7 @@ def build_site_bounded(project: Path, **env: str) -> subprocess.CompletedProcess
     def bounded() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    return subprocess.run(
+    process = subprocess.Popen(
         [ROOT / "scripts" / "build-site"],
         cwd=project,
         env={
@@ -473,11 +473,19 @@ def build_site_bounded(project: Path, **env: str) -> subprocess.CompletedProcess
             "REPO_URL": EXAMPLE_REPO,
             **env,
         },
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=90,
         preexec_fn=bounded,
+        start_new_session=True,  # on a timeout, MkDocs (waiting on a pipe) is ended too
     )
+    try:
+        stdout, stderr = process.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 def with_old_site(project: Path) -> dict[str, str]:
