@@ -180,7 +180,8 @@ LOOK_ALIKE = TOPIC.replace(next(c for c in TOPIC if c in _CYRILLIC), LOOK_ALIKE_
 
 
 def latin_1(text: str) -> bytes:
-    return text.replace("possibility", "possibilit\xe9").encode("latin-1")
+    """The record saved as Latin-1 (a character it lacks, such as "…", as "?")."""
+    return text.replace("possibility", "possibilit\xe9").encode("latin-1", errors="replace")
 
 
 def column_after(needle: str) -> Callable[[str], int]:

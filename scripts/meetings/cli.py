@@ -115,7 +115,7 @@ def render(site: Site, out: Path) -> None:
     env = environment(site.templates_dir)
     for page in out.rglob("*.md"):  # the About page's lists, made from the records
         text = page.read_text(encoding="utf-8")
-        filled = fill_markers(text, page.relative_to(out).as_posix(), catalog, env)
+        filled = fill_markers(text, page.relative_to(out).as_posix(), catalog, env, site.repo_url)
         if filled != text:
             page.write_text(filled, encoding="utf-8")
     pages = render_pages(catalog, env)

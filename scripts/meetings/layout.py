@@ -51,6 +51,9 @@ class Site:
     """The theme's ``custom_dir`` (``overrides/``), if any."""
     use_directory_urls: bool = True
     nav_events: int = NAV_EVENTS
+    repo_url: str | None = None
+    """The repository the records are edited in (``repo_url``), if known: the edit
+    buttons, "Report a problem" and the pages that mention them depend on it."""
     _urls: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
     _addresses: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -79,6 +82,7 @@ class Site:
             overrides_dir=Path(config.theme.custom_dir) if config.theme.custom_dir else None,
             use_directory_urls=config.use_directory_urls,
             nav_events=plugin.nav_events,
+            repo_url=config.repo_url or None,
         )
 
     @classmethod

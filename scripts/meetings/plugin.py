@@ -22,7 +22,9 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
   (percent-encoded) address of its record for the edit button; nothing is
   written into ``docs/``, so a deleted record leaves no stale page behind.
 * ``on_page_markdown`` puts the About page's list of sources and of what no
-  source gives, made in ``on_config`` from the records, in place of its markers.
+  source gives, made in ``on_config`` from the records, and the hand-written
+  pages' words on the edit buttons and "Report a problem" (only where the
+  repository is known), in place of their markers.
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
   each record page's JSON-LD and link-preview tags, printed by
   ``overrides/partials/open-data.html``.
@@ -183,7 +185,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         env = environment(site.templates_dir)
         env.bytecode_cache = _COMPILED_TEMPLATES
         self.files = self._made_files(config, env)
-        self.blocks = self._about_blocks(site.docs_dir, env)
+        self.blocks = self._about_blocks(site.docs_dir, env, config)
         return config
 
     def _made_files(self, config: MkDocsConfig, env: jinja2.Environment) -> list[File]:
@@ -223,7 +225,9 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 )
         return made
 
-    def _about_blocks(self, docs_dir: Path, env: jinja2.Environment) -> dict[str, dict[str, str]]:
+    def _about_blocks(
+        self, docs_dir: Path, env: jinja2.Environment, config: MkDocsConfig
+    ) -> dict[str, dict[str, str]]:
         """The blocks that hand-written pages ask for with a marker, made now, not while
         MkDocs reads the pages (after it has cleaned the site folder)."""
         assert self.catalog is not None
@@ -235,7 +239,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             text = path.read_text(encoding="utf-8")
             for marker in ABOUT_BLOCKS:
                 if marker in text:
-                    block = fill_markers(marker, page, self.catalog, env)
+                    block = fill_markers(marker, page, self.catalog, env, config.repo_url)
                     blocks.setdefault(page, {})[marker] = block
         return blocks
 
