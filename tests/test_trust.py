@@ -922,7 +922,10 @@ def test_no_title_takes_the_address_of_a_citation(tmp_path: Path):
     record.write_text(re.sub(r"(?m)^title: .*$", "title: Source article", text), "utf-8")
     event = project / EVENT_FOLDER / "event.yaml"
     text = event.read_text(encoding="utf-8")
-    event.write_text(re.sub(r"(?m)^name: .*$", "name: Source forum-2021 article", text), "utf-8")
+    text = re.sub(r"(?m)^name: .*$", "name: Source forum-2021 article", text)
+    # Names are quoted from their sources: the sources say so here.
+    passages = "    passages:\n      - Source article\n      - Source forum-2021 article\n"
+    event.write_text(text.replace("    passages:\n", passages), "utf-8")
     site = tmp_path / "site"
     build_in_process(project, site)
     checked = 0

@@ -175,6 +175,9 @@ def source_titled_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
     title = f"Source {entry.cites[0]}"
     text = record.read_text(encoding="utf-8")
     record.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", text, count=1), "utf-8")
+    event = project / entry.event.file  # the title is quoted from a source: it says so here
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace("    passages:\n", f"    passages:\n      - {title}\n"), "utf-8")
     site = project / "site"
     with serve(site) as url:
         result = mkdocs_build(project, site, env={"SITE_URL": url})
