@@ -713,3 +713,56 @@ def test_no_title_takes_a_citations_address(words: list[str]):
     )
     ids = lxml_html.fragment_fromstring(html, create_parent="div").xpath("//@id")
     assert len(ids) == len(set(ids)), ids
+
+
+ASCII_LOOK_ALIKES = [("rn", "m"), ("cl", "d"), ("vv", "w"), ("l", "1"), ("o", "0"), ("li", "h")]
+"""Sequences of plain ASCII that share a UTS #39 skeleton."""
+
+
+@FAST
+@given(
+    pieces=st.lists(
+        st.tuples(
+            st.sampled_from([*ASCII_LOOK_ALIKES, ("e", "e"), ("a", "a"), (" ", " ")]), st.booleans()
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_two_ascii_topics_are_never_look_alikes(pieces):
+    """Plain ASCII topics are compared by their anchors only: "modern" and "modem", or
+    "clean" and "dean", share a UTS #39 skeleton but are different words, typed as meant."""
+    from meetings.topics import check_topics, topic_anchor
+
+    first = "".join(pair[0] for pair, _ in pieces)
+    second = "".join(pair[swap] for pair, swap in pieces)
+    hypothesis.assume(first.strip() and second.strip())
+    hypothesis.assume(topic_anchor(first) != topic_anchor(second))
+    documents = _two_meetings_with_topics(first, second)
+    assert check_topics(documents) == []
+
+
+def test_ascii_words_with_one_skeleton_are_two_topics():
+    from meetings.topics import check_topics, topic_looks
+
+    assert topic_looks("modern") == topic_looks("modem")  # what makes the rule needed
+    assert check_topics(_two_meetings_with_topics("modern", "modem")) == []
+    (problem,) = check_topics(_two_meetings_with_topics("modern", "m\u043edem"))
+    assert "looks the same as the topic" in problem.message
+
+
+def _two_meetings_with_topics(first: str, second: str) -> list[tuple[Any, Any]]:
+    """Two real meetings, the first with only ``first`` as its topic, the second ``second``."""
+    from meetings.load import read_records
+    from meetings.model import Meeting
+
+    from .helpers import CLUSTERS
+
+    documents, _ = read_records(CLUSTERS, CLUSTERS.parent)
+    one, two = [d for d in documents if d.kind == "meeting"][:2]
+    pairs = []
+    for document, topic in ((one, first), (two, second)):
+        changed = Document_with_topic(document, topic)
+        meeting = Meeting.model_construct(**{**changed.data, "topics": [topic]})
+        pairs.append((meeting, changed))
+    return pairs

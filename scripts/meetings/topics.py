@@ -9,7 +9,10 @@ as one topic written two ways.
 So are two topics that look the same but are written with other characters
 ("fundіng" with a Cyrillic і, "funding"): a visitor would see one topic twice.
 What a topic looks like is its *skeleton* (Unicode's confusables, UTS #39),
-as ICU computes it, of its text in lower case.
+as ICU computes it, of its text in lower case. Two topics of plain ASCII are
+never look-alikes of each other, although their skeletons may be the same
+("modern" and "modem", "clean" and "dean"): each is typed as it is meant, and
+the anchor check above already makes case and punctuation one topic.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ def check_topics(meetings: Iterable[tuple[Meeting, Document]]) -> list[Problem]:
                     continue  # the first spelling
                 if other == topic and other_document is not document:
                     continue  # the same topic, shared with another meeting
+                if first is by_look and topic.isascii() and other.isascii():
+                    continue  # "modern" and "modem": two words, both as they are typed
                 line = other_document.locations.of_value(("topics", other_index)).line
                 if first is by_anchor:
                     message = (
