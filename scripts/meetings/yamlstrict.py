@@ -288,6 +288,19 @@ class _Reader:
             named = (*path, plain) if isinstance(plain, str) else path or None
             self._refuse(_tag_message(node), node, named, named)
             return _NO_KEY
+        multiline = node.end_mark.line > node.start_mark.line
+        if isinstance(node, ScalarNode) and not node.style and multiline:
+            lines = self.text.splitlines()
+            following = next(
+                n
+                for n in range(node.start_mark.line + 1, node.end_mark.line + 1)
+                if lines[n].strip()
+            )
+            named = (*path, _scalar(node))
+            self.errors.append(_continued(node, self.text, named, following, is_key=True))
+            # The key the editor began on its first line: what validation says of it repeats this.
+            self.dropped.add((*path, node.value.split()[0]))
+            return _NO_KEY
         if isinstance(node, ScalarNode):
             if node.tag == "tag:yaml.org,2002:int" and len(node.value.lstrip("+-0")) > _MAX_DIGITS:
                 value: Any = 0
@@ -342,8 +355,11 @@ def _dash_line(node: ScalarNode, text: str) -> int | None:
     return None
 
 
-def _continued(node: ScalarNode, text: str, path: ValuePath, following: int) -> DialectError:
-    """A list item continued on a more-indented '- ' line: say which line continues which."""
+def _continued(
+    node: ScalarNode, text: str, path: ValuePath | None, following: int, is_key: bool = False
+) -> DialectError:
+    """A list item continued on a more-indented '- ' line, or a key on several lines: say
+    which line continues which."""
     lines = text.splitlines()
     first = node.start_mark.line
     content = lines[following]
@@ -351,9 +367,16 @@ def _continued(node: ScalarNode, text: str, path: ValuePath, following: int) -> 
     shown = node.value if len(node.value) <= 60 else node.value[:57] + "..."
     index = sum(len(line) for line in text.splitlines(keepends=True)[:following]) + column
     mark = yaml.Mark("", index, following, column, None, 0)  # no buffer: no snippet
-    message = (
-        f"line {following + 1} continues the unquoted text of line {first + 1}, and YAML reads "
-        f"them as one value, {shown!r}; for a new list item, indent its '- ' like the items "
-        "above; for a text on several lines, write '>-' after the key and the text below it"
-    )
+    if is_key:
+        message = (
+            f"line {following + 1} continues the unquoted key of line {first + 1}, and YAML "
+            f"reads them as one key, {shown!r}; write a key on one line, followed by ':'"
+        )
+    else:
+        message = (
+            f"line {following + 1} continues the unquoted text of line {first + 1}, and YAML "
+            f"reads them as one value, {shown!r}; for a new list item, indent its '- ' like the "
+            "items above; for a text on several lines, write '>-' after the key and the text "
+            "below it"
+        )
     return DialectError(message, mark, path)
