@@ -258,7 +258,9 @@ EVENT_FIELDS = text_fields(Event)
 
 
 def real(name: str) -> dict[str, Any]:
-    """A real record, as data."""
+    """A real record, as data (``AC1``: the example meeting, made up)."""
+    if name == AC1:
+        return parse_yaml(SAMPLE.text)
     return parse_yaml((CLUSTERS / name).read_text(encoding="utf-8"))
 
 

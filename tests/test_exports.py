@@ -119,9 +119,13 @@ def test_calendars_are_byte_for_byte_what_icalendar_writes(built_site: Path):
 
 def test_calendar_uids_stay_the_same_on_every_copy_of_the_site():
     """A calendar that imported a meeting from one copy recognises it from any other."""
-    here = export_files(CATALOG, Site("https://example.org/", "A"), dt.datetime(2022, 1, 1))
+    here = export_files(
+        CATALOG, Site("https://example.org/", "A"), dt.datetime(2022, 1, 1, tzinfo=dt.UTC)
+    )
     fork = export_files(
-        collect(CLUSTERS), Site("http://127.0.0.1:8000/fork/", "B"), dt.datetime(2030, 1, 1)
+        collect(CLUSTERS),
+        Site("http://127.0.0.1:8000/fork/", "B"),
+        dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
     )
     for entry in MEETINGS:
         (ours,) = icalendar.Calendar.from_ical(here[entry.calendar]).walk("VEVENT")

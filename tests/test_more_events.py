@@ -24,7 +24,7 @@ from meetings.catalog import collect
 from meetings.exports import DATA_SCHEMA
 from meetings.navigation import NAV_EVENTS
 
-from .helpers import CLUSTERS, ROOT, make_project, mkdocs_build, url
+from .helpers import BUILD_ENV, CLUSTERS, ROOT, make_project, mkdocs_build, url
 
 FIXTURE = Path(__file__).parent / "fixtures" / "synthetic-forum-2030"
 SLUG = FIXTURE.name
@@ -185,11 +185,10 @@ def test_feed_gains_the_event(site: Path, catalog):
     feed = feedparser.parse((site / "feed.xml").read_bytes())
     assert not feed.bozo
     assert [e.link for e in feed.entries] == [SITE_URL + url(m) for m in catalog.meetings]
-    # Updated when the newest record was: its newest dated source, else the meeting's day.
-    newest = max(
-        max((s.published for s in m.cited_sources if s.published), default=m.date)
-        for m in catalog.meetings
-    )
+    # Updated when the newest source a summary quotes was published (undated: the build's).
+    built = dt.datetime.fromtimestamp(int(BUILD_ENV["SOURCE_DATE_EPOCH"]), dt.UTC).date()
+    quoted = [m.event.source(m.cites[0]) for m in catalog.meetings]
+    newest = max(s.published or built for s in quoted)
     assert feed.feed.updated_parsed[:3] == (newest.year, newest.month, newest.day)
 
 

@@ -48,7 +48,7 @@ from .helpers import (
     snapshot,
     wait_for,
 )
-from .records import SAMPLE
+from .records import SAMPLE, add_sample
 from .test_hostile_input import AC1, build_site
 
 EVENT_FOLDER = SAMPLE.folder
@@ -924,6 +924,7 @@ def test_no_title_takes_the_address_of_a_citation(tmp_path: Path):
     """A meeting titled "Source article": its heading's id is not the citation target
     of source ``article``, and every id of every page is unique."""
     project = make_project(tmp_path / "project")
+    add_sample(project)
     record = project / AC1
     text = record.read_text(encoding="utf-8")
     record.write_text(re.sub(r"(?m)^title: .*$", "title: Source article", text), "utf-8")
@@ -1012,8 +1013,9 @@ def test_the_machines_time_zone_database_changes_nothing(project: Path, tmp_path
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    calendar = (out / "forum-2021" / "ac1-business-models-finance.ics").read_text("utf-8")
-    assert "DTSTART:20210610T080000Z" in calendar
+    calendar = (out / SAMPLE.page.replace(".md", ".ics")).read_text("utf-8")
+    day = SAMPLE.date.replace("-", "")
+    assert f"DTSTART:{day}T080000Z" in calendar  # 10:00 in Brussels in summer
 
 
 def test_the_canonical_link_is_escaped_even_if_the_check_were_missing(

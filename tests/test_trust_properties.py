@@ -552,7 +552,7 @@ def test_an_invisible_character_anywhere_is_refused_at_its_place(tmp_path_factor
 def real_text(name: str) -> str:
     from .helpers import CLUSTERS
 
-    return (CLUSTERS / name).read_text(encoding="utf-8")
+    return SAMPLE.text if name == AC1 else (CLUSTERS / name).read_text(encoding="utf-8")
 
 
 LOOK_ALIKES = {
@@ -585,8 +585,9 @@ def test_look_alike_topics_are_one_topic(data):
     other = data.draw(st.sampled_from([d for d in meetings if d is not first]))
     changed = Document_with_topic(other, look_alike)
     _, problems = validate_documents([changed if d is other else d for d in documents])
-    # The look-alike, or the first spelling if the look-alike's file comes first, is refused.
-    (problem,) = problems
+    # The look-alike, or the first spelling if the look-alike's file comes first, is refused
+    # (and the look-alike is not a word of the other meeting's summary either).
+    (problem,) = [p for p in problems if "is not a word or phrase" not in p.message]
     assert problem.field and problem.field.startswith("topics[")
     assert "looks the same as the topic" in problem.message
     assert {f"'{look_alike}'", f"'{topic}'"} <= set(re.findall(r"'[^']*'", problem.message))
