@@ -302,6 +302,7 @@ def test_the_grown_copy_is_valid_and_has_grown(grown):
     assert not list((project / "clusters").glob(f"*/{gone}.yaml"))
 
 
+@pytest.mark.build
 def test_the_record_reading_tests_pass_on_the_grown_copy(grown):
     project, _ = grown
     result = subprocess.run(

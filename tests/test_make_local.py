@@ -82,6 +82,7 @@ def make_serve(project: Path, *arguments: str) -> Iterator[subprocess.Popen[str]
         process.wait(timeout=20)
 
 
+@pytest.mark.build
 def test_make_serve_serves_on_the_port_given(project: Path):
     port = free_port()
     with make_serve(project, f"PORT={port}") as process:
@@ -102,6 +103,7 @@ def held(port: int) -> Iterator[None]:
         yield
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("arguments", [(), ("PORT=8123",)])
 def test_a_busy_port_stops_make_serve_with_one_line(project: Path, arguments: tuple[str, ...]):
     port = int(arguments[0].split("=")[1]) if arguments else 8000  # the Makefile's default
@@ -115,6 +117,7 @@ def test_a_busy_port_stops_make_serve_with_one_line(project: Path, arguments: tu
     assert f"make serve PORT={port + 1}" in printed[0]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize(
     ("host", "port", "message"),
     [
@@ -149,6 +152,7 @@ def site_text(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("origin", [None, "/srv/git/action-cluster-meetings"])
 def test_a_clone_without_a_github_origin_links_no_repository(project: Path, origin: str | None):
     if origin:
@@ -164,6 +168,7 @@ def test_a_clone_without_a_github_origin_links_no_repository(project: Path, orig
     assert [name for name, html in pages.items() if 'class="md-source"' in html] == []
 
 
+@pytest.mark.build
 def test_a_clone_of_a_github_repository_links_its_records(project: Path):
     repo = "https://github.com/someone/a-fork"
     subprocess.run(

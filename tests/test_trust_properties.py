@@ -42,10 +42,10 @@ from pydantic.fields import FieldInfo
 from meetings.model import Event, Meeting
 from meetings.problems import InvalidRecords
 
-from .helpers import build_in_process, make_project
+from .helpers import build_in_process, examples, make_project
 from .records import AC1, EVENT, SAMPLE, SCHEMA_LINE, dump, real, topics_in_summary
 
-EXAMPLES = int(os.environ.get("TRUST_EXAMPLES", "500"))
+EXAMPLES = int(os.environ.get("TRUST_EXAMPLES") or examples(60, 500))
 
 UNSAFE = [
     *map(chr, range(0x00, 0x20)),
@@ -332,6 +332,7 @@ LINE = re.compile(
 )
 
 
+@pytest.mark.build
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -372,7 +373,7 @@ def _records_error(error: BaseException) -> Any:
 # Issue 19: each rule of the second pass, for its whole class
 # ==========================================================================
 
-FAST = settings(max_examples=max(50, EXAMPLES // 2), deadline=None)
+FAST = settings(max_examples=examples(50, 250), deadline=None)
 
 # --------------------------------------------------------------------------
 # Item 2: an accepted address leads where it shows, as a browser parses it

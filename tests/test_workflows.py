@@ -332,6 +332,7 @@ def test_the_build_gets_the_pages_url_and_the_repository(
     assert github_env.read_text().splitlines() == expected
 
 
+@pytest.mark.build
 def test_a_fork_gets_its_own_urls_in_the_site(tmp_path: Path) -> None:
     site_url = "https://someone.github.io/a-fork/"
     repo_url = "https://github.com/someone/a-fork"

@@ -21,7 +21,15 @@ from playwright.sync_api import Page
 
 from meetings.browser import ChromiumMissing, launch_args, serve
 from tests.browser.browsing import PHONE, ConsoleErrors, site_pages
-from tests.helpers import ROOT, TESTED_SITE, built_for, make_project, mkdocs_build, tested_site
+from tests.helpers import (
+    ROOT,
+    TESTED_SITE,
+    building,
+    built_for,
+    make_project,
+    mkdocs_build,
+    tested_site,
+)
 
 HERE = Path(__file__).parent
 ONE_MEETING_EVENT = ROOT / "tests" / "fixtures" / "synthetic-meetup-2019"
@@ -50,6 +58,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
+@building
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The site served on 127.0.0.1; yields (folder, address).
 
@@ -72,6 +81,7 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
 
 
 @pytest.fixture(scope="session")
+@building
 def one_meeting_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The real records and the made-up event of one meeting (tests/fixtures/), built
     and served like :func:`served_site`. Yields (project, address); the site is
