@@ -77,6 +77,13 @@ def url(page: EventEntry | MeetingEntry | str) -> str:
     return "" if address == "./" else address
 
 
+def png_size(path: Path) -> tuple[int, int]:
+    """A PNG file's width and height, from its header."""
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", f"{path} is not a PNG"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
 def make_project(dest: Path, clusters: Path | None = CLUSTERS) -> Path:
     """Copy the site's sources into ``dest``, with the records of ``clusters``.
 

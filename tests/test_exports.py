@@ -29,7 +29,15 @@ from meetings.model import Event, Meeting, json_schema
 from meetings.published import OpenData
 
 from . import libical
-from .helpers import CLUSTERS, ROOT, built_site_env, make_project, mkdocs_build, url
+from .helpers import (
+    CLUSTERS,
+    ROOT,
+    built_site_env,
+    make_project,
+    mkdocs_build,
+    png_size,
+    url,
+)
 
 CATALOG = collect(CLUSTERS)
 MEETINGS = CATALOG.meetings
@@ -323,6 +331,8 @@ def check_meeting_json_ld(built_site: Path, entry) -> None:
     assert data["superEvent"]["@type"] == "Event"
     assert data["superEvent"]["name"] == event.name
     assert data["superEvent"]["url"] == SITE_URL + url(event)
+    # Held as the article says, and no record says otherwise (no field for it).
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
     # Only what the records state: an organiser, an attendance mode, a video address each
     # only where a source gives them; no place, which no record has a field for.
     meeting = entry
@@ -359,11 +369,20 @@ def check_meeting_json_ld(built_site: Path, entry) -> None:
     assert og["og:description"] == entry.one_line
     assert og["og:url"] == address
     assert og["og:image"] == SITE_URL + "assets/social.png"
+    # The picture's size and type as the file says, and a text alternative.
+    width, height = png_size(ROOT / "docs" / "assets" / "social.png")
+    assert (og["og:image:type"], og["og:image:width"], og["og:image:height"]) == (
+        "image/png",
+        str(width),
+        str(height),
+    )
+    assert og["og:image:alt"].startswith("Action Cluster meetings")
     twitter = {m.get("name"): m.get("content") for m in head.xpath("meta[@name]")}
     assert twitter["twitter:card"] == "summary_large_image"
     assert twitter["twitter:title"] == entry.title
     assert twitter["twitter:description"] == entry.one_line
     assert twitter["twitter:image"] == og["og:image"]
+    assert twitter["twitter:image:alt"] == og["og:image:alt"]
 
     calendar = tree.xpath("//article//a[normalize-space()='Add to calendar']/@href")
     assert calendar == [f"../{entry.slug}.ics"]
@@ -374,11 +393,21 @@ def test_event_page_describes_the_event_and_links_its_calendar(built_site: Path)
     (data,) = json_ld(tree)
     assert data["@type"] == "Event"
     assert (data["startDate"], data["endDate"]) == ("2021-06-09", "2021-06-10")
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
     assert data["@id"] == SITE_URL + url(EVENT) + "#event"
     meeting_ids = [json_ld(page(built_site, url(m)))[0]["@id"] for m in MEETINGS]
     assert [sub["@id"] for sub in data["subEvent"]] == meeting_ids
     links = tree.xpath("//article//a[contains(@href, '.ics')]/@href")
     assert links == ["../forum-2021.ics"]
+
+
+def test_a_link_preview_picture_that_is_no_png_stops_the_build(tmp_path: Path):
+    project = make_project(tmp_path / "project")
+    (project / "docs" / "assets" / "social.png").write_bytes(b"GIF89a" + bytes(40))
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "social_image: docs/assets/social.png is not a PNG file" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_pages_not_made_from_a_record_have_no_event_data(built_site: Path):

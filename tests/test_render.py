@@ -11,7 +11,9 @@ from meetings.catalog import RELATED_LIMIT, build, collect
 from meetings.published import MeetingEntry
 from meetings.render import long_date, markdown_inline, paragraphs, render_pages, yaml_string
 
-from .helpers import CLUSTERS
+from .helpers import CLUSTERS, ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
 
 CATALOG = collect(CLUSTERS)
 PAGES = render_pages(CATALOG)
@@ -181,3 +183,31 @@ def test_a_meeting_page_says_the_cluster_once():
     page = render_pages(build(catalog.events))[told.page]
     cluster = told.cluster
     assert f"- **Action Cluster:** {cluster.number} · {markdown_inline(cluster.name)}\n" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("for 100 % renewable energy", "for 100\u00a0% renewable energy"),
+        ("2.5 ‰ of 3 %", "2.5\u00a0‰ of 3\u00a0%"),
+        ("100 % first", "100\u00a0% first"),
+        ("% 1 per cent, 50%", "% 1 per cent, 50%"),
+    ],
+)
+def test_a_number_and_its_unit_stay_on_one_line(text: str, shown: str):
+    """A no-break space between them in the page (issue 20); the words are the record's."""
+    tree = lxml_html.fragment_fromstring(to_html(paragraphs(text)), create_parent="div")
+    assert tree.text_content() == shown
+    assert " ".join(tree.text_content().split()) == text
+
+
+def test_one_meetings_home_page_says_what_it_discussed():
+    """'1 Action Cluster meeting … what it discussed', never '… what each one discussed'."""
+    records = collect(FIXTURES)
+    events = [event for event in records.events if len(event.meetings) == 1]
+    assert events, "the fixtures no longer have an event of one meeting"
+    home = render_pages(build(events[:1]))["index.md"]
+    assert "1 Action Cluster meeting," in home and "what it discussed" in home
+    assert "each one" not in home
+    several = len(CATALOG.events[0].meetings) > 1
+    assert ("what each one discussed" in PAGES["index.md"]) == several

@@ -58,7 +58,7 @@ from .catalog import Catalog, collect, sort_key
 from .config import MeetingsConfig
 from .exports import FEED_FILE, build_time, export_files
 from .layout import Site
-from .metadata import PageHead, page_heads, plain_head
+from .metadata import PageHead, Picture, page_heads, plain_head
 from .navigation import navigation, outside_nav
 from .problems import InvalidRecords
 from .render import ABOUT_BLOCKS, environment, fill_markers, render_pages
@@ -131,6 +131,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.catalog: Catalog | None = None
         self.site: Site | None = None
         self.heads: dict[str, PageHead] = {}
+        self.picture: Picture | None = None
+        """The link-preview picture (``social_image``), read once."""
         self.files: list[File] = []
         """Every page and open data file made from the records, as MkDocs will build them."""
         self.blocks: dict[str, dict[str, str]] = {}
@@ -187,7 +189,13 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 f"social_image: {site.shown(site.docs_dir / image)} does not exist "
                 "(draw it with 'make social-image', or change the path in mkdocs.yml)"
             )
-        self.heads = page_heads(self.catalog, site, image)
+        if image:
+            try:
+                self.picture = Picture.read(site.docs_dir, image)
+            except ValueError as error:
+                shown = site.shown(site.docs_dir / image)
+                raise PluginError(f"social_image: {shown} {error}") from None
+        self.heads = page_heads(self.catalog, site, self.picture)
         try:
             exports = export_files(self.catalog, site, build_time(self.catalog))
         except ValueError as error:
@@ -263,7 +271,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             title = site.name if page.is_homepage else page.meta.get("title") or page.title
             description = page.meta.get("description") or site.description or str(title)
             url = page.canonical_url if site.url else None
-            head = plain_head(str(title), description, url, site, self.config.social_image)
+            head = plain_head(str(title), description, url, site, self.picture)
         # The theme's context takes more keys than MkDocs' own TypedDict lists.
         cast(dict[str, Any], context)["meetings_head"] = head
         return context
@@ -273,7 +281,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     ) -> TemplateContext | None:
         # The not-found page (404.html) is a theme template, not a page.
         if self.site is not None and template_name == "404.html":
-            site, image = self.site, self.config.social_image
+            site, image = self.site, self.picture
             head = plain_head("Page not found", site.description or site.name, None, site, image)
             cast(dict[str, Any], context)["meetings_head"] = head
         return context

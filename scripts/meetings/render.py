@@ -55,6 +55,9 @@ _BACKSLASH_AT_START = frozenset("+-.!")
 _ENTITY_AT_START = {"~": "&#126;", "=": "&#61;", ":": "&#58;", "%": "&#37;", "^": "&#94;"}
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
 _YAML_UNSAFE = re.compile(r"[\x80-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# A number and the sign of its unit after a space ("100 %"), which a line must not
+# part: the space is shown as a no-break space (the record and the open data keep theirs).
+_NUMBER_AND_UNIT = re.compile(r"(\d) ([%‰])")
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -63,6 +66,7 @@ def markdown_inline(text: str) -> Markup:
 
     Runs of white space, line breaks included, become one space (as Markdown
     would show them anyway), so the text can never start a block of its own.
+    A number and its unit ("100 %") are kept on one line (a no-break space between them).
     Remembered: the same names, topics and dates recur on thousands of pages.
     """
     text = " ".join(text.split())  # also splits at \x85, \u2028 and \u2029
@@ -74,6 +78,8 @@ def markdown_inline(text: str) -> Markup:
         escaped = _ENTITY_AT_START[first] + escaped[1:]
     elif first.isdigit():
         escaped = _LEADING_NUMBER.sub(r"\1\\\2", escaped)
+    if "%" in escaped or "‰" in escaped:
+        escaped = _NUMBER_AND_UNIT.sub(r"\1&nbsp;\2", escaped)
     return Markup(escaped)
 
 

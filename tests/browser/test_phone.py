@@ -1,13 +1,16 @@
-"""On a 360 px wide phone: nothing scrolls sideways, the menu reaches every meeting,
-and the light/dark toggle works and is remembered (on a desktop too)."""
+"""On a 360 px wide phone: nothing scrolls sideways, a number stays with its unit,
+the menu reaches every meeting, and the light/dark toggle works and is remembered
+(on a desktop too)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from meetings.navigation import NAV_EVENTS, titles
 from tests.browser.browsing import PHONE, catalog
 from tests.helpers import url
 
@@ -20,10 +23,43 @@ def test_page_does_not_scroll_sideways(phone_page: Page, page_path: str) -> None
     assert phone_page.evaluate("window.innerWidth") == width
 
 
+# Each "N %" of the page's text, and the number of lines it is shown on.
+NUMBERS_AND_UNITS = """(article) => {
+  const found = [];
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/\\d\\s[%‰]/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      found.push([match[0], tops.size]);
+    }
+  }
+  return found;
+}"""
+
+
+def test_a_number_and_its_unit_stay_on_one_line(phone_page: Page) -> None:
+    """'100 %' of a summary is never parted at the end of a line (issue 20), on the
+    meeting's page and on its card, at every width from the narrowest phone up."""
+    entries = [m for m in catalog().meetings if re.search(r"\d [%‰]", m.summary)]
+    assert entries, "no summary of the records has a number with a unit to check"
+    for entry in entries:
+        for address in (url(entry), url(entry.event), ""):
+            phone_page.goto(address)
+            for width in range(320, 481, 8):
+                phone_page.set_viewport_size({"width": width, "height": 740})
+                found = phone_page.locator("article").evaluate(NUMBERS_AND_UNITS)
+                assert found, (address, "the number is not on the page")
+                assert [lines for _, lines in found] == [1] * len(found), (address, width)
+
+
 def test_menu_opens_and_reaches_every_meeting(phone_page: Page, base_url: str) -> None:
     page = phone_page
     drawer = page.locator("nav.md-nav--primary")
-    for event in catalog().events:
+    listed = catalog().events[:NAV_EVENTS]
+    for event, title in zip(listed, titles(listed), strict=True):
         for entry in event.meetings:
             page.goto("")
             expect(drawer).not_to_be_in_viewport()
@@ -31,7 +67,7 @@ def test_menu_opens_and_reaches_every_meeting(phone_page: Page, base_url: str) -
             expect(drawer).to_be_in_viewport()
             section = drawer.locator(
                 ".md-nav__container",
-                has=page.get_by_role("link", name=event.nav_title, exact=True),
+                has=page.get_by_role("link", name=title, exact=True),
             )
             section.locator("label").click()
             link = drawer.get_by_role("link", name=entry.title, exact=True)
