@@ -20,11 +20,14 @@ MATERIAL = Path(material.__file__).parent / "templates"
 HEADER = re.compile(r"\A\{#-\n(?P<text>.*?)\n-#\}\n", re.S)
 
 CHANGES = {
-    # The accessibility statement and a way to report a problem, on every page.
+    # The accessibility statement, the licence (on the About page) and a way to report a
+    # problem, on every page.
     "partials/copyright.html": [
         (
             "  {% if not config.extra.generator == false %}\n    Made with",
             "  <a href=\"{{ 'accessibility/' | url }}\">Accessibility statement</a>\n"
+            "  ·\n"
+            "  <a href=\"{{ 'about/' | url }}#quoted-text-and-licence\">Licence</a>\n"
             "  {% if config.repo_url %}\n"
             "    ·\n"
             "    <a href=\"{{ config.repo_url | trim('/') }}/issues\">Report a problem</a>\n"

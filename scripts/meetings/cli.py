@@ -22,7 +22,7 @@ from .layout import Site
 from .model import Event, Meeting, Record, json_schema
 from .problems import InvalidRecords, visible
 from .published import OpenData
-from .render import environment, fill_markers, render_pages
+from .render import environment, fill_markers, render_pages, sources_page
 from .scaffold import ScaffoldError, new_event, new_meeting
 from .words import number_of
 
@@ -107,12 +107,14 @@ def render(site: Site, out: Path) -> None:
         raise Failed(f"meetings render: {error}") from None
     shutil.copytree(site.docs_dir, out, dirs_exist_ok=True)
     env = environment(site.templates_dir)
-    for page in out.rglob("*.md"):  # the About page's lists, made from the records
-        text = page.read_text(encoding="utf-8")
-        filled = fill_markers(text, page.relative_to(out).as_posix(), catalog, env)
+    written = {
+        page.relative_to(out).as_posix(): page.read_text("utf-8") for page in out.rglob("*.md")
+    }
+    for page, text in written.items():  # the About page's lists, made from the records
+        filled = fill_markers(text, page, catalog, env)
         if filled != text:
-            page.write_text(filled, encoding="utf-8")
-    pages = render_pages(catalog, env)
+            (out / page).write_text(filled, encoding="utf-8")
+    pages = render_pages(catalog, env, sources_page(written))
     files: dict[str, str | bytes] = {**pages, **exports}
     for path, content in files.items():
         target = out / path

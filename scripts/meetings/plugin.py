@@ -61,7 +61,7 @@ from .layout import Site
 from .metadata import PageHead, Picture, page_heads, plain_head
 from .navigation import navigation, outside_nav
 from .problems import InvalidRecords
-from .render import ABOUT_BLOCKS, environment, fill_markers, render_pages
+from .render import ABOUT_BLOCKS, environment, fill_markers, render_pages, sources_page
 
 if TYPE_CHECKING:  # only for annotations: `mkdocs build` need not import the server
     from mkdocs.livereload import LiveReloadServer
@@ -163,15 +163,19 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             config.edit_uri = None
         env = environment(site.templates_dir)
         env.bytecode_cache = _COMPILED_TEMPLATES
-        self.files = self._made_files(config, env)
-        self.blocks = self._about_blocks(site.docs_dir, env)
+        written = self._hand_written(site.docs_dir)
+        self.files = self._made_files(config, env, sources_page(written))
+        self.blocks = self._about_blocks(written, env)
         return config
 
-    def _made_files(self, config: MkDocsConfig, env: jinja2.Environment) -> list[File]:
+    def _made_files(
+        self, config: MkDocsConfig, env: jinja2.Environment, listed_at: str | None
+    ) -> list[File]:
         """The pages and open data files made from the records, as MkDocs' files.
 
         MkDocs' :class:`File` gives each page its address (``use_directory_urls``
         and all); the page heads and the open data give those addresses.
+        ``listed_at`` is the hand-written page with the list of every source.
         """
         assert self.catalog is not None and self.site is not None
         site = self.site
@@ -181,7 +185,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             inclusion = InclusionLevel.NOT_IN_NAV if path in hidden else InclusionLevel.UNDEFINED
             return File.generated(config, path, content=content, inclusion=inclusion)
 
-        made = [file(path, text) for path, text in render_pages(self.catalog, env).items()]
+        pages = render_pages(self.catalog, env, listed_at)
+        made = [file(path, text) for path, text in pages.items()]
         site.know(made)
         image = self.config.social_image
         if image and not (site.docs_dir / image).is_file():
@@ -210,14 +215,24 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 )
         return made
 
-    def _about_blocks(self, docs_dir: Path, env: jinja2.Environment) -> dict[str, dict[str, str]]:
+    @staticmethod
+    def _hand_written(docs_dir: Path) -> dict[str, str]:
+        """The Markdown of each page of ``docs/``, by its path there."""
+        if not docs_dir.is_dir():
+            return {}
+        return {
+            path.relative_to(docs_dir).as_posix(): path.read_text(encoding="utf-8")
+            for path in sorted(docs_dir.rglob("*.md"))
+        }
+
+    def _about_blocks(
+        self, written: dict[str, str], env: jinja2.Environment
+    ) -> dict[str, dict[str, str]]:
         """The blocks that hand-written pages ask for with a marker, made now, not while
         MkDocs reads the pages (after it has cleaned the site folder)."""
         assert self.catalog is not None
         blocks: dict[str, dict[str, str]] = {}
-        for path in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []:
-            text = path.read_text(encoding="utf-8")
-            page = path.relative_to(docs_dir).as_posix()
+        for page, text in written.items():
             for marker in ABOUT_BLOCKS:
                 if marker in text:
                     block = fill_markers(marker, page, self.catalog, env)

@@ -157,8 +157,14 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     return env
 
 
-def render_pages(catalog: Catalog, env: jinja2.Environment | None = None) -> dict[str, str]:
-    """Every generated page: its path under ``docs/`` and its Markdown."""
+def render_pages(
+    catalog: Catalog, env: jinja2.Environment | None = None, sources_page: str | None = None
+) -> dict[str, str]:
+    """Every generated page: its path under ``docs/`` and its Markdown.
+
+    ``sources_page`` is the hand-written page that lists every source with what it
+    gives (the About page: :func:`sources_page`), which the pages' lists point to.
+    """
     env = env or environment()
     home = env.get_template("home.md.j2")
     event_page = env.get_template("event.md.j2")
@@ -166,21 +172,30 @@ def render_pages(catalog: Catalog, env: jinja2.Environment | None = None) -> dic
 
     pages = {"index.md": home.render(catalog=catalog, link=_linker("index.md"))}
     for event in catalog.events:
-        pages[event.page] = event_page.render(event=event, link=_linker(event.page))
+        pages[event.page] = event_page.render(
+            event=event, link=_linker(event.page), sources_page=sources_page
+        )
         for meeting in event.meetings:
             pages[meeting.page] = meeting_page.render(
-                meeting=meeting, event=event, link=_linker(meeting.page)
+                meeting=meeting, event=event, link=_linker(meeting.page), sources_page=sources_page
             )
     return pages
 
 
+SOURCES_MARKER = "<!-- meetings/sources -->"
 ABOUT_BLOCKS = {
-    "<!-- meetings/sources -->": "about-sources.md.j2",
+    SOURCES_MARKER: "about-sources.md.j2",
     "<!-- meetings/unknown -->": "about-unknown.md.j2",
 }
 """Markers a hand-written page (the About page) holds, and the templates whose
 Markdown replaces them: the site's sources and what no source gives, made
 from the records so that they are never written twice."""
+
+
+def sources_page(pages: dict[str, str]) -> str | None:
+    """Of hand-written ``pages`` (path under ``docs/``: Markdown), the first (by path)
+    that holds the list of every source (:data:`SOURCES_MARKER`), or None."""
+    return next((page for page in sorted(pages) if SOURCES_MARKER in pages[page]), None)
 
 
 def fill_markers(
