@@ -35,15 +35,21 @@ CHANGES = {
             "  {% if not config.extra.generator == false %}\n    ·\n    Made with",
         )
     ],
-    # Each topic's number of meetings, under its heading on the topics page.
+    # Each topic a disclosure on the topics page: its heading and number of meetings,
+    # which open its meetings.
     "fragments/tags/default/listing.html": [
         (
-            "  {{ listing.content }}\n",
-            "  {{ listing.content }}\n"
+            "  {{ listing.content }}\n  <ul>\n",
             "  {% set count = listing.mappings | length %}\n"
-            '  <p class="topic-count">{{ count }} '
-            '{{ "meeting" if count == 1 else "meetings" }}</p>\n',
-        )
+            '  <details class="topic">\n'
+            "  <summary>\n"
+            "  {{ listing.content }}\n"
+            '  <span class="topic-count">{{ count }} '
+            '{{ "meeting" if count == 1 else "meetings" }}</span>\n'
+            "  </summary>\n"
+            "  <ul data-search-exclude>\n",
+        ),
+        ("  </ul>\n{% endmacro %}", "  </ul>\n  </details>\n{% endmacro %}"),
     ],
     # Names the search dialog (axe: aria-dialog-name).
     "partials/search.html": [

@@ -19,10 +19,12 @@ def test_screenshots_of_home_and_meeting_on_desktop_and_phone(
 
     sizes = {path.name: png_size(path) for path in written}
     assert sizes == {
-        "home-desktop.png": (1280, 800),
-        "meeting-desktop.png": (1280, 800),
+        "home-desktop.png": (1280, 900),
+        "meeting-desktop.png": (1280, 900),
+        "topics-desktop.png": (1280, 900),
         "home-phone.png": (780, 1688),
         "meeting-phone.png": (780, 1688),
+        "topics-phone.png": (780, 1688),
     }
     # Not blank: a page's screenshot compresses far less than an empty one.
     assert all(path.stat().st_size > 20_000 for path in written)
