@@ -18,6 +18,7 @@ import click
 
 from .catalog import Catalog, collect
 from .exports import DATA_SCHEMA, build_time, export_files
+from .history import last_changed
 from .layout import Site
 from .model import Event, Meeting, Record, json_schema
 from .problems import InvalidRecords, visible
@@ -114,7 +115,8 @@ def render(site: Site, out: Path) -> None:
         filled = fill_markers(text, page, catalog, env)
         if filled != text:
             (out / page).write_text(filled, encoding="utf-8")
-    pages = render_pages(catalog, env, sources_page(written))
+    changed = last_changed(site.root, site.clusters_dir)
+    pages = render_pages(catalog, env, sources_page(written), changed)
     files: dict[str, str | bytes] = {**pages, **exports}
     for path, content in files.items():
         target = out / path

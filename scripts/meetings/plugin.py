@@ -57,6 +57,7 @@ from mkdocs.utils.templates import TemplateContext
 from .catalog import Catalog, collect, sort_key
 from .config import MeetingsConfig
 from .exports import FEED_FILE, build_time, export_files
+from .history import last_changed
 from .layout import Site
 from .metadata import PageHead, Picture, page_heads, plain_head
 from .navigation import navigation, outside_nav
@@ -185,7 +186,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             inclusion = InclusionLevel.NOT_IN_NAV if path in hidden else InclusionLevel.UNDEFINED
             return File.generated(config, path, content=content, inclusion=inclusion)
 
-        pages = render_pages(self.catalog, env, listed_at)
+        changed = last_changed(site.root, site.clusters_dir)
+        pages = render_pages(self.catalog, env, listed_at, changed)
         made = [file(path, text) for path, text in pages.items()]
         site.know(made)
         image = self.config.social_image

@@ -20,11 +20,12 @@ which ``finalize`` lets through unchanged.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -158,13 +159,19 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
 
 
 def render_pages(
-    catalog: Catalog, env: jinja2.Environment | None = None, sources_page: str | None = None
+    catalog: Catalog,
+    env: jinja2.Environment | None = None,
+    sources_page: str | None = None,
+    changed: Mapping[str, dt.date] | None = None,
 ) -> dict[str, str]:
     """Every generated page: its path under ``docs/`` and its Markdown.
 
     ``sources_page`` is the hand-written page that lists every source with what it
     gives (the About page: :func:`sources_page`), which the pages' lists point to.
+    ``changed`` is when each record's file was last changed, where the history is
+    known (:func:`meetings.history.last_changed`).
     """
+    changed = changed or {}
     env = env or environment()
     home = env.get_template("home.md.j2")
     event_page = env.get_template("event.md.j2")
@@ -173,11 +180,18 @@ def render_pages(
     pages = {"index.md": home.render(catalog=catalog, link=_linker("index.md"))}
     for event in catalog.events:
         pages[event.page] = event_page.render(
-            event=event, link=_linker(event.page), sources_page=sources_page
+            event=event,
+            link=_linker(event.page),
+            sources_page=sources_page,
+            changed=changed.get(event.file),
         )
         for meeting in event.meetings:
             pages[meeting.page] = meeting_page.render(
-                meeting=meeting, event=event, link=_linker(meeting.page), sources_page=sources_page
+                meeting=meeting,
+                event=event,
+                link=_linker(meeting.page),
+                sources_page=sources_page,
+                changed=changed.get(meeting.file),
             )
     return pages
 
