@@ -215,17 +215,19 @@ def test_two_builds_of_one_commit_with_history_are_byte_identical(tmp_path: Path
 # --------------------------------------------------------------------------
 
 
-def footer_links(site: Path, address: str) -> dict[str, str]:
-    """The previous and next page at the foot of a page, as addresses from the root."""
+def footer_links(site: Path, address: str) -> dict[str, tuple[str, str]]:
+    """The previous and next page at the foot of a page: each one's address from the
+    root, and its link's name for a screen reader."""
     tree = page(site, address)
     base = "https://site.test/"
     links = {}
     for way in ("prev", "next"):
         found = tree.xpath(
-            f"//nav[contains(@class, 'md-footer__inner')]/a[contains(@class, '--{way}')]/@href"
+            f"//nav[contains(@class, 'md-footer__inner')]/a[contains(@class, '--{way}')]"
         )
         if found:
-            links[way] = urljoin(base + address, found[0]).removeprefix(base)
+            href = urljoin(base + address, found[0].get("href")).removeprefix(base)
+            links[way] = (href, found[0].get("aria-label"))
     return links
 
 
@@ -234,11 +236,13 @@ def test_each_meeting_page_leads_to_the_previous_and_next_page(built_site: Path)
     the next event (or the topics)."""
     for event in CATALOG.events[:NAV_EVENTS]:
         order = [url(event), *(url(m) for m in event.meetings)]
+        names = [event.name, *(m.title for m in event.meetings)]
         for index in range(1, len(order)):
             here = order[index]
             links = footer_links(built_site, here)
-            assert links["prev"] == order[index - 1], here
+            # Named once escaped: "Business Models & Finance", not "&amp;" read out.
+            assert links["prev"] == (order[index - 1], f"Previous: {names[index - 1]}"), here
             if index + 1 < len(order):
-                assert links["next"] == order[index + 1], here
+                assert links["next"] == (order[index + 1], f"Next: {names[index + 1]}"), here
             else:
-                assert links["next"] not in order, here
+                assert links["next"][0] not in order, here

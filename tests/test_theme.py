@@ -51,6 +51,14 @@ CHANGES = {
         ),
         ("  </ul>\n{% endmacro %}", "  </ul>\n  </details>\n{% endmacro %}"),
     ],
+    # The previous and next pages' names escaped once in their links' aria-label.
+    "partials/footer.html": [
+        (
+            "{{ page.previous_page.title | e }}",
+            "{{ page.previous_page.title | striptags | e }}",
+        ),
+        ("{{ page.next_page.title | e }}", "{{ page.next_page.title | striptags | e }}"),
+    ],
     # Names the search dialog (axe: aria-dialog-name).
     "partials/search.html": [
         (
