@@ -168,7 +168,8 @@ FIELDS = (
 
 
 def latin_1(text: str) -> bytes:
-    return text.replace("possibility", "possibilit\xe9").encode("latin-1")
+    """The record saved as Latin-1 (a character it lacks, such as "…", as "?")."""
+    return text.replace("possibility", "possibilit\xe9").encode("latin-1", errors="replace")
 
 
 def column_after(needle: str) -> Callable[[str], int]:

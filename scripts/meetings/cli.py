@@ -112,7 +112,7 @@ def render(site: Site, out: Path) -> None:
         page.relative_to(out).as_posix(): page.read_text("utf-8") for page in out.rglob("*.md")
     }
     for page, text in written.items():  # the About page's lists, made from the records
-        filled = fill_markers(text, page, catalog, env)
+        filled = fill_markers(text, page, catalog, env, site.repo_url)
         if filled != text:
             (out / page).write_text(filled, encoding="utf-8")
     changed = last_changed(site.root, site.clusters_dir)

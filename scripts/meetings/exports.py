@@ -29,13 +29,21 @@ has seen before:
   are the meeting's identity (and its page's address) anyway.
 * ``DTSTAMP`` (when the calendar was made) is ``SOURCE_DATE_EPOCH``, the time
   of the last commit, which ``make`` and CI set; without it, the newest
-  publication date of the sources. The feed's dates are those of the records
-  (the source's publication date, else the meeting's day), so it changes only
-  when the records do.
+  publication date of the sources.
 
 Each meeting carries its sources: ``meetings.json`` has the records as they
-are (every ``cites`` of every fact, and each event's list of sources), the
-feed links each source of an entry with ``rel="via"``.
+are (every ``cites`` of every fact, and each event's list of sources with the
+passages quoted and the spelling corrections), the feed links each source of
+an entry with ``rel="via"``, and a calendar's description names the source its
+summary quotes.
+
+A feed entry is the text of the source its summary quotes (the meeting's
+first), so it says so: its author is that source's publisher, its
+``published`` and ``updated`` that source's date (the day the text was
+published; the site never rewrites it but for the spelling corrections it
+lists), its ``rights`` whose text it is, and the site is its contributor. An
+entry whose source gives no date has no ``published``, and as ``updated`` the
+build time (the last commit's, like ``DTSTAMP``), which Atom requires.
 """
 
 from __future__ import annotations
@@ -49,7 +57,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .calendars import CALENDAR_END, NAMESPACE, calendar_event, calendar_head, uid
+from .calendars import CALENDAR_END, NAMESPACE, calendar_event, calendar_head, quoted_from, uid
 from .catalog import Catalog
 from .layout import SCHEMA_FOLDER, Site
 from .published import EventEntry, MeetingEntry, OpenData, PublishedEvent, PublishedMeeting
@@ -61,11 +69,16 @@ FEED_FILE = "feed.xml"
 _ATOM = "{http://www.w3.org/2005/Atom}"
 
 ATTRIBUTION = (
-    "Each meeting's summary and each event's description are quoted from the first source "
-    "the record cites (its 'cites'), and other text beside a fact from that fact's first "
-    "source; every source is listed under its event's 'sources' with its title, publisher, "
-    "date (where known) and address. The quoted text is its publisher's: no licence is "
-    "claimed for it. The project's own code and templates are under the MIT licence."
+    "Each meeting's title, summary (and gist) and each event's description and text on "
+    "Action Clusters are quoted from the first source the record cites (its 'cites'); other "
+    "quoted text beside a fact (a name, a role, an announcement, a partnership, a recording's "
+    "title) from each source that fact cites. The fields holding a source's words are marked "
+    "'x-quoted' in the JSON Schema. Quotations are word for word, as in the passages kept "
+    "with each source ('passages'), but for the spelling corrections listed with it "
+    "('corrections'); a cut is marked '…'. Every source is listed under its event's "
+    "'sources' with its title, publisher, date (where known) and address. The quoted text is "
+    "its publisher's: no licence is claimed for it. The project's own code and templates are "
+    "under the MIT licence."
 )
 """What ``meetings.json`` says about the text it quotes."""
 
@@ -79,7 +92,7 @@ def export_files(
     default :func:`build_time`.
     """
     built = built or build_time(catalog)
-    files = {DATA_FILE: open_data(catalog, site), FEED_FILE: feed(catalog, site)}
+    files = {DATA_FILE: open_data(catalog, site), FEED_FILE: feed(catalog, site, built)}
     # A meeting's own calendar is imported into one the reader already has, so
     # it needs no name: all of them share one head, written once.
     head = calendar_head()
@@ -138,8 +151,13 @@ def open_data(catalog: Catalog, site: Site) -> bytes:
     return document.model_dump_json(indent=2, by_alias=True, exclude_none=True).encode() + b"\n"
 
 
-def feed(catalog: Catalog, site: Site) -> bytes:
-    """The Atom feed: one entry per meeting, newest event first."""
+def feed(catalog: Catalog, site: Site, built: dt.datetime | None = None) -> bytes:
+    """The Atom feed: one entry per meeting, newest event first, each its source's text.
+
+    ``built`` is the ``updated`` of an entry whose source gives no date (by
+    default :func:`build_time`).
+    """
+    built = built or build_time(catalog)
     generator = FeedGenerator()
     generator.id(f"urn:uuid:{uuid.uuid5(NAMESPACE, FEED_FILE)}")
     generator.title(site.name)
@@ -149,15 +167,20 @@ def feed(catalog: Catalog, site: Site) -> bytes:
     generator.link(href=site.address(FEED_FILE), rel="self")
     generator.link(href=site.address("index.md"), rel="alternate")
     generator.language("en")
-    dates = [_record_date(entry) for entry in catalog.meetings]
+    quoted = [meeting.event.source(meeting.cites[0]) for meeting in catalog.meetings]
+    dates = [_midnight(s.published) if s.published else built for s in quoted]
     generator.updated(max(dates, default=_midnight(dt.date(1970, 1, 1))))
-    for meeting, date in zip(catalog.meetings, dates, strict=True):
+    for meeting, source, date in zip(catalog.meetings, quoted, dates, strict=True):
         item = generator.add_entry(order="append")
         item.id(f"urn:uuid:{uid(meeting)}")
         item.title(meeting.title)
         item.link(href=site.address(meeting.page), rel="alternate")
         item.summary(meeting.summary)
-        item.published(date)
+        item.author({"name": source.publisher})
+        item.contributor({"name": site.name})
+        item.rights(f"{quoted_from(meeting)} The text is its publisher's.")
+        if source.published:
+            item.published(date)
         item.updated(date)
         for topic in meeting.topics:
             item.category(term=topic)
@@ -179,12 +202,6 @@ def _with_sources(atom: bytes, catalog: Catalog) -> bytes:
             place.addnext(via)
     etree.indent(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def _record_date(entry: MeetingEntry) -> dt.datetime:
-    """When the record was published: its newest dated source's date, else the meeting's day."""
-    dates = [source.published for source in entry.cited_sources if source.published]
-    return _midnight(max(dates, default=entry.date))
 
 
 def _midnight(day: dt.date) -> dt.datetime:

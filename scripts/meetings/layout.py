@@ -49,6 +49,9 @@ class Site:
     templates_dir: Path = TEMPLATES
     use_directory_urls: bool = True
     nav_events: int = NAV_EVENTS
+    repo_url: str | None = None
+    """The repository the records are edited in (``repo_url``), if known: the edit
+    buttons, "Report a problem" and the pages that mention them depend on it."""
     _urls: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
     _addresses: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -75,6 +78,7 @@ class Site:
             templates_dir=Path(plugin.templates_dir) if plugin.templates_dir else TEMPLATES,
             use_directory_urls=config.use_directory_urls,
             nav_events=plugin.nav_events,
+            repo_url=config.repo_url or None,
         )
 
     @classmethod

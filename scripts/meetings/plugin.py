@@ -19,7 +19,9 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
   (percent-encoded) address of its record for the edit button; nothing is
   written into ``docs/``, so a deleted record leaves no stale page behind.
 * ``on_page_markdown`` puts the About page's list of sources and of what no
-  source gives, made in ``on_config`` from the records, in place of its markers.
+  source gives, made in ``on_config`` from the records, and the hand-written
+  pages' words on the edit buttons and "Report a problem" (only where the
+  repository is known), in place of their markers.
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
   each record page's JSON-LD and link-preview tags, printed by
   ``overrides/partials/open-data.html``.
@@ -166,7 +168,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         env.bytecode_cache = _COMPILED_TEMPLATES
         written = self._hand_written(site.docs_dir)
         self.files = self._made_files(config, env, sources_page(written))
-        self.blocks = self._about_blocks(written, env)
+        self.blocks = self._about_blocks(written, env, config)
         return config
 
     def _made_files(
@@ -228,7 +230,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         }
 
     def _about_blocks(
-        self, written: dict[str, str], env: jinja2.Environment
+        self, written: dict[str, str], env: jinja2.Environment, config: MkDocsConfig
     ) -> dict[str, dict[str, str]]:
         """The blocks that hand-written pages ask for with a marker, made now, not while
         MkDocs reads the pages (after it has cleaned the site folder)."""
@@ -237,7 +239,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         for page, text in written.items():
             for marker in ABOUT_BLOCKS:
                 if marker in text:
-                    block = fill_markers(marker, page, self.catalog, env)
+                    block = fill_markers(marker, page, self.catalog, env, config.repo_url)
                     blocks.setdefault(page, {})[marker] = block
         return blocks
 

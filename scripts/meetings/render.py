@@ -200,10 +200,15 @@ SOURCES_MARKER = "<!-- meetings/sources -->"
 ABOUT_BLOCKS = {
     SOURCES_MARKER: "about-sources.md.j2",
     "<!-- meetings/unknown -->": "about-unknown.md.j2",
+    "<!-- meetings/correct -->": "about-correct.md.j2",
+    "<!-- meetings/report -->": "report.md.j2",
 }
-"""Markers a hand-written page (the About page) holds, and the templates whose
-Markdown replaces them: the site's sources and what no source gives, made
-from the records so that they are never written twice."""
+"""Markers a hand-written page (the About page, the accessibility statement) holds,
+and the templates whose Markdown replaces them: the site's sources and what no
+source gives, made from the records so that they are never written twice; and
+how to propose a correction or report a problem, which depends on whether the
+site knows its repository (``repo_url``): a page never promises an edit button
+or a link that the build does not have."""
 
 
 def sources_page(pages: dict[str, str]) -> str | None:
@@ -213,13 +218,18 @@ def sources_page(pages: dict[str, str]) -> str | None:
 
 
 def fill_markers(
-    markdown: str, page: str, catalog: Catalog, env: jinja2.Environment | None = None
+    markdown: str,
+    page: str,
+    catalog: Catalog,
+    env: jinja2.Environment | None = None,
+    repo_url: str | None = None,
 ) -> str:
     """A hand-written page's Markdown with each marker of :data:`ABOUT_BLOCKS` filled in."""
     for marker, name in ABOUT_BLOCKS.items():
         if marker in markdown:
             env = env or environment()
-            block = env.get_template(name).render(catalog=catalog, link=_linker(page))
+            template = env.get_template(name)
+            block = template.render(catalog=catalog, link=_linker(page), repo_url=repo_url)
             markdown = markdown.replace(marker, block.strip())
     return markdown
 

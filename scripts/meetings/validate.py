@@ -5,7 +5,9 @@ checked against each other (one meeting per cluster number and per slug in
 an event, meeting dates inside the event's dates, event addresses unique and
 the same as their folders' names, no event's description or sources copied
 from another's, every source id cited listed in the event's sources, and
-every source listed cited).
+every source listed cited, every quoted word found in the sources cited
+beside it: :mod:`meetings.quotes`, and an attendance reported only by sources
+written after the meeting).
 Every mistake becomes a :class:`~meetings.problems.Problem` that names the
 file, the line and column, and the field, says what was expected and, for a
 misspelt key, suggests the nearest valid one.
@@ -25,6 +27,7 @@ from .load import Document
 from .model import Event, Meeting
 from .problems import Problem, field_path
 from .published import EventEntry, MeetingEntry
+from .quotes import check_quotations
 from .topics import check_topics
 from .values import _SLUG
 
@@ -68,6 +71,10 @@ def validate(
         problems += _check_citations(
             event, event_document, folder_meetings, every_record=folder not in incomplete
         )
+        problems += check_quotations(
+            event, event_document, [(event, event_document), *folder_meetings]
+        )
+        problems += _check_reports(event, event_document, folder_meetings)
         event._meetings = [meeting for meeting, _ in folder_meetings]
     return [event for event, _ in events.values()], problems
 
@@ -229,6 +236,36 @@ def _check_citations(
                     f"('cites: [{source_id}]') beside the facts it gives, or remove it"
                 )
                 problems.append(_at(event_document, ("sources", index, "id"), message))
+    return problems
+
+
+def _check_reports(
+    event: Event, event_document: Document, meetings: Sequence[tuple[Meeting, Document]]
+) -> list[Problem]:
+    """An attendance given as ``reported`` cites no source dated before what it reports.
+
+    A source written before a meeting can only say what was planned: its word is
+    published as ``announced``, never as what happened.
+    """
+    problems: list[Problem] = []
+    records: list[tuple[Event | Meeting, Document, Any]] = [
+        (event, event_document, event.start_date),
+        *((meeting, document, meeting.date) for meeting, document in meetings),
+    ]
+    listed = {source.id: source for source in event.sources}
+    for record, document, day in records:
+        attendance = record.attendance
+        if attendance is None or attendance.status != "reported":
+            continue
+        for index, source_id in enumerate(attendance.cites):
+            source = listed.get(source_id)
+            if source is not None and source.published and source.published < day:
+                message = (
+                    f"source '{source_id}' was published on {source.published.isoformat()}, "
+                    f"before {day.isoformat()}: what it says is a plan; write "
+                    "'status: announced', or cite a source written afterwards"
+                )
+                problems.append(_at(document, ("attendance", "cites", index), message))
     return problems
 
 

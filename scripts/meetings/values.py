@@ -119,6 +119,14 @@ def _timezone(value: str) -> str:
     return value
 
 
+def _word(value: str) -> str:
+    if not value or any(ch.isspace() for ch in value):
+        raise PydanticCustomError(
+            "word", "must be one word, without spaces (a spelling, not a phrase)"
+        )
+    return refuse_unsafe(value)
+
+
 def distinct(items: list[str]) -> list[str]:
     seen: set[str] = set()
     for item in items:
@@ -187,3 +195,6 @@ SourceId = Annotated[
 
 Cites = Annotated[list[SourceId], Field(min_length=1), AfterValidator(distinct)]
 """The ids of the sources that give a fact, from the event's list of sources."""
+
+Word = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_word)]
+"""One word as written, without spaces: a spelling a source's passage uses, or its correction."""
