@@ -42,10 +42,11 @@ def distinctive_word(entry: MeetingEntry) -> str:
 def queries(entry: MeetingEntry) -> list[str]:
     """A speaker by name, by surname alone or by affiliation (written in brackets); a
     project; the first topic; a word."""
+    speakers = entry.speakers or []  # None: no source names them
     return [
-        *(speaker.name for speaker in entry.speakers),
-        *(speaker.name.split()[-1] for speaker in entry.speakers if " " in speaker.name),
-        *(speaker.affiliation for speaker in entry.speakers if speaker.affiliation),
+        *(speaker.name for speaker in speakers),
+        *(speaker.name.split()[-1] for speaker in speakers if " " in speaker.name),
+        *(speaker.affiliation.name for speaker in speakers if speaker.affiliation),
         *(project.name for project in entry.projects),
         entry.topics[0],
         distinctive_word(entry),
@@ -92,7 +93,7 @@ def test_the_list_of_every_source_and_the_cards_are_left_out_of_the_search(
     elsewhere = {
         word
         for m in catalog().meetings
-        for text in (m.title, m.summary, *(s.name for s in m.speakers), *m.topics)
+        for text in (m.title, m.summary, *(s.name for s in m.speakers or []), *m.topics)
         for word in words(text)
     }
     only_about = sorted(w for w in described - elsewhere if len(w) > 6)
