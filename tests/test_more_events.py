@@ -195,7 +195,7 @@ def test_json_ld_states_what_the_new_records_state(site: Path, catalog):
     assert data["recordedIn"] == {
         "@type": "VideoObject",
         "name": t1.recording.title,
-        "url": "https://www.example.org/watch/t1",
+        "url": t1.recording.url,
     }
     (other,) = [
         json.loads(s.text)

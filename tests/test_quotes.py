@@ -497,9 +497,9 @@ def page_of(site: Path, address: str) -> lxml_html.HtmlElement:
 
 def citations_after(element: lxml_html.HtmlElement) -> list[str]:
     return [
-        href.removeprefix("#source-")
+        href.removeprefix("#source:")
         for href in element.xpath(".//a/@href")
-        if href.startswith("#source-")
+        if href.startswith("#source:")
     ]
 
 
@@ -540,10 +540,10 @@ def test_the_event_page_cites_its_dates_to_their_sources_alone(built_site: Path)
 
 def test_the_sources_lists_show_the_spelling_corrections(built_site: Path):
     """The site says which words it corrected, wherever it lists the source."""
-    pages = [(page_of(built_site, "about"), "source-{event}-{id}")]
+    pages = [(page_of(built_site, "about"), "source:{event}:{id}")]
     for event in CATALOG.events:
-        pages += [(page_of(built_site, url(event)), "source-{id}")]
-        pages += [(page_of(built_site, url(m)), "source-{id}") for m in event.meetings]
+        pages += [(page_of(built_site, url(event)), "source:{id}")]
+        pages += [(page_of(built_site, url(m)), "source:{id}") for m in event.meetings]
     for tree, anchor in pages:
         for event in CATALOG.events:
             for source in event.sources:

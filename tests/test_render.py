@@ -95,7 +95,7 @@ def test_meeting_page_shows_every_fact(entry):
         assert source.url in hrefs
     # Each fact's citations link to its sources, numbered in the order of the Sources list.
     for source_id in meeting.cited:
-        assert f"[\\[{numbers[source_id]}\\]](#source-{source_id})" in page
+        assert f"[\\[{numbers[source_id]}\\]](#source:{source_id})" in page
     assert "index.md" in hrefs  # the event page, beside it
 
 
@@ -190,8 +190,8 @@ def test_unknown_facts_leave_no_empty_section():
     ids = [source.id for source in told.cited_sources]
     number, role = ids.index(cited) + 1, ids.index(other) + 1
     assert (
-        f"- **A. Speaker** [\\[{number}\\]](#source-{cited}): “Moderated.” "
-        f"[\\[{role}\\]](#source-{other})\n"
+        f"- **A. Speaker** [\\[{number}\\]](#source:{cited}): “Moderated.” "
+        f"[\\[{role}\\]](#source:{other})\n"
     ) in page
     assert "- **Date:** 10 June 2021, 10:00–11:30 (Europe/Brussels) [" in page
 

@@ -64,20 +64,20 @@ def check_meeting_page(built_site: Path, entry) -> None:
     assert len(sources) == len(entry.cited_sources)
     for item, source in zip(sources, entry.cited_sources, strict=True):
         anchor = item.xpath("./a")[0]
-        assert (anchor.get("id"), anchor.get("href")) == (f"source-{source.id}", source.url)
+        assert (anchor.get("id"), anchor.get("href")) == (f"source:{source.id}", source.url)
         assert text_of(anchor) == source.label
         assert source.publisher in text_of(item)
         if source.published:
             assert long_date(source.published) in text_of(item)
-    cited = set(tree.xpath("//article//a[starts-with(@href, '#source-')]/@href"))
-    assert cited == {f"#source-{source_id}" for source_id in meeting.cited}
+    cited = set(tree.xpath("//article//a[starts-with(@href, '#source:')]/@href"))
+    assert cited == {f"#source:{source_id}" for source_id in meeting.cited}
     for speaker in meeting.speakers or []:
         item = tree.xpath(f"//article//li[strong[normalize-space()='{speaker.name}']]")[0]
         # Each fact's sources after it, numbered as in the Sources list, in that order: the
         # name's, the affiliation's, the role's (which one source may give alone).
         facts = [speaker, speaker.affiliation, speaker.role]
         expected = [
-            f"#source-{s.id}"
+            f"#source:{s.id}"
             for fact in facts
             if fact is not None
             for s in entry.cited_sources
@@ -192,9 +192,9 @@ def test_no_page_but_about_describes_a_source_or_says_whose_the_text_is(built_si
         event = getattr(entry, "event", entry)
         tree = page(built_site, url(entry))
         pointer = tree.xpath("//h2[@id='sources']/following-sibling::p[1]/a/@href")
-        assert [href.split("/")[-1] for href in pointer] == [f"#sources-{event.slug}"]
+        assert [href.split("/")[-1] for href in pointer] == [f"#sources:{event.slug}"]
         assert pointer[0].split("#")[0].endswith("about/"), pointer
-        assert about.xpath(f"//h3[@id='sources-{event.slug}']")
+        assert about.xpath(f"//h3[@id='sources:{event.slug}']")
 
 
 def test_topics_page_links_meetings_sharing_a_topic(built_site: Path):
@@ -278,7 +278,7 @@ def test_about_page_lists_every_source_from_the_records(built_site: Path):
         for item, source in zip(items, entry.sources, strict=True):
             anchor = item.xpath("./a")[0]
             assert anchor.get("href") == source.url
-            assert anchor.get("id") == f"source-{entry.slug}-{source.id}"
+            assert anchor.get("id") == f"source:{entry.slug}:{source.id}"
             assert text_of(anchor) == source.label
             assert " ".join(source.supports.split()) in text_of(item)
     hand_written = (ROOT / "docs" / "about.md").read_text(encoding="utf-8")

@@ -14,12 +14,12 @@ import datetime as dt
 import functools
 import uuid
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 import icalendar
 from icalendar import vDDDTypes, vText, vUri
 
 from .layout import Site
+from .limits import zone_info
 from .model import Meeting
 from .published import MeetingEntry
 from .words import reference
@@ -39,7 +39,7 @@ def when(meeting: Meeting) -> tuple[dt.date | dt.datetime, dt.datetime | None]:
     """When the meeting ran: its day alone, or its start (and end) where a source gives them."""
     if meeting.time is None:
         return meeting.date, None
-    zone = ZoneInfo(meeting.time.timezone)
+    zone = zone_info(meeting.time.timezone)
 
     def at(clock: str) -> dt.datetime:
         return dt.datetime.combine(meeting.date, dt.time.fromisoformat(clock), zone)

@@ -105,16 +105,33 @@ def export_files(
     return files
 
 
+EPOCH_LIMIT = 2**32 - 1
+"""The latest ``SOURCE_DATE_EPOCH`` a build can be stamped with: MkDocs writes it into the
+gzip header of ``sitemap.xml.gz``, which holds 32 bits (2106-02-07)."""
+
+
+def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
+    """``SOURCE_DATE_EPOCH`` as a number of seconds, ``None`` if unset; ValueError, in one
+    line, if it is set to anything else than a whole number from 0 to :data:`EPOCH_LIMIT`
+    (MkDocs itself would stop with a traceback, after cleaning the site folder)."""
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > EPOCH_LIMIT:
+        found = f"'{value}'" if value else "the empty text"
+        raise ValueError(
+            f"SOURCE_DATE_EPOCH: {found} is not a number of seconds since 1970-01-01 from 0 "
+            f"to {EPOCH_LIMIT}; unset it, or set it to the last commit's time "
+            "(git log -1 --format=%ct)"
+        )
+    return int(value)
+
+
 def build_time(catalog: Catalog, environ: Mapping[str, str] = os.environ) -> dt.datetime:
     """``SOURCE_DATE_EPOCH`` if set, else the newest publication date of the sources."""
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        except (ValueError, OverflowError):
-            raise ValueError(
-                f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, found {epoch!r}"
-            ) from None
+    epoch = source_date_epoch(environ)
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC)
     dates = [s.published for e in catalog.events for s in e.sources if s.published]
     dates += [m.date for m in catalog.meetings]
     return _midnight(max(dates, default=dt.date(1970, 1, 1)))

@@ -29,6 +29,7 @@ sources' passages.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
@@ -38,6 +39,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
+from .limits import zone_info
 from .values import (
     Cites,
     Clock,
@@ -52,6 +54,7 @@ from .values import (
     Word,
     distinct,
     distinct_names,
+    url_host,
 )
 
 QUOTATION = "quotation"
@@ -284,6 +287,10 @@ class Cluster(Record):
     )
 
 
+PLATFORM_HOSTS = {"YouTube": ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be")}
+"""The hosts of each platform a recording may be on: its ``url`` must lead to one of them."""
+
+
 class Recording(Record):
     """Where the meeting's recording can be watched."""
 
@@ -305,6 +312,18 @@ class Recording(Record):
     cites: Cites = Field(
         description="The ids of the sources that say where the recording is (and name it)."
     )
+
+    @model_validator(mode="after")
+    def _check_host(self) -> Recording:
+        hosts = PLATFORM_HOSTS[self.platform]
+        if self.url is not None and url_host(self.url) not in hosts:
+            raise PydanticCustomError(
+                "platform_host",
+                "a recording on {platform} is at one of its addresses ({hosts}); "
+                "this one leads to {host}",
+                {"platform": self.platform, "hosts": ", ".join(hosts), "host": url_host(self.url)},
+            )
+        return self
 
     @property
     def search_url(self) -> str:
@@ -489,6 +508,36 @@ class Meeting(Record):
     )
 
     model_config = ConfigDict(json_schema_extra=QUOTES_FIRST)
+
+    @model_validator(mode="after")
+    def _check_time(self) -> Meeting:
+        """A time that exists once on the meeting's day in its zone: not in the hour the
+        clocks skip when summer time starts, nor in the one they repeat when it ends."""
+        if self.time is None:
+            return self
+        zone = zone_info(self.time.timezone)
+        for field, clock in (("start", self.time.start), ("end", self.time.end)):
+            if clock is None:
+                continue
+            wall = dt.datetime.combine(self.date, dt.time.fromisoformat(clock))
+            first, second = wall.replace(tzinfo=zone), wall.replace(tzinfo=zone, fold=1)
+            if first.utcoffset() == second.utcoffset():
+                continue
+            context = {"at": f"time.{field}", "when": f"{self.date.isoformat()} {clock}"}
+            if first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != wall:
+                raise PydanticCustomError(
+                    "time_gap",
+                    "{when} does not exist in {zone}: the clocks go forward across it that "
+                    "night; check the time in the source",
+                    {**context, "zone": self.time.timezone},
+                )
+            raise PydanticCustomError(
+                "time_twice",
+                "{when} happens twice in {zone}: the clocks go back across it that night; "
+                "give the time in UTC (timezone: UTC) if the source says which",
+                {**context, "zone": self.time.timezone},
+            )
+        return self
 
     @property
     def one_line(self) -> str:

@@ -4,7 +4,10 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
 ``mkdocs serve`` do the whole job:
 
 * ``on_config`` does all of the plugin's work. It reads where everything is
-  from the configuration (:class:`~meetings.layout.Site`), reads and
+  from the configuration (:class:`~meetings.layout.Site`), checks the build's
+  settings (``site_url``, ``repo_url``: https:// addresses; ``SOURCE_DATE_EPOCH``)
+  and that every file of ``docs/`` and the theme is a regular file of the
+  project (:mod:`meetings.folders`: no link, no pipe), reads and
   validates the records (``clusters_dir``, ``clusters/`` by default: stages
   1 to 3), renders the pages (stage 4), gives each the
   :class:`~mkdocs.structure.files.File` MkDocs will build it from, and makes
@@ -25,6 +28,8 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
   each record page's JSON-LD and link-preview tags, printed by
   ``overrides/partials/open-data.html``.
+* ``on_build_error`` turns a site folder that cannot be written (read-only,
+  full) into one line instead of a traceback.
 * ``on_serve`` watches the records and the templates for live reload. When a
   rebuild fails, whatever the reason, the errors are printed and the last
   good pages keep being served (MkDocs alone would stall every request until
@@ -36,6 +41,7 @@ new plugin for every rebuild.
 
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import logging
@@ -48,6 +54,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
 
 import jinja2
+import markupsafe
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
@@ -55,16 +62,19 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
+from pydantic_core import PydanticCustomError
 
 from .catalog import Catalog, collect, sort_key
 from .config import MeetingsConfig
-from .exports import FEED_FILE, build_time, export_files
+from .exports import FEED_FILE, build_time, export_files, source_date_epoch
+from .folders import check_folders
 from .history import last_changed
 from .layout import Site
 from .metadata import PageHead, Picture, page_heads, plain_head
 from .navigation import navigation, outside_nav
-from .problems import InvalidRecords
+from .problems import InvalidRecords, visible
 from .render import ABOUT_BLOCKS, environment, fill_markers, render_pages, sources_page
+from .values import web_address
 
 if TYPE_CHECKING:  # only for annotations: `mkdocs build` need not import the server
     from mkdocs.livereload import LiveReloadServer
@@ -140,25 +150,36 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         """Every page and open data file made from the records, as MkDocs will build them."""
         self.blocks: dict[str, dict[str, str]] = {}
         """The Markdown of each marker of :data:`~meetings.render.ABOUT_BLOCKS`, by page."""
+        self.docs_files: list[Path] = []
+        """The regular files of ``docs/`` and of the theme (:mod:`meetings.folders`)."""
+        self.site_dir: Path | None = None
 
     @_without_gc_pauses
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
         site = self.site = Site.from_config(config, self.config)
+        self.site_dir = Path(config.site_dir)
         try:
             site.require_url()
+            _check_settings(config)
         except ValueError as error:
-            raise PluginError(str(error)) from None
+            raise PluginError(visible(str(error))) from None
+        # Before MkDocs gathers a file: only regular files of the project are read.
+        self.docs_files, problems = check_folders(site.read_folders, site.root)
         try:
             self.catalog = collect(site.clusters_dir, site.root, site.taken_names())
         except InvalidRecords as error:
-            for problem in error.problems:
+            problems += error.problems
+        if problems:
+            invalid = InvalidRecords(problems)
+            for problem in invalid.problems:
                 log.error(str(problem))
             raise RecordsError(
-                f"{error}, listed above: nothing was built. "
+                f"{invalid}, listed above: nothing was built. "
                 "Fix them and build again ('make validate' checks the files alone)."
-            ) from None
+            ) from invalid
+        assert self.catalog is not None
         config.nav = navigation(self.catalog, config.nav, site.docs_dir, site.nav_events)
         if not config.repo_url:
             # No repository known (a clone without a GitHub origin, REPO_URL unset):
@@ -219,15 +240,16 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 )
         return made
 
-    @staticmethod
-    def _hand_written(docs_dir: Path) -> dict[str, str]:
-        """The Markdown of each page of ``docs/``, by its path there."""
-        if not docs_dir.is_dir():
-            return {}
-        return {
-            path.relative_to(docs_dir).as_posix(): path.read_text(encoding="utf-8")
-            for path in sorted(docs_dir.rglob("*.md"))
-        }
+    def _hand_written(self, docs_dir: Path) -> dict[str, str]:
+        """The Markdown of each hand-written page, by its path under ``docs/``: its
+        regular files (folders.py), not hidden ones."""
+        written: dict[str, str] = {}
+        for path in self.docs_files:
+            page = path.relative_to(docs_dir).as_posix() if path.is_relative_to(docs_dir) else ""
+            if not page.endswith(".md") or any(p.startswith(".") for p in page.split("/")):
+                continue
+            written[page] = path.read_text(encoding="utf-8")
+        return written
 
     def _about_blocks(
         self, written: dict[str, str], env: jinja2.Environment, config: MkDocsConfig
@@ -293,6 +315,10 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             head = plain_head(str(title), description, url, site, self.picture)
         # The theme's context takes more keys than MkDocs' own TypedDict lists.
         cast(dict[str, Any], context)["meetings_head"] = head
+        if page.canonical_url:
+            # Material prints it as it is (<link rel="canonical">); SITE_URL is checked
+            # already, and escaped here too. Markup: escaped once, wherever it is printed.
+            page.canonical_url = markupsafe.escape(page.canonical_url)
         return context
 
     def on_template_context(
@@ -305,6 +331,16 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             cast(dict[str, Any], context)["meetings_head"] = head
         return context
 
+    def on_build_error(self, *, error: Exception) -> None:
+        """A site folder that cannot be written (read-only, full): one line, not a traceback."""
+        if isinstance(error, OSError) and error.errno in _CANNOT_WRITE:
+            site, name = self.site, str(error.filename)
+            where = site.shown(self.site_dir) if site and self.site_dir else "its folder"
+            if site and os.path.isabs(name):
+                name = site.shown(Path(name))
+            log.error(visible(f"cannot write the site into {where}/: {error.strerror} ({name})"))
+            raise Abort("Aborted with a BuildError!") from None
+
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer | None:
@@ -313,6 +349,26 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             server.watch(str(self.site.templates_dir))
             server.builder = _keeping_last_good_site(server.builder, Path(server.root))
         return server
+
+
+_CANNOT_WRITE = frozenset(
+    {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+)
+
+
+def _check_settings(config: MkDocsConfig) -> None:
+    """The addresses and the date the build is made with, before anything is built: https://
+    addresses (or http:// on this machine), a ``SOURCE_DATE_EPOCH`` MkDocs can use."""
+    for name, variable, value in (
+        ("site_url", "SITE_URL", config.site_url),
+        ("repo_url", "REPO_URL", config.repo_url),
+    ):
+        if value:
+            try:
+                web_address(value, local_http=True)
+            except PydanticCustomError as error:
+                raise ValueError(f"{name} ({variable}): {error}") from None
+    source_date_epoch()
 
 
 def _keeping_last_good_site(builder: Callable[..., None], site: Path) -> Callable[..., None]:

@@ -39,6 +39,10 @@ from .published import EventEntry, MeetingEntry
 from .words import date_range, long_date, number_of
 
 TEMPLATES = Path(__file__).parent / "templates"
+SOURCE_ANCHOR = "source:"
+"""How the id of a source in a page's list starts. The ids Python-Markdown gives headings
+are made of letters, digits, ``-`` and ``_``: with a ``:``, no heading (a meeting titled
+"Source article") can take the address that citations link to."""
 
 # Escaped everywhere: HTML, and what Python-Markdown (with the tables extension)
 # reads as syntax anywhere in a line.
@@ -111,11 +115,12 @@ def html_attribute(value: str) -> Markup:
 def cite(ids: Sequence[str], sources: Sequence[Source]) -> Markup:
     """A fact's citations: the number of each of its sources among the page's ``sources``
     (in that order, whatever the order of the ids), linking to its entry in the list
-    (``#source-ID``, ``sources.md.j2``). A filter rather than a macro: a meeting page
+    (``#source:ID``, ``sources.md.j2``: a heading's id, made from its words, never holds
+    a ``:``, so no title takes that address). A filter rather than a macro: a meeting page
     cites a dozen times, and a macro call costs Jinja more than the work."""
     return Markup(
         "".join(
-            f"[\\[{markdown_inline(str(number))}\\]](#source-{markdown_inline(source.id)})"
+            f"[\\[{markdown_inline(str(number))}\\]](#{SOURCE_ANCHOR}{markdown_inline(source.id)})"
             for number, source in enumerate(sources, 1)
             if source.id in ids
         )
@@ -155,6 +160,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         "number_of": number_of,
     }
     env.filters.update(filters)
+    env.globals["source_anchor"] = SOURCE_ANCHOR
     return env
 
 
