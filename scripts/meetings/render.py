@@ -161,6 +161,9 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     }
     env.filters.update(filters)
     env.globals["source_anchor"] = SOURCE_ANCHOR
+    # What render_pages gives a record page, where it knows it: none by default.
+    env.globals["sources_page"] = None  # the page listing every source
+    env.globals["record_date"] = None  # when the page's record was last changed
     return env
 
 
@@ -189,7 +192,7 @@ def render_pages(
             event=event,
             link=_linker(event.page),
             sources_page=sources_page,
-            changed=changed.get(event.file),
+            record_date=changed.get(event.file),
         )
         for meeting in event.meetings:
             pages[meeting.page] = meeting_page.render(
@@ -197,7 +200,7 @@ def render_pages(
                 event=event,
                 link=_linker(meeting.page),
                 sources_page=sources_page,
-                changed=changed.get(meeting.file),
+                record_date=changed.get(meeting.file),
             )
     return pages
 
