@@ -181,8 +181,19 @@ def yamllint(*paths: Path) -> subprocess.CompletedProcess[str]:
 # mkdocs serve
 # --------------------------------------------------------------------------
 
-PAGE = "forum-2021/ac2-citizen-focus/"
-RECORD = "clusters/forum-2021/ac2-citizen-focus.yaml"
+
+def _first_meeting() -> MeetingEntry:
+    from meetings.catalog import collect  # here: collect needs the records, read once
+
+    return collect(CLUSTERS).meetings[0]
+
+
+_FIRST = _first_meeting()
+PAGE = url(_FIRST)
+"""The page of the first meeting of the records (``forum-2021/ac1-business-models-finance/``
+today), which the tests of ``mkdocs serve`` wait for and edit."""
+RECORD = _FIRST.file
+"""That meeting's file, relative to the project."""
 
 
 def free_port() -> int:

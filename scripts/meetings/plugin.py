@@ -35,8 +35,14 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
   good pages keep being served (MkDocs alone would stall every request until
   the next good build).
 
-The plugin keeps nothing from one build to the next: ``mkdocs serve`` makes a
-new plugin for every rebuild.
+Drafts (README, "Drafts"): ``mkdocs build`` leaves them out of the site,
+with one line saying which; ``mkdocs serve`` (the command, from
+``on_startup``) shows each complete one, marked "Draft" on its page, and
+prints the problems of the others.
+
+The plugin object lives as long as the ``mkdocs`` command (it has
+``on_startup``): ``mkdocs serve`` keeps it from one rebuild to the next, and
+``on_config`` makes every record-derived value anew for each build.
 """
 
 from __future__ import annotations
@@ -141,6 +147,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     """Publish the records under ``clusters/`` as pages of the site."""
 
     def __init__(self) -> None:
+        self.preview = False
+        """Whether drafts are shown: in ``mkdocs serve`` only (:meth:`on_startup`)."""
         self.catalog: Catalog | None = None
         self.site: Site | None = None
         self.heads: dict[str, PageHead] = {}
@@ -153,6 +161,10 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.docs_files: list[Path] = []
         """The regular files of ``docs/`` and of the theme (:mod:`meetings.folders`)."""
         self.site_dir: Path | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Drafts: the preview shows the complete ones; a build to publish never does.
+        self.preview = command == "serve"
 
     @_without_gc_pauses
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -167,19 +179,27 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             raise PluginError(visible(str(error))) from None
         # Before MkDocs gathers a file: only regular files of the project are read.
         self.docs_files, problems = check_folders(site.read_folders, site.root)
+        self.catalog = None
         try:
-            self.catalog = collect(site.clusters_dir, site.root, site.taken_names())
+            self.catalog = collect(
+                site.clusters_dir,
+                site.root,
+                site.taken_names(),
+                preview=self.preview,
+                schema_dir=site.schema_dir,
+            )
         except InvalidRecords as error:
             problems += error.problems
         if problems:
             invalid = InvalidRecords(problems)
             for problem in invalid.problems:
-                log.error(str(problem))
+                (log.info if problem.warning else log.error)(str(problem))
             raise RecordsError(
                 f"{invalid}, listed above: nothing was built. "
                 "Fix them and build again ('make validate' checks the files alone)."
             ) from invalid
         assert self.catalog is not None
+        self._report_drafts(self.catalog)
         config.nav = navigation(self.catalog, config.nav, site.docs_dir, site.nav_events)
         if not config.repo_url:
             # No repository known (a clone without a GitHub origin, REPO_URL unset):
@@ -191,6 +211,23 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.files = self._made_files(config, env, sources_page(written))
         self.blocks = self._about_blocks(written, env, config)
         return config
+
+    def _report_drafts(self, catalog: Catalog) -> None:
+        """One line naming the drafts left out; in a preview, their problems first.
+
+        Said at the INFO level: a draft is not a mistake, and ``--strict`` stops a
+        build at the first warning.
+        """
+        if self.preview:
+            for problem in catalog.warnings:
+                log.info(str(problem))
+        if catalog.left_out:
+            why = (
+                "not complete yet (the problems above)"
+                if self.preview
+                else "shown by 'make serve' once complete; remove 'draft: true' to publish one"
+            )
+            log.info(f"Drafts left out of the site, {why}: {', '.join(catalog.left_out)}")
 
     def _made_files(
         self, config: MkDocsConfig, env: jinja2.Environment, listed_at: str | None

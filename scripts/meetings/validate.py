@@ -1,23 +1,34 @@
 """Stage 2 of the pipeline: check the documents against the data model.
 
-Each document is validated by :mod:`meetings.model`; then the records are
-checked against each other (one meeting per cluster number and per slug in
-an event, meeting dates inside the event's dates, event addresses unique and
-the same as their folders' names, no event's description or sources copied
-from another's, every source id cited listed in the event's sources, and
-every source listed cited, every quoted word found in the sources cited
-beside it: :mod:`meetings.quotes`, and an attendance reported only by sources
-written after the meeting).
+Each document is validated by :mod:`meetings.model`, with the rules of a
+single record the model cannot state alone (each topic is a word of the
+meeting's own summary; the first line points editors' tools to the record's
+JSON Schema); then the records are checked against each other (one meeting
+per cluster number and per slug in an event, meeting dates inside the event's
+dates, event addresses unique and the same as their folders' names, no
+event's description or sources copied from another's, every source id cited
+listed in the event's sources, and every source listed cited, every quoted
+word found in the sources cited beside it: :mod:`meetings.quotes`, and an
+attendance reported only by sources written after the meeting).
 Every mistake becomes a :class:`~meetings.problems.Problem` that names the
 file, the line and column, and the field, says what was expected and, for a
 misspelt key, suggests the nearest valid one.
+
+Drafts (``draft: true`` on a meeting or an event: every file of a draft
+event is one) are checked the same way, but their problems are warnings
+(:attr:`Problem.warning`): they keep the draft out of the site, and the
+rest is published. Where a draft and a published record claim one cluster
+number, slug or spelling of a topic, the draft yields. A meeting that is not
+a draft in a draft event is a mistake: it could never be published.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-from collections.abc import Collection, Hashable, Iterable, Sequence
-from pathlib import PurePosixPath
+import os
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import ValidationError
@@ -28,24 +39,38 @@ from .model import Event, Meeting
 from .problems import Problem, field_path
 from .published import EventEntry, MeetingEntry
 from .quotes import check_quotations
-from .topics import check_topics
+from .topics import check_topic_words, check_topics
 from .values import _SLUG
 
 RESERVED_SLUGS = frozenset({"index"})
 """Meeting slugs an event's own pages use."""
 RESERVED_MEETING_SLUG = "'{value}' is the address of the event's own page; choose another slug"
 RESERVED_EVENT_SLUG = "'{value}' is already the address of a page of the site; choose another slug"
+SCHEMA_COMMENT = "# yaml-language-server: $schema="
+"""How a record's first line points editors' tools to its JSON Schema."""
 
 
 def validate(
-    documents: Iterable[Document], reserved: Iterable[str] = (), unread: Iterable[str] = ()
+    documents: Iterable[Document],
+    reserved: Iterable[str] = (),
+    unread: Iterable[str] = (),
+    schema_dir: Path | None = None,
 ) -> tuple[list[EventEntry], list[Problem]]:
     """Validate every document; return the valid events, with their meetings, and every problem.
 
     ``reserved`` names addresses at the top of the site that pages already
     use (``topics``, ``assets``…), which an event may not take. ``unread``
-    names the event folders with a file that could not be read.
+    names the event folders with a file that could not be read. With
+    ``schema_dir``, the folder of the editors' JSON Schemas, each record's
+    first line must point to its schema there. Drafts are among the events
+    and meetings returned (:func:`meetings.catalog.collect` decides which are
+    shown); their problems are warnings.
     """
+    documents = list(documents)
+    is_draft = drafts(documents)
+    # The published records first: where a draft and another claim the same value,
+    # the draft yields.
+    documents.sort(key=lambda document: is_draft(document.file))
     problems: list[Problem] = []
     events: dict[str, tuple[EventEntry, Document]] = {}
     meetings: dict[str, list[tuple[MeetingEntry, Document]]] = {}
@@ -53,11 +78,19 @@ def validate(
     incomplete: set[str] = set(unread)
 
     for document in documents:
+        problems += document.problems
+        if schema_dir is not None:
+            problems += _check_schema_line(document, schema_dir)
         model = EventEntry if document.kind == "event" else MeetingEntry
         try:
             record = model.model_validate(document.data)
         except ValidationError as error:
             problems += problems_from(error, document, model)
+            incomplete.add(document.folder)
+            continue
+        if isinstance(record, MeetingEntry):
+            problems += check_topic_words(record, document)
+        if document.problems:  # read as far as it could be: not a record to publish
             incomplete.add(document.folder)
             continue
         record._file = document.file
@@ -79,7 +112,65 @@ def validate(
         )
         problems += _check_reports(event, event_document, folder_meetings)
         event._meetings = [meeting for meeting, _ in folder_meetings]
+    problems = mark_drafts(problems, is_draft) + _check_draft_events(documents)
     return [event for event, _ in events.values()], problems
+
+
+# --------------------------------------------------------------------------
+# Drafts, and the first line
+# --------------------------------------------------------------------------
+
+
+def drafts(documents: Iterable[Document]) -> Callable[[str], bool]:
+    """Whether a file (as problems name it) is a draft's: a record that says ``draft: true``,
+    or any file or folder in the folder of an event that says so."""
+    documents = list(documents)
+    files = {d.file for d in documents if d.draft}
+    folders = {
+        str(PurePosixPath(d.file).parent) for d in documents if d.kind == "event" and d.draft
+    }
+    return lambda file: file in files or str(PurePosixPath(file.rstrip("/")).parent) in folders
+
+
+def mark_drafts(problems: Iterable[Problem], is_draft: Callable[[str], bool]) -> list[Problem]:
+    """The problems, those of drafts as warnings."""
+    return [
+        dataclasses.replace(problem, warning=True) if is_draft(problem.file) else problem
+        for problem in problems
+    ]
+
+
+def _check_draft_events(documents: Sequence[Document]) -> list[Problem]:
+    """A meeting that is not a draft in a draft event: it could never be published."""
+    draft_events = {d.folder: d for d in documents if d.kind == "event" and d.draft}
+    problems = []
+    for document in documents:
+        event = draft_events.get(document.folder)
+        if event is not None and document.kind == "meeting" and not document.draft:
+            message = (
+                f"this meeting is not a draft, but its event is ({event.file}), and a meeting "
+                "is published with its event: remove 'draft: true' from the event too, or "
+                "write 'draft: true' here"
+            )
+            problems.append(dataclasses.replace(_at(document, (), message), field=None))
+    return problems
+
+
+def _check_schema_line(document: Document, schema_dir: Path) -> list[Problem]:
+    """The first line points editors' tools (VS Code, with the YAML extension) to the
+    record's JSON Schema, as ``make new`` writes it."""
+    name = "event.schema.json" if document.kind == "event" else "meeting.schema.json"
+    target = Path(os.path.relpath(schema_dir / name, document.path.parent)).as_posix()
+    expected = SCHEMA_COMMENT + target
+    first = document.text.split("\n", 1)[0].rstrip("\r")
+    if first.rstrip() == expected:
+        return []
+    message = (
+        f"the first line must be '{expected}', which gives editors' tools (VS Code with "
+        "the YAML extension) the record's JSON Schema, for completion and checks while typing"
+        + ("; it points elsewhere" if first.startswith(SCHEMA_COMMENT) else "; add it")
+    )
+    return [Problem(document.file, 1, 1, None, message)]
 
 
 # --------------------------------------------------------------------------

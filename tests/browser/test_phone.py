@@ -61,7 +61,7 @@ def test_a_number_and_its_unit_stay_on_one_line(phone_page: Page) -> None:
 def test_menu_opens_and_reaches_every_meeting(phone_page: Page, base_url: str) -> None:
     page = phone_page
     drawer = page.locator("nav.md-nav--primary")
-    listed = catalog().events[:NAV_EVENTS]
+    listed = catalog().events[:NAV_EVENTS]  # the newest events; older ones are not in it
     for event, title in zip(listed, titles(listed), strict=True):
         for entry in event.meetings:
             page.goto("")
