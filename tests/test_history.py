@@ -164,8 +164,13 @@ def changed_line(tree: lxml_html.HtmlElement) -> list[str]:
 
 
 def git_knows(file: str) -> dt.date | None:
-    """The date git gives one record's last change (a command per file, unlike the site)."""
-    if git(ROOT, "rev-parse", "--is-shallow-repository").strip() == "true":
+    """The date git gives one record's last change (a command per file, unlike the site);
+    none outside a git work tree (a copy of the project, like the grown one)."""
+    try:
+        shallow = git(ROOT, "rev-parse", "--is-shallow-repository").strip() == "true"
+    except subprocess.CalledProcessError:
+        return None
+    if shallow:
         last = git(ROOT, "log", "-1", "--format=%ct %P", "--", file).split()
         if len(last) < 2:  # the cut commit: unknown
             return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import markdown
 import pytest
 import yaml
@@ -11,9 +13,7 @@ from meetings.catalog import RELATED_LIMIT, build, collect
 from meetings.published import MeetingEntry
 from meetings.render import long_date, markdown_inline, paragraphs, render_pages, yaml_string
 
-from .helpers import CLUSTERS, ROOT
-
-FIXTURES = ROOT / "tests" / "fixtures"
+from .helpers import CLUSTERS, fixture_catalog
 
 CATALOG = collect(CLUSTERS)
 PAGES = render_pages(CATALOG)
@@ -232,9 +232,9 @@ def test_a_number_and_its_unit_stay_on_one_line(text: str, shown: str):
     assert " ".join(tree.text_content().split()) == text
 
 
-def test_one_meetings_home_page_says_what_it_discussed():
+def test_one_meetings_home_page_says_what_it_discussed(tmp_path: Path):
     """'1 Action Cluster meeting … what it discussed', never '… what each one discussed'."""
-    records = collect(FIXTURES)
+    records = fixture_catalog(tmp_path / "clusters")
     events = [event for event in records.events if len(event.meetings) == 1]
     assert events, "the fixtures no longer have an event of one meeting"
     home = render_pages(build(events[:1]))["index.md"]
