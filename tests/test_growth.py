@@ -43,6 +43,7 @@ ON_THE_COPY = [
     "tests/test_editing_scaffold.py",
     "tests/test_engines.py",
     "tests/test_exports.py",
+    "tests/test_history.py",
     "tests/test_layout.py",
     "tests/test_make_local.py",
     "tests/test_model.py",
@@ -59,6 +60,7 @@ ON_THE_COPY = [
     "tests/browser/test_navigation.py",
     "tests/browser/test_pages.py",
     "tests/browser/test_phone.py",
+    "tests/browser/test_search.py",
     "tests/browser/test_visitors.py",
 ]
 """The modules whose tests read the real records (or a copy of them), run on the grown copy."""

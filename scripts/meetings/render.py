@@ -20,11 +20,12 @@ which ``finalize`` lets through unchanged.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,9 @@ _BACKSLASH_AT_START = frozenset("+-.!")
 _ENTITY_AT_START = {"~": "&#126;", "=": "&#61;", ":": "&#58;", "%": "&#37;", "^": "&#94;"}
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
 _YAML_UNSAFE = re.compile(r"[\x80-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# A number and the sign of its unit after a space ("100 %"), which a line must not
+# part: the space is shown as a no-break space (the record and the open data keep theirs).
+_NUMBER_AND_UNIT = re.compile(r"(\d) ([%‰])")
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -67,6 +71,7 @@ def markdown_inline(text: str) -> Markup:
 
     Runs of white space, line breaks included, become one space (as Markdown
     would show them anyway), so the text can never start a block of its own.
+    A number and its unit ("100 %") are kept on one line (a no-break space between them).
     Remembered: the same names, topics and dates recur on thousands of pages.
     """
     text = " ".join(text.split())  # also splits at \x85, \u2028 and \u2029
@@ -78,6 +83,8 @@ def markdown_inline(text: str) -> Markup:
         escaped = _ENTITY_AT_START[first] + escaped[1:]
     elif first.isdigit():
         escaped = _LEADING_NUMBER.sub(r"\1\\\2", escaped)
+    if "%" in escaped or "‰" in escaped:
+        escaped = _NUMBER_AND_UNIT.sub(r"\1&nbsp;\2", escaped)
     return Markup(escaped)
 
 
@@ -154,11 +161,26 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     }
     env.filters.update(filters)
     env.globals["source_anchor"] = SOURCE_ANCHOR
+    # What render_pages gives a record page, where it knows it: none by default.
+    env.globals["sources_page"] = None  # the page listing every source
+    env.globals["record_date"] = None  # when the page's record was last changed
     return env
 
 
-def render_pages(catalog: Catalog, env: jinja2.Environment | None = None) -> dict[str, str]:
-    """Every generated page: its path under ``docs/`` and its Markdown."""
+def render_pages(
+    catalog: Catalog,
+    env: jinja2.Environment | None = None,
+    sources_page: str | None = None,
+    changed: Mapping[str, dt.date] | None = None,
+) -> dict[str, str]:
+    """Every generated page: its path under ``docs/`` and its Markdown.
+
+    ``sources_page`` is the hand-written page that lists every source with what it
+    gives (the About page: :func:`sources_page`), which the pages' lists point to.
+    ``changed`` is when each record's file was last changed, where the history is
+    known (:func:`meetings.history.last_changed`).
+    """
+    changed = changed or {}
     env = env or environment()
     home = env.get_template("home.md.j2")
     event_page = env.get_template("event.md.j2")
@@ -166,16 +188,26 @@ def render_pages(catalog: Catalog, env: jinja2.Environment | None = None) -> dic
 
     pages = {"index.md": home.render(catalog=catalog, link=_linker("index.md"))}
     for event in catalog.events:
-        pages[event.page] = event_page.render(event=event, link=_linker(event.page))
+        pages[event.page] = event_page.render(
+            event=event,
+            link=_linker(event.page),
+            sources_page=sources_page,
+            record_date=changed.get(event.file),
+        )
         for meeting in event.meetings:
             pages[meeting.page] = meeting_page.render(
-                meeting=meeting, event=event, link=_linker(meeting.page)
+                meeting=meeting,
+                event=event,
+                link=_linker(meeting.page),
+                sources_page=sources_page,
+                record_date=changed.get(meeting.file),
             )
     return pages
 
 
+SOURCES_MARKER = "<!-- meetings/sources -->"
 ABOUT_BLOCKS = {
-    "<!-- meetings/sources -->": "about-sources.md.j2",
+    SOURCES_MARKER: "about-sources.md.j2",
     "<!-- meetings/unknown -->": "about-unknown.md.j2",
     "<!-- meetings/correct -->": "about-correct.md.j2",
     "<!-- meetings/report -->": "report.md.j2",
@@ -186,6 +218,12 @@ source gives, made from the records so that they are never written twice; and
 how to propose a correction or report a problem, which depends on whether the
 site knows its repository (``repo_url``): a page never promises an edit button
 or a link that the build does not have."""
+
+
+def sources_page(pages: dict[str, str]) -> str | None:
+    """Of hand-written ``pages`` (path under ``docs/``: Markdown), the first (by path)
+    that holds the list of every source (:data:`SOURCES_MARKER`), or None."""
+    return next((page for page in sorted(pages) if SOURCES_MARKER in pages[page]), None)
 
 
 def fill_markers(
