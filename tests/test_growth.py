@@ -95,6 +95,7 @@ NOT_ON_THE_COPY = {
         "theme and templates, which the copy's new pages share with the others"
     ),
     "tests/browser/test_screenshots.py": "draws the README's pictures of a fresh build",
+    "tests/browser/test_tabs.py": "the browser tests' shared tabs; reads no record",
     "tests/browser/test_trust_browser.py": (
         "hostile names and text in pages an example meeting makes; no expectation from the "
         "real records"
