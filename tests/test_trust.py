@@ -23,6 +23,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -31,6 +32,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import Files
 
+import meetings.plugin
+from meetings.catalog import Catalog
 from meetings.cli import main
 from meetings.render import TEMPLATES
 
@@ -114,14 +117,21 @@ def test_file_and_folder_names_must_be_slugs(project: Path, rename, shown: str, 
     assert lines == [f"{shown}: {message}"]
 
 
-def test_edit_addresses_are_percent_encoded(project: Path):
+def test_edit_addresses_are_percent_encoded(project: Path, monkeypatch: pytest.MonkeyPatch):
     """Defence in depth: whatever a record's path, its edit address is one URL."""
+    collect = meetings.plugin.collect
+
+    def with_a_hostile_path(*args: Any, **kwargs: Any) -> Catalog:
+        catalog = collect(*args, **kwargs)
+        # No such file can be read (names are slugs): give the entry one, as validate does.
+        catalog.meetings[0]._file = f"{EVENT_FOLDER}/a{SCRIPT} %.yaml"
+        return catalog
+
+    monkeypatch.setattr(meetings.plugin, "collect", with_a_hostile_path)
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "s"))
     config = config.plugins.on_config(config)
     plugin = config.plugins["meetings"]
     entry = plugin.catalog.meetings[0]
-    # No such file can be read (names are slugs): give the entry one, as validate does.
-    entry._file = f"{EVENT_FOLDER}/a{SCRIPT} %.yaml"
     files = config.plugins.on_files(Files([]), config=config)
     edit = files.get_file_from_path(entry.page).edit_uri
     assert edit == (

@@ -9,13 +9,15 @@ per build; the templates only present it.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .load import read_records
+from .load import ReadFolder, read_records
+from .memo import Key, Memo, no_memo
 from .problems import InvalidRecords
 from .published import EventEntry, MeetingEntry, Related
 from .validate import validate
@@ -28,44 +30,102 @@ class Catalog:
     """Every event and meeting of the site, with their cross-references."""
 
     events: list[EventEntry]
-    topics: dict[str, list[MeetingEntry]]
-    """Each topic (as first written) with the meetings tagged with it."""
 
-    @property
+    @functools.cached_property
+    def topics(self) -> dict[str, list[MeetingEntry]]:
+        """Each topic (as first written) with the meetings tagged with it."""
+        return _topics(self.events)
+
+    @functools.cached_property
     def meetings(self) -> list[MeetingEntry]:
         return [meeting for event in self.events for meeting in event.meetings]
 
+    @functools.cached_property
+    def everything(self) -> Key:
+        """Every entry, in order: what a page made from the whole catalog is made from (a
+        :mod:`~meetings.memo` key; the catalog is a function of its entries)."""
+        return Key(tuple(self.events), tuple(self.meetings))
 
-def collect(root: Path, base: Path | None = None, reserved: Iterable[str] = ()) -> Catalog:
+    def shown(self, event: EventEntry) -> Key:
+        """What the pages of ``event`` and of its meetings are made from, as a
+        :mod:`~meetings.memo` key: the event, its meetings, and what each meeting's
+        page shows of its related meetings (:attr:`MeetingEntry.related_shown`)."""
+        keys = self._shown
+        key = keys.get(event)
+        if key is None:
+            meetings = tuple(event.meetings)
+            related = tuple(meeting.related_shown for meeting in meetings)
+            key = keys[event] = Key(event, meetings, related)
+        return key
+
+    def records(self, event: EventEntry) -> Key:
+        """The entries of ``event`` and of its meetings, as a :mod:`~meetings.memo` key."""
+        keys = self._records
+        key = keys.get(event)
+        if key is None:
+            key = keys[event] = Key(event, tuple(event.meetings))
+        return key
+
+    @functools.cached_property
+    def _shown(self) -> dict[EventEntry, Key]:
+        return {}
+
+    @functools.cached_property
+    def _records(self) -> dict[EventEntry, Key]:
+        return {}
+
+
+def collect(
+    root: Path,
+    base: Path | None = None,
+    reserved: Iterable[str] = (),
+    *,
+    memo: Memo = no_memo,
+    read_folder: ReadFolder | None = None,
+) -> Catalog:
     """Read and validate every record under ``root`` into a catalog.
 
     ``base`` is the folder that paths in messages are relative to (the project
     folder); ``reserved`` the top-level addresses of ``docs/`` (see
     :meth:`~meetings.layout.Site.taken_names`). Raises
     :class:`~meetings.problems.InvalidRecords` with every problem found in
-    every file when any record is wrong.
+    every file when any record is wrong. ``memo`` and ``read_folder`` keep the
+    work of the last build (``mkdocs serve``: :mod:`meetings.memo`).
     """
-    documents, problems = read_records(root, base)
+    documents, problems = read_records(root, base, read_folder)
     unread = {PurePosixPath(problem.file).parent.name for problem in problems}
-    events, invalid = validate(documents, reserved, unread)
+    events, invalid = validate(documents, reserved, unread, memo)
     problems += invalid
     if problems:
         raise InvalidRecords(problems)
-    return build(events)
+    return build(events, memo)
 
 
-def build(events: Iterable[EventEntry]) -> Catalog:
-    """Arrange validated records into a catalog: their pages, order, topics and relations."""
+def build(events: Iterable[EventEntry], memo: Memo = no_memo) -> Catalog:
+    """Arrange validated records into a catalog: their pages, order, topics and relations.
+
+    With a ``memo``, an event whose entry and meetings' entries are those of the
+    last build is already in place.
+    """
     ordered = sorted(events, key=lambda e: (e.start_date, e.slug), reverse=True)
-    for event in ordered:
-        event._page = f"{event.slug}/index.md"
-        event.meetings.sort(key=lambda m: (m.cluster.number, m.slug))
-        for meeting in event.meetings:
-            meeting._event = event
-            meeting._page = f"{event.slug}/{meeting.slug}.md"
-    catalog = Catalog(ordered, _topics(ordered))
-    _relate(catalog)
+    topics = [
+        memo(("placed", event, frozenset(event.meetings)), functools.partial(_place, event))
+        for event in ordered
+    ]
+    catalog = Catalog(ordered)
+    _relate(catalog, Key(*topics), memo)
     return catalog
+
+
+def _place(event: EventEntry) -> Key:
+    """Give an event and its meetings their pages, and its meetings their order; return
+    their topics, in that order."""
+    event._page = f"{event.slug}/index.md"
+    event.meetings.sort(key=lambda m: (m.cluster.number, m.slug))
+    for meeting in event.meetings:
+        meeting._event = event
+        meeting._page = f"{event.slug}/{meeting.slug}.md"
+    return Key(*(tuple(meeting.topics) for meeting in event.meetings))
 
 
 def sort_key(text: str) -> tuple[str, str]:
@@ -88,8 +148,34 @@ def _topics(events: list[EventEntry]) -> dict[str, list[MeetingEntry]]:
     return dict(sorted(topics.items(), key=lambda item: sort_key(item[0])))
 
 
-def _relate(catalog: Catalog) -> None:
+def _relate(catalog: Catalog, topics: Key, memo: Memo = no_memo) -> None:
     """Give each meeting the others that share most of its topics.
+
+    Which ones depends only on every meeting's topics, in catalog order
+    (``topics``, by event): with a ``memo``, while they are the same, the
+    meetings found last time are given again (an entry that changed is put in
+    the place of the one it replaces).
+    """
+    meetings = catalog.meetings
+    found = memo(("related", topics), lambda: _most_shared(catalog))
+    for meeting, best in zip(meetings, found, strict=True):
+        kept = meeting.related
+        if len(kept) == len(best) and all(
+            old.meeting is meetings[other] and old.shared == shared
+            for old, (other, shared) in zip(kept, best, strict=True)
+        ):
+            continue
+        related = tuple(Related(meetings[other], shared) for other, shared in best)
+        meeting._related = related
+        # What its page shows of them: see render.render_pages.
+        meeting._related_shown = Key(
+            *((r.meeting.title, r.meeting.page, r.meeting.event.name, r.shared) for r in related)
+        )
+
+
+def _most_shared(catalog: Catalog) -> list[list[tuple[int, tuple[str, ...]]]]:
+    """For each meeting, in catalog order, the others (by index) that share most of its
+    topics, with the topics they share.
 
     Counting, for each meeting, the meetings listed under each of its topics
     grows with the square of the site when a topic is common (at 10,000
@@ -114,7 +200,8 @@ def _relate(catalog: Catalog) -> None:
     names = [[key_of[topic.casefold()] for topic in m.topics] for m in meetings]
     named = [set(own) for own in names]
     everyone = (1 << count) - 1
-    for index, meeting in enumerate(meetings):
+    found = []
+    for index in range(count):
         own = names[index]
         # at_least[j]: the meetings (this one too) sharing at least j of the topics so far.
         at_least = [everyone]
@@ -133,10 +220,8 @@ def _relate(catalog: Catalog) -> None:
                     best.append(other)
             if len(best) == RELATED_LIMIT:
                 break
-        meeting._related = [
-            Related(meetings[other], tuple(name for name in own if name in named[other]))
-            for other in best
-        ]
+        found.append([(other, tuple(n for n in own if n in named[other])) for other in best])
+    return found
 
 
 _WINDOW = 256

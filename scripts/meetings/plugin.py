@@ -28,8 +28,10 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
   good pages keep being served (MkDocs alone would stall every request until
   the next good build).
 
-The plugin keeps nothing from one build to the next: ``mkdocs serve`` makes a
-new plugin for every rebuild.
+In ``mkdocs serve`` the plugin keeps its work from one rebuild to the next
+(``on_startup`` makes MkDocs keep the plugin; :mod:`meetings.preview`): a
+record is read, validated and rendered again only when its file, its event
+or what its pages show changed (:mod:`meetings.memo`).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from urllib.parse import quote
 
 import jinja2
@@ -56,11 +58,14 @@ from mkdocs.utils.templates import TemplateContext
 
 from .catalog import Catalog, collect, sort_key
 from .config import MeetingsConfig
-from .exports import FEED_FILE, build_time, export_files
+from .exports import DATA_FILE, FEED_FILE, build_time, export_files
 from .layout import Site
+from .memo import Memo, scoped
 from .metadata import PageHead, page_heads, plain_head
-from .navigation import navigation, outside_nav
+from .navigation import navigation
+from .preview import Preview
 from .problems import InvalidRecords
+from .published import EventEntry
 from .render import ABOUT_BLOCKS, environment, fill_markers, render_pages
 
 if TYPE_CHECKING:  # only for annotations: `mkdocs build` need not import the server
@@ -135,6 +140,12 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         """Every page and open data file made from the records, as MkDocs will build them."""
         self.blocks: dict[str, dict[str, str]] = {}
         """The Markdown of each marker of :data:`~meetings.render.ABOUT_BLOCKS`, by page."""
+        self.preview = Preview()
+        """What is kept from one rebuild of ``mkdocs serve`` to the next."""
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        # Defining this method makes MkDocs keep the plugin for every rebuild of `mkdocs serve`.
+        self.preview = Preview(serving=command == "serve")
 
     @_without_gc_pauses
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -145,8 +156,12 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             site.require_url()
         except ValueError as error:
             raise PluginError(str(error)) from None
+        memo = self.preview.memo
+        reading = self.preview.read_folder(site.clusters_dir)
         try:
-            self.catalog = collect(site.clusters_dir, site.root, site.taken_names())
+            self.catalog = collect(
+                site.clusters_dir, site.root, site.taken_names(), memo=memo, read_folder=reading
+            )
         except InvalidRecords as error:
             for problem in error.problems:
                 log.error(str(problem))
@@ -154,6 +169,9 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 f"{error}, listed above: nothing was built. "
                 "Fix them and build again ('make validate' checks the files alone)."
             ) from None
+        finally:
+            if reading is not None:
+                reading.done()
         config.nav = navigation(self.catalog, config.nav, site.docs_dir, site.nav_events)
         if not config.repo_url:
             # No repository known (a clone without a GitHub origin, REPO_URL unset):
@@ -161,25 +179,59 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             config.edit_uri = None
         env = environment(site.templates_dir)
         env.bytecode_cache = _COMPILED_TEMPLATES
-        self.files = self._made_files(config, env)
-        self.blocks = self._about_blocks(site.docs_dir, env)
+        # What the pages are made with: the templates' text, and the site's settings.
+        templates = scoped(memo, ("templates", _texts(site.templates_dir)))
+        self.files = self._made_files(config, env, templates, memo)
+        self.blocks = self._about_blocks(site.docs_dir, env, templates)
+        self.preview.kept.done()
         return config
 
-    def _made_files(self, config: MkDocsConfig, env: jinja2.Environment) -> list[File]:
+    def _made_files(
+        self, config: MkDocsConfig, env: jinja2.Environment, templates: Memo, memo: Memo
+    ) -> list[File]:
         """The pages and open data files made from the records, as MkDocs' files.
 
         MkDocs' :class:`File` gives each page its address (``use_directory_urls``
-        and all); the page heads and the open data give those addresses.
+        and all); the page heads and the open data give those addresses. In
+        ``mkdocs serve``, the files of an event whose pages and calendars are
+        those of the last build are that build's (making 20,000 files, and
+        working out their addresses, took longer than the rest of a one-record
+        rebuild at 10,000 meetings).
         """
-        assert self.catalog is not None and self.site is not None
-        site = self.site
-        hidden = outside_nav(self.catalog, site.nav_events)
+        catalog, site = self.catalog, self.site
+        assert catalog is not None and site is not None
+        # Which pages are left out of the navigation: outside_nav's, by event.
+        shown_in_nav = set(catalog.events[: site.nav_events])
+        # A file's address, edit link and inclusion come from these, and from mkdocs.yml.
+        settings_file = Path(config.config_file_path or site.root / "mkdocs.yml")
+        where = (site.root, site.docs_dir, config.site_dir, settings_file.read_bytes())
 
-        def file(path: str, content: str | bytes) -> File:
-            inclusion = InclusionLevel.NOT_IN_NAV if path in hidden else InclusionLevel.UNDEFINED
-            return File.generated(config, path, content=content, inclusion=inclusion)
+        def file(
+            path: str,
+            content: str | bytes,
+            record: str | None = None,
+            inclusion: InclusionLevel = InclusionLevel.UNDEFINED,
+        ) -> File:
+            made = File.generated(config, path, content=content, inclusion=inclusion)
+            if record is not None:
+                # The edit button opens the YAML file the page is made from; its
+                # address is percent-encoded, whatever the file is called.
+                relative = os.path.relpath(site.root / record, site.docs_dir)
+                made.edit_uri = quote(Path(relative).as_posix(), safe="/")
+            return made
 
-        made = [file(path, text) for path, text in render_pages(self.catalog, env).items()]
+        pages = render_pages(catalog, env, templates)
+
+        def page_files(event: EventEntry, inclusion: InclusionLevel) -> list[File]:
+            records = [event, *event.meetings]
+            return [file(e.page, pages[e.page], e.file, inclusion) for e in records]
+
+        made = [file("index.md", pages["index.md"])]
+        for event in catalog.events:
+            hidden = event not in shown_in_nav
+            inclusion = InclusionLevel.NOT_IN_NAV if hidden else InclusionLevel.UNDEFINED
+            shown = ("page files", catalog.shown(event), inclusion, where)
+            made += templates(shown, functools.partial(page_files, event, inclusion))
         site.know(made)
         image = self.config.social_image
         if image and not (site.docs_dir / image).is_file():
@@ -187,22 +239,39 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 f"social_image: {site.shown(site.docs_dir / image)} does not exist "
                 "(draw it with 'make social-image', or change the path in mkdocs.yml)"
             )
-        self.heads = page_heads(self.catalog, site, image)
         try:
-            exports = export_files(self.catalog, site, build_time(self.catalog))
+            built = build_time(catalog)
         except ValueError as error:
             raise PluginError(str(error)) from None
-        made += [file(path, data) for path, data in exports.items()]
+        settings = (site.url, site.name, site.description, site.use_directory_urls, image)
+        published = scoped(memo, ("site", settings))
+        self.heads = page_heads(catalog, site, image, published)
+        exports = export_files(catalog, site, built, published)
+
+        def calendar_files(event: EventEntry) -> list[File]:
+            paths = [event.calendar, *(meeting.calendar for meeting in event.meetings)]
+            return [file(path, exports[path]) for path in paths]
+
+        made += [file(path, exports[path]) for path in (DATA_FILE, FEED_FILE)]
+        for event in catalog.events:
+            records = ("calendar files", catalog.records(event), built, where)
+            made += published(records, functools.partial(calendar_files, event))
+        if self.preview.serving:
+            for made_file in made:  # the last build's Page of a file kept from it
+                made_file.page = None
+        written = _everything_under(site.docs_dir)  # not a look at the disk for each file
         for made_file in made:  # checked here, before MkDocs cleans the site folder
-            in_the_way = site.docs_dir / made_file.src_uri
-            if os.path.lexists(in_the_way):
+            if made_file.src_uri in written:
+                in_the_way = site.docs_dir / made_file.src_uri
                 raise PluginError(
                     f"{site.shown(in_the_way)} is in the way of a file made from "
                     f"{site.shown(site.clusters_dir)}/: remove it"
                 )
         return made
 
-    def _about_blocks(self, docs_dir: Path, env: jinja2.Environment) -> dict[str, dict[str, str]]:
+    def _about_blocks(
+        self, docs_dir: Path, env: jinja2.Environment, memo: Memo
+    ) -> dict[str, dict[str, str]]:
         """The blocks that hand-written pages ask for with a marker, made now, not while
         MkDocs reads the pages (after it has cleaned the site folder)."""
         assert self.catalog is not None
@@ -212,22 +281,15 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             page = path.relative_to(docs_dir).as_posix()
             for marker in ABOUT_BLOCKS:
                 if marker in text:
-                    block = fill_markers(marker, page, self.catalog, env)
+                    block = fill_markers(marker, page, self.catalog, env, memo)
                     blocks.setdefault(page, {})[marker] = block
         return blocks
 
+    @_without_gc_pauses
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if self.catalog is None or self.site is None:
             return files
-        site = self.site
-        sources = {entry.page: entry.file for entry in self.catalog.events}
-        sources.update({entry.page: entry.file for entry in self.catalog.meetings})
         for file in self.files:
-            if file.src_uri in sources:
-                # The edit button opens the YAML file the page is made from; its
-                # address is percent-encoded, whatever the file is called.
-                relative = os.path.relpath(site.root / sources[file.src_uri], site.docs_dir)
-                file.edit_uri = quote(Path(relative).as_posix(), safe="/")
             files.append(file)
         return files
 
@@ -286,6 +348,24 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             server.watch(str(self.site.templates_dir))
             server.builder = _keeping_last_good_site(server.builder, Path(server.root))
         return server
+
+
+def _everything_under(folder: Path) -> set[str]:
+    """The path of every file, folder and link under ``folder``, relative to it, with ``/``."""
+    found: set[str] = set()
+    for place, folders, files in os.walk(folder):
+        at = Path(place).relative_to(folder)
+        found.update((at / name).as_posix() for name in (*folders, *files))
+    return found
+
+
+def _texts(folder: Path) -> tuple[tuple[str, bytes], ...]:
+    """Every file under ``folder`` and its bytes: what the pages are made with."""
+    return tuple(
+        (path.relative_to(folder).as_posix(), path.read_bytes())
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    )
 
 
 def _keeping_last_good_site(builder: Callable[..., None], site: Path) -> Callable[..., None]:

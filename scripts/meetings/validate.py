@@ -14,14 +14,17 @@ misspelt key, suggests the nearest valid one.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Collection, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
 from .explain import problems_from
 from .load import Document
+from .memo import Key, Memo, no_memo
 from .model import Event, Meeting
 from .problems import Problem, field_path
 from .published import EventEntry, MeetingEntry
@@ -32,44 +35,94 @@ RESERVED_SLUGS = frozenset({"index"})
 
 
 def validate(
-    documents: Iterable[Document], reserved: Iterable[str] = (), unread: Iterable[str] = ()
+    documents: Iterable[Document],
+    reserved: Iterable[str] = (),
+    unread: Iterable[str] = (),
+    memo: Memo = no_memo,
 ) -> tuple[list[EventEntry], list[Problem]]:
     """Validate every document; return the valid events, with their meetings, and every problem.
 
     ``reserved`` names addresses at the top of the site that pages already
     use (``topics``, ``assets``…), which an event may not take. ``unread``
-    names the event folders with a file that could not be read.
+    names the event folders with a file that could not be read. With a
+    ``memo`` (``mkdocs serve``), an event folder whose documents are those of
+    the last build (not read again: :class:`~meetings.preview.FolderReader`)
+    gives the entries validated before; in a folder read again, a record whose
+    file and event file read as before is the entry validated before. The
+    checks of records against each other are done again only where those
+    entries changed.
     """
-    problems: list[Problem] = []
-    events: dict[str, tuple[EventEntry, Document]] = {}
-    meetings: dict[str, list[tuple[MeetingEntry, Document]]] = {}
-    # Event folders with a record that failed: what it cites is not known.
-    incomplete: set[str] = set(unread)
+    reserved = frozenset(reserved)
+    unread = frozenset(unread)
+    by_folder: dict[str, list[Document]] = {}
+    for document in documents:
+        by_folder.setdefault(document.folder, []).append(document)
+    folders = [
+        memo(
+            ("folder", tuple(folder_documents), folder in unread),
+            functools.partial(_validate_folder, folder_documents, folder in unread, memo),
+        )
+        for folder, folder_documents in by_folder.items()
+    ]
+    problems = [problem for folder in folders for problem in folder.problems]
+    events = [folder.event for folder in folders if folder.event is not None]
+    every_event = tuple(event for event, _ in events)
+    problems += memo(("events", every_event, reserved), lambda: _check_events(events, reserved))
+    meetings = [pair for folder in folders for pair in folder.meetings]
+    # A check that found nothing is not done again while every meeting has the topics it
+    # had then (a problem found names lines, which any edit may move: looked for again).
+    topics = Key(*(folder.topics for folder in folders))
+    found = memo(("topics", topics), lambda: check_topics(meetings))
+    problems += check_topics(meetings) if found and memo is not no_memo else found
+    return list(every_event), problems
 
+
+@dataclass(frozen=True)
+class _Folder:
+    """The records of one event folder, validated and checked against each other."""
+
+    event: tuple[EventEntry, Document] | None
+    meetings: list[tuple[MeetingEntry, Document]]
+    problems: list[Problem]
+    topics: Key
+    """Each meeting's file and topics."""
+
+
+def _validate_folder(documents: list[Document], unread: bool, memo: Memo) -> _Folder:
+    """Validate the documents of one event folder (``unread``: one of its files could not
+    be read) and check them against each other. With a ``memo``, a record whose file and
+    event file read as before is the entry validated before."""
+    problems: list[Problem] = []
+    event: tuple[EventEntry, Document] | None = None
+    meetings: list[tuple[MeetingEntry, Document]] = []
+    # A record that failed: what it cites is not known.
+    incomplete = unread
+    # A meeting's entry holds its event's (its sources, its page): kept only with it.
+    event_text = next((d.text for d in documents if d.kind == "event"), None)
     for document in documents:
         model = EventEntry if document.kind == "event" else MeetingEntry
         try:
-            record = model.model_validate(document.data)
+            validated = functools.partial(model.model_validate, document.data)
+            record = cast(
+                EventEntry | MeetingEntry,
+                memo((model, document.file, document.text, event_text), validated),
+            )
         except ValidationError as error:
             problems += problems_from(error, document, model)
-            incomplete.add(document.folder)
+            incomplete = True
             continue
         record._file = document.file
         if isinstance(record, EventEntry):
-            events[document.folder] = (record, document)
+            event = (record, document)
         else:
-            meetings.setdefault(document.folder, []).append((record, document))
-
-    problems += _check_events(events.values(), frozenset(reserved))
-    problems += check_topics(pair for pairs in meetings.values() for pair in pairs)
-    for folder, (event, event_document) in events.items():
-        folder_meetings = meetings.get(folder, [])
-        problems += _check_meetings(event, event_document, folder_meetings)
-        problems += _check_citations(
-            event, event_document, folder_meetings, every_record=folder not in incomplete
-        )
-        event._meetings = [meeting for meeting, _ in folder_meetings]
-    return [event for event, _ in events.values()], problems
+            meetings.append((record, document))
+    if event is not None:
+        entry, event_document = event
+        problems += _check_meetings(entry, event_document, meetings)
+        problems += _check_citations(entry, event_document, meetings, every_record=not incomplete)
+        entry._meetings = [meeting for meeting, _ in meetings]
+    topics = Key(*((document.file, tuple(meeting.topics)) for meeting, document in meetings))
+    return _Folder(event, meetings, problems, topics)
 
 
 # --------------------------------------------------------------------------
