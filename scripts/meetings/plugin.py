@@ -42,15 +42,16 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from urllib.parse import quote
 
 import jinja2
+from material.plugins.search.plugin import SearchPlugin
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -63,7 +64,7 @@ from .layout import Site
 from .memo import Memo, scoped
 from .metadata import PageHead, page_heads, plain_head
 from .navigation import navigation
-from .preview import Preview
+from .preview import Incremental, Preview
 from .problems import InvalidRecords
 from .published import EventEntry
 from .render import ABOUT_BLOCKS, environment, fill_markers, render_pages
@@ -142,10 +143,14 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         """The Markdown of each marker of :data:`~meetings.render.ABOUT_BLOCKS`, by page."""
         self.preview = Preview()
         """What is kept from one rebuild of ``mkdocs serve`` to the next."""
+        self.pages: Incremental | None = None
+        """In ``mkdocs serve --dirty``: which pages MkDocs builds again, and the rest."""
+        self.settings: Hashable = None
+        """What every page is made with: ``mkdocs.yml`` and the theme's overrides."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining this method makes MkDocs keep the plugin for every rebuild of `mkdocs serve`.
-        self.preview = Preview(serving=command == "serve")
+        self.preview = Preview(serving=command == "serve", dirty=dirty)
 
     @_without_gc_pauses
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -158,6 +163,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             raise PluginError(str(error)) from None
         memo = self.preview.memo
         reading = self.preview.read_folder(site.clusters_dir)
+        self.pages = self.preview.pages(config.site_dir)
         try:
             self.catalog = collect(
                 site.clusters_dir, site.root, site.taken_names(), memo=memo, read_folder=reading
@@ -181,6 +187,14 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         env.bytecode_cache = _COMPILED_TEMPLATES
         # What the pages are made with: the templates' text, and the site's settings.
         templates = scoped(memo, ("templates", _texts(site.templates_dir)))
+        if self.pages is not None:
+            # What every page is made with, besides its own text and the navigation.
+            overrides = config.theme.custom_dir
+            settings_file = Path(config.config_file_path or site.root / "mkdocs.yml")
+            self.settings = (
+                settings_file.read_bytes(),
+                _texts(Path(overrides)) if overrides else (),
+            )
         self.files = self._made_files(config, env, templates, memo)
         self.blocks = self._about_blocks(site.docs_dir, env, templates)
         self.preview.kept.done()
@@ -285,13 +299,24 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                     blocks.setdefault(page, {})[marker] = block
         return blocks
 
+    @event_priority(-100)  # after other plugins' files, so that each is told if it changed
     @_without_gc_pauses
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if self.catalog is None or self.site is None:
             return files
         for file in self.files:
             files.append(file)
+        if self.pages is not None:
+            self.pages.files(files, self.files, self.settings, self.blocks)
         return files
+
+    @event_priority(-100)  # the navigation as other plugins leave it
+    def on_nav(
+        self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
+    ) -> Navigation | None:
+        if self.pages is not None:
+            self.pages.navigation(nav, config, files)
+        return nav
 
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
@@ -304,19 +329,26 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 "url": self.site.address(FEED_FILE),
                 "title": self.site.name,
             }
+        if self.pages is not None:
+            self.pages.restore()
         return env
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        if self.pages is not None:
+            self.pages.read(page)
         # The About page's list of sources and of what no source gives (render.ABOUT_BLOCKS).
         for marker, block in self.blocks.get(page.file.src_uri, {}).items():
             markdown = markdown.replace(marker, block)
         return markdown
 
+    @event_priority(50)  # before Material's search plugin indexes the page
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
+        if self.pages is not None:
+            self.pages.searching(_search_plugin(config))
         # JSON-LD, Open Graph and Twitter card tags of the pages made from a record;
         # the same tags, from the page's own title and description, on the others.
         head = self.heads.get(page.file.src_uri)
@@ -329,6 +361,30 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         # The theme's context takes more keys than MkDocs' own TypedDict lists.
         cast(dict[str, Any], context)["meetings_head"] = head
         return context
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.pages is not None:
+            self.pages.built(page)
+        return output
+
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        if self.pages is not None:
+            written = os.path.join(config.site_dir, template_name)
+            self.pages.writing(written)
+            self.pages.writing(written + ".gz")  # the sitemap's, written beside it
+        return output_content
+
+    @event_priority(50)  # before Material's search plugin writes its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.pages is not None:
+            self.pages.search_index(_search_plugin(config), config)
+            self.pages.done()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.pages is not None:
+            self.pages.failed()
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
@@ -346,8 +402,27 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         if self.site is not None:
             server.watch(str(self.site.clusters_dir))
             server.watch(str(self.site.templates_dir))
-            server.builder = _keeping_last_good_site(server.builder, Path(server.root))
+            if config.theme.custom_dir:  # the project's overrides of the theme
+                server.watch(config.theme.custom_dir)
+            self.preview.folders.watch(server, self.site.clusters_dir)
+            if self.preview.dirty:
+                # The plugin builds every page that changed, and only those: the site
+                # stays whole (meetings.preview.Incremental), unlike what MkDocs warns.
+                logging.getLogger("mkdocs.commands.build").addFilter(_DirtyWarning())
+            server.builder = _keeping_last_good_site(server.builder, Path(server.root), self)
         return server
+
+
+def _search_plugin(config: MkDocsConfig) -> Any:
+    """Material's search plugin, if the site has it."""
+    return next((p for p in config.plugins.values() if isinstance(p, SearchPlugin)), None)
+
+
+class _DirtyWarning(logging.Filter):
+    """MkDocs' warning that a dirty build makes the navigation inaccurate: not so here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def _everything_under(folder: Path) -> set[str]:
@@ -368,23 +443,28 @@ def _texts(folder: Path) -> tuple[tuple[str, bytes], ...]:
     )
 
 
-def _keeping_last_good_site(builder: Callable[..., None], site: Path) -> Callable[..., None]:
+def _keeping_last_good_site(
+    builder: Callable[..., None], site: Path, plugin: MeetingsPlugin
+) -> Callable[..., None]:
     """Wrap ``mkdocs serve``'s rebuild so that a failed one keeps the last good pages.
 
     MkDocs stalls every request after a failed rebuild, until a good one. Here
     any failure is reported and swallowed, so the server goes on serving. The
-    plugin's own failures happen before MkDocs cleans the served folder; for
+    plugin's own failures happen before MkDocs touches the served folder; for
     any later one (a theme template, a page MkDocs refuses in strict mode),
-    the folder is put back as it was: it is kept, as hard links (no copy of
-    the files; MkDocs empties the folder before it writes new files), beside
-    the folder while MkDocs rebuilds it. Requests wait for the rebuild to end,
-    so none sees a half-built site.
+    the folder is put back as it was. In a whole rebuild, it is kept, as hard
+    links (no copy of the files; MkDocs empties the folder before it writes
+    new files), beside the folder while MkDocs rebuilds it; in a dirty one
+    (``make serve``), each file written or removed is moved aside first
+    (:class:`~meetings.preview.Journal`). Requests wait for the rebuild to
+    end, so none sees a half-built site.
     """
 
     @functools.wraps(builder)
     def build(*args: Any, **kwargs: Any) -> None:
         kept: Path | None = None
-        if site.is_dir():
+        pages = plugin.pages if plugin.preview.dirty else None
+        if site.is_dir() and pages is None:
             kept = Path(tempfile.mkdtemp(prefix=".last-good-", dir=site.parent)) / "site"
             shutil.copytree(site, kept, copy_function=os.link, symlinks=True)
         try:
@@ -395,7 +475,12 @@ def _keeping_last_good_site(builder: Callable[..., None], site: Path) -> Callabl
             if kept is not None:
                 shutil.rmtree(site, ignore_errors=True)
                 os.replace(kept, site)
+            if plugin.pages is not None:
+                plugin.pages.journal.undo()
             log.warning("The last good pages are still served; fix the problems above.")
+        else:
+            if plugin.pages is not None:
+                plugin.pages.journal.keep()
         finally:
             if kept is not None:
                 shutil.rmtree(kept.parent, ignore_errors=True)

@@ -15,16 +15,29 @@ plugin can keep its work. :class:`Preview` holds it:
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
+import shutil
+import tempfile
 import threading
 import time
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
 from .load import Document, read_event_folder
 from .memo import KeptWork, Memo, no_memo
 from .problems import Problem
 
 if TYPE_CHECKING:  # only for annotations: `mkdocs build` need not import the server
+    from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
 
 QUIET_WAIT = 2.0
@@ -111,10 +124,12 @@ class FolderRead:
 class Preview:
     """What the plugin keeps in ``mkdocs serve`` (and nothing in a single build)."""
 
-    def __init__(self, serving: bool = False) -> None:
+    def __init__(self, serving: bool = False, dirty: bool = False) -> None:
         self.serving = serving
+        self.dirty = serving and dirty
         self.kept = KeptWork()
         self.folders = FolderReader()
+        self._pages: Incremental | None = None
 
     @property
     def memo(self) -> Memo:
@@ -122,3 +137,329 @@ class Preview:
 
     def read_folder(self, root: Path) -> FolderRead | None:
         return self.folders.reader(root) if self.serving else None
+
+    def pages(self, site_dir: str) -> Incremental | None:
+        """In ``mkdocs serve --dirty``, what is kept of the pages MkDocs built."""
+        if not self.dirty:
+            return None
+        if self._pages is None or self._pages.journal.site_dir != Path(site_dir):
+            self._pages = Incremental(Path(site_dir))
+        return self._pages
+
+
+# --------------------------------------------------------------------------
+# mkdocs serve --dirty: MkDocs builds again only the pages that changed
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Page:
+    """What a page or file was in the last good build, for when MkDocs skips it."""
+
+    file: File
+    source: Hashable = None
+    """What a page of ``docs/`` is made from: its text and the plugin's blocks in it
+    (None: a file the plugin made, whose :class:`File` is made anew when it changes)."""
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    markdown: str | None = None
+    anchors: set[str] | None = None
+    content: str | None = None
+    """The HTML of a page of ``docs/``, which may hold a list that a plugin fills in
+    (Material's tags plugin wants one for each page with a list)."""
+    restored: bool = False
+    entries: list[Any] = field(default_factory=list)
+    """Its entries in Material's search index."""
+
+
+class Incremental:
+    """``mkdocs serve --dirty`` (``make serve``): only the pages that changed are built again,
+    and the site stays whole.
+
+    MkDocs 1.6 leaves a page out of a dirty build when its file says it is not
+    modified (``File.is_modified``). Alone, that is where MkDocs stops:
+
+    1. a file made in memory, as every page of the records is, always says it
+       is modified (``mkdocs/structure/files.py``), so every page is built;
+    2. a page it leaves out is neither read nor rendered: it has no title,
+       metadata or anchors, so the navigation of the pages built again shows it
+       without a title, and Material's tags plugin (the topics page) never
+       hears of its tags;
+    3. the page that lists the site (topics), or shows its navigation (every
+       page), is not built again when another page's title or tags change;
+    4. Material's search plugin, in a dirty build, keeps the last index and
+       replaces the entries of the first page built again only
+       (``material/plugins/search/plugin.py``, ``generate_search_index``): with
+       two pages built again, or one removed, the index is wrong;
+    5. a page or file removed since the last build stays in the site;
+    6. files are written in place, over the last good ones.
+
+    This class mends each, from the plugin's hooks: a file says it is modified
+    when its content (for a page of ``docs/``, its text) differs from the last
+    good build's, and every page when the navigation, the site's settings or
+    the theme changed; the pages of ``docs/`` too when a page's title or tags
+    changed, since they may list them (1, 3); a page left out gets back its
+    title, metadata and anchors, and plugins hear of it again
+    (``on_page_markdown``) when a page of ``docs/`` is built again (2); the
+    search index is put together from each page's entries, in the order of a
+    whole build (4); files of the last build that are gone are removed (5);
+    and every file written or removed is first moved aside (:class:`Journal`),
+    so that a failed build puts the last good site back (6).
+    ``tests/test_preview.py`` compares the site served after each edit with a
+    fresh build of the same files.
+    """
+
+    def __init__(self, site_dir: Path) -> None:
+        self.journal = Journal(site_dir)
+        self._last: dict[str, _Page] = {}
+        self._settings: Hashable = None
+        self._navigation: Hashable = None
+        self._written: dict[str, File] = {}
+        self._previous: tuple[dict[str, _Page], Hashable, Hashable, dict[str, File]] | None = None
+        self._start()
+
+    def _start(self) -> None:
+        self._now: dict[str, _Page] = {}
+        self._changed: set[str] = set()
+        self._everything = False
+        self._lists = False
+        self._writing: dict[str, File] = {}
+        self._search: tuple[Any, int] | None = None
+        self._config: tuple[MkDocsConfig, Files] | None = None
+        self._settings_now: Hashable = None
+        self._navigation_now: Hashable = None
+        self._done = False
+
+    # The files of this build, and which of them changed
+
+    def files(
+        self, files: Files, made: list[File], settings: Hashable, blocks: dict[str, Any]
+    ) -> None:
+        """Before MkDocs reads the pages: say for each file whether it is modified."""
+        self._start()
+        ours = {file.src_uri: file for file in made}
+        self._everything = not self._last or settings != self._settings
+        self._settings_now = settings
+        last, now, changed = self._last, self._now, self._changed
+        for file in files:
+            if not file.inclusion.is_in_serve():
+                continue
+            uri = file.src_uri
+            self._writing[uri] = file
+            mine = ours.get(uri) is file
+            if not mine and not file.is_documentation_page():
+                continue  # a stylesheet or a picture: MkDocs compares the times of the files
+            was = last.get(uri)
+            if mine:
+                now[uri] = _Page(file)
+                if was is None or was.file is not file:
+                    changed.add(uri)
+            else:
+                source = (file.content_bytes, tuple(blocks.get(uri, {}).items()))
+                now[uri] = _Page(file, source)
+                if was is None or was.source != source:
+                    changed.add(uri)
+            file.is_modified = functools.partial(self._is_modified, uri)  # type: ignore[method-assign]
+        if now.keys() != last.keys():
+            self._lists = True  # pages came or went: the lists of pages change
+
+    def navigation(self, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
+        """Once the navigation is known: every page shows it, so if a title in it changed,
+        every page is built again; if a page's title or tags changed, so are the pages
+        of ``docs/``, which may list pages (the topics page)."""
+        self._config = (config, files)
+        shown = self._navigation_now = _navigation_key(nav.items, self)
+        if shown != self._navigation:
+            self._everything = True
+        for uri in self._changed:
+            now, was = self._now[uri], self._last.get(uri)
+            page = now.source is None and now.file.is_documentation_page()
+            if page and (was is None or _listed(now.file) != (was.title, was.meta.get("tags"))):
+                self._lists = True
+
+    def title(self, uri: str) -> object:
+        """A page's title as the navigation shows it: the last build's while its file is
+        the same; a page of the records' own, from its front matter."""
+        now, was = self._now.get(uri), self._last.get(uri)
+        if now is None:
+            return None
+        if uri not in self._changed and was is not None:
+            return was.title
+        if now.source is None:
+            return _listed(now.file)[0]
+        return object()  # a page of docs/ that changed: its title may have
+
+    def _is_modified(self, uri: str) -> bool:
+        now = self._now[uri]
+        modified = self._everything or uri in self._changed
+        modified = modified or (self._lists and now.source is not None)
+        if not modified and not now.restored and now.file.page is not None:
+            # MkDocs asks as it reads the pages, in their order, and leaves this one out:
+            # it gets back what the last build made of it, in its place in the order.
+            self._restore(now.file.page, now)
+        return modified
+
+    # The pages MkDocs reads and builds
+
+    def read(self, page: Page) -> None:
+        """A page is read: keep its source and metadata."""
+        now = self._now.get(page.file.src_uri)
+        if now is not None:
+            now.markdown, now.meta = page.markdown, dict(page.meta)
+
+    def _restore(self, page: Page, now: _Page) -> None:
+        """A page MkDocs leaves out gets back its title, metadata, anchors and (a page of
+        ``docs/``) its HTML, and plugins hear of it again (``on_page_markdown``), in the
+        order of a whole build: Material's tags plugin collects every page's tags there,
+        for the topics page, the tags of the pages built and its ``tags.json``."""
+        was = self._last[page.file.src_uri]
+        now.title, now.meta, now.markdown, now.anchors = (
+            was.title,
+            was.meta,
+            was.markdown,
+            was.anchors,
+        )
+        now.content, now.entries, now.restored = was.content, was.entries, True
+        page.title = was.title
+        page.meta, page.markdown, page.content = dict(was.meta), was.markdown, was.content
+        page.present_anchor_ids = was.anchors
+        if page.markdown is not None and self._config is not None:
+            config, files = self._config
+            config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+
+    def restore(self) -> None:
+        """Before MkDocs writes: remove the files of the last build that are gone, and move
+        aside the files it will copy again (in place)."""
+        journal = self.journal
+        for uri in self._written.keys() - self._writing.keys():
+            journal.remove(self._written[uri].abs_dest_path)
+        for file in self._writing.values():
+            if not file.is_documentation_page() and file.is_modified():
+                journal.clear(file.abs_dest_path)
+
+    def searching(self, search: Any) -> None:
+        """Before Material's search plugin indexes a page."""
+        index = getattr(search, "search_index", None)
+        self._search = (index, len(index.entries)) if index is not None else None
+
+    def built(self, page: Page) -> None:
+        """A page is rendered, about to be written: keep what it is, and move the last one
+        aside."""
+        now = self._now.get(page.file.src_uri)
+        if now is not None:
+            now.title, now.anchors = page.title, page.present_anchor_ids
+            if now.source is not None:
+                now.content = page.content
+            if self._search is not None:
+                index, start = self._search
+                now.entries = index.entries[start:]
+        self.journal.clear(page.file.abs_dest_path)
+
+    def writing(self, path: str) -> None:
+        """MkDocs is about to write ``path`` (a theme's template: the sitemap, 404.html)."""
+        self.journal.clear(path)
+
+    def search_index(self, search: Any, config: MkDocsConfig) -> None:
+        """Before Material's search plugin writes its index: every page's entries, in the
+        order of a whole build, none kept from before."""
+        index = getattr(search, "search_index", None)
+        if index is None or not hasattr(search, "search_index_prev"):
+            return
+        index.entries = [entry for page in self._now.values() for entry in page.entries]
+        search.search_index_prev = None
+        self.journal.clear(os.path.join(config.site_dir, "search", "search_index.json"))
+
+    def done(self) -> None:
+        """The build has written its pages: unless it fails after all, it is the last good
+        one (the files moved aside are forgotten or put back by the server's rebuild:
+        :func:`~meetings.plugin._keeping_last_good_site`)."""
+        self._previous = (self._last, self._settings, self._navigation, self._written)
+        self._last, self._written = self._now, self._writing
+        self._settings, self._navigation = self._settings_now, self._navigation_now
+        self._done = True
+
+    def failed(self) -> None:
+        """The build failed: the last good build stays the one to compare with."""
+        if self._done and self._previous is not None:
+            self._last, self._settings, self._navigation, self._written = self._previous
+        self._previous, self._done = None, False
+
+
+def _listed(file: File) -> tuple[Any, Any]:
+    """The title and tags a page of the records gives in its front matter."""
+    _, meta = get_data(file.content_string)
+    return meta.get("title"), meta.get("tags")
+
+
+def _navigation_key(items: list[Any], pages: Incremental) -> Hashable:
+    """The navigation as every page shows it: titles, addresses and nesting."""
+    key: list[Hashable] = []
+    for item in items:
+        if isinstance(item, Section):
+            key.append(("section", item.title, _navigation_key(item.children, pages)))
+        elif isinstance(item, Page):
+            title = item.__dict__.get("title") or pages.title(item.file.src_uri)
+            key.append(("page", item.file.src_uri, item.url, title))
+        else:
+            key.append(("link", item.title, getattr(item, "url", None)))
+    return tuple(key)
+
+
+class Journal:
+    """Every file a build writes or removes is moved aside first, so that a failed build
+    can put the last good site back, and a good one forgets it (:meth:`keep`).
+
+    A dirty build writes over the files it builds again: the last good one's
+    hard links (:func:`~meetings.plugin._keeping_last_good_site`) would change
+    with them. Moving aside only what a build touches also costs a few files,
+    not the whole site.
+    """
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self._aside: Path | None = None
+        self._saved: dict[str, Path] = {}
+        self._created: set[str] = set()
+
+    def clear(self, path: str) -> None:
+        """``path`` is about to be written: move the file there aside, if there is one."""
+        if path in self._saved or path in self._created:
+            return
+        if not os.path.lexists(path):
+            self._created.add(path)
+            return
+        if self._aside is None:
+            self._aside = Path(tempfile.mkdtemp(prefix=".last-good-", dir=self.site_dir.parent))
+        kept = self._aside / str(len(self._saved))
+        os.replace(path, kept)
+        self._saved[path] = kept
+
+    def remove(self, path: str) -> None:
+        """Remove a file that the site no longer has (and its folder, if now empty)."""
+        if not os.path.lexists(path):
+            return
+        self.clear(path)
+        self._created.discard(path)
+        folder = os.path.dirname(path)
+        with contextlib.suppress(OSError):  # not empty, or the site's own folder
+            while Path(folder) != self.site_dir:
+                os.rmdir(folder)
+                folder = os.path.dirname(folder)
+
+    def keep(self) -> None:
+        """The build ended well: forget the files moved aside."""
+        if self._aside is not None:
+            shutil.rmtree(self._aside, ignore_errors=True)
+        self._aside, self._saved, self._created = None, {}, set()
+
+    def undo(self) -> None:
+        """The build failed: remove what it wrote, put back what it moved aside."""
+        for path in self._created:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+        for path, kept in self._saved.items():
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with contextlib.suppress(IsADirectoryError):
+                shutil.rmtree(path) if os.path.isdir(path) else None
+            os.replace(kept, path)
+        self.keep()

@@ -1,0 +1,264 @@
+"""``make serve`` stays fast and never serves a stale page.
+
+``mkdocs serve --dirty`` runs on a copy of the project (the real records and
+the made-up events of ``tests/fixtures/``, so that there are several events,
+one of them outside the navigation, and related meetings across events). The
+plugin keeps its work from one rebuild to the next and MkDocs builds again only
+the pages that changed (``meetings.preview``); after each edit, the folder the
+server serves must be, file for file, what a fresh ``mkdocs build`` of the same
+files makes, and the pages the edit concerns must have changed. How fast it is
+is ``make bench``'s business, not the tests'.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .helpers import (
+    BUILD_ENV,
+    ROOT,
+    Output,
+    build_in_process,
+    fetch,
+    free_port,
+    make_project,
+    set_plugin_option,
+    url,
+    wait_for,
+)
+
+FIXTURES = ROOT / "tests" / "fixtures"
+EVENT = "forum-2021"
+RECORD = f"clusters/{EVENT}/ac2-citizen-focus.yaml"
+
+
+@dataclass
+class Preview:
+    """``mkdocs serve --dirty`` on ``project``, serving the folder ``site``."""
+
+    project: Path
+    base: str
+    site: Path
+    output: Output
+    epoch: int = 0
+
+    def rebuilt(self, since: int) -> None:
+        """Wait until the server serves a build it started after ``since`` (its clock, in
+        milliseconds: ``mkdocs.livereload``), after the change it looks for every half
+        second was made."""
+        deadline = time.monotonic() + 120
+        while self.epoch <= since and time.monotonic() < deadline:
+            # Answered as soon as a newer build is served.
+            answer = fetch(f"{self.base}livereload/{self.epoch}/1", timeout=60)
+            if answer is not None:
+                self.epoch = int(answer)
+        assert self.epoch > since, "no new build:\n" + "\n".join(self.output.lines[-30:])
+
+    def write(self, path: str, text: str | None) -> None:
+        """Write (or remove: None) a file of the project, as one change (an editor that
+        writes a file in two steps may see it built twice, the last time whole)."""
+        file = self.project / path
+        since = round(time.monotonic() * 1000)  # the server's clock
+        if text is None:
+            file.unlink()
+        else:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            partial = file.with_name(f".{file.name}.partial")
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, file)
+        self.rebuilt(since)
+
+    def edit(self, path: str, old: str, new: str) -> None:
+        text = (self.project / path).read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} is not once in {path}"
+        self.write(path, text.replace(old, new))
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    project = make_project(tmp_path / "project")
+    for event in FIXTURES.iterdir():
+        if event.is_dir():
+            shutil.copytree(event, project / "clusters" / event.name)
+    # The page templates as a folder of the project, to edit them while serving.
+    shutil.copytree(ROOT / "scripts" / "meetings" / "templates", project / "templates")
+    set_plugin_option(project, "templates_dir", "templates")
+    served = tmp_path / "served"  # mkdocs serve builds into a new folder of TMPDIR
+    served.mkdir()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**os.environ, **BUILD_ENV, "SITE_URL": base, "TMPDIR": str(served)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = Output(process)
+    try:
+        assert wait_for(lambda: fetch(base) is not None, 120), "\n".join(output.lines)
+        (site,) = served.glob("mkdocs_*")
+        preview = Preview(project, base, site, output)
+        answer = fetch(f"{base}livereload/0/1")
+        assert answer is not None
+        preview.epoch = int(answer)
+        yield preview
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    """Every file of a built site and its bytes (the sitemap's gzip without its header,
+    which names the folder it was written in)."""
+    found = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            found[path.relative_to(site).as_posix()] = (
+                gzip.decompress(data) if path.suffix == ".gz" else data
+            )
+    return found
+
+
+def fresh_build(preview: Preview, tmp: Path) -> dict[str, bytes]:
+    """What ``mkdocs build`` makes of the same files, for the address the server serves at."""
+    site = tmp / f"fresh-{preview.epoch}"
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {**BUILD_ENV, "SITE_URL": preview.base}.items():
+            patch.setenv(name, value)
+        build_in_process(preview.project, site)
+    return files_of(site)
+
+
+def assert_as_fresh(preview: Preview, tmp: Path, what: str) -> dict[str, bytes]:
+    """The folder served is what a fresh build of the same files makes; return its files."""
+    served, fresh = files_of(preview.site), fresh_build(preview, tmp)
+    stale = sorted(set(served) - set(fresh))
+    missing = sorted(set(fresh) - set(served))
+    differ = sorted(name for name in set(served) & set(fresh) if served[name] != fresh[name])
+    shown = ""
+    if differ:
+        lines = difflib.unified_diff(
+            served[differ[0]].decode(errors="replace").splitlines(),
+            fresh[differ[0]].decode(errors="replace").splitlines(),
+            "served",
+            "fresh",
+            lineterm="",
+        )
+        shown = f"\n{differ[0]}:\n" + "\n".join(line[:200] for line in list(lines)[:30])
+    assert (stale, missing, differ) == ([], [], []), f"after {what}: stale, missing, differ{shown}"
+    return served
+
+
+def page(files: dict[str, bytes], path: str) -> str:
+    return files[url(path) + "index.html"].decode()
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {name for name in before.keys() & after.keys() if before[name] != after[name]}
+
+
+def test_every_edit_during_serve_shows_as_a_fresh_build_would(preview: Preview, tmp_path: Path):
+    start = assert_as_fresh(preview, tmp_path, "the first build")
+    meeting_page = url(f"{EVENT}/ac2-citizen-focus.md") + "index.html"
+    event_page = url(f"{EVENT}/index.md") + "index.html"
+
+    # A record's summary: its page, its event's page (which quotes the start of it), the
+    # home page, the search index, its calendar, the feed and meetings.json.
+    preview.edit(RECORD, "cross-city cooperation.", "cross-city cooperation. Edited while served.")
+    after = assert_as_fresh(preview, tmp_path, "a record's summary")
+    assert "Edited while served." in page(after, f"{EVENT}/ac2-citizen-focus.md")
+    assert {meeting_page, "search/search_index.json", "meetings.json", "feed.xml"} <= changed(
+        start, after
+    )
+
+    # An event's text: its page and meetings.json.
+    before = after
+    event = f"clusters/{EVENT}/event.yaml"
+    text = (preview.project / event).read_text(encoding="utf-8")
+    first_line = re.search(r"^description: >-\n  (.+)$", text, re.MULTILINE)
+    assert first_line, "the event's description is no longer a folded block"
+    preview.edit(event, first_line[1], first_line[1] + " Edited event.")
+    after = assert_as_fresh(preview, tmp_path, "an event's description")
+    assert {event_page, "meetings.json"} <= changed(before, after)
+
+    # A page template: every meeting's page.
+    before = after
+    template = "templates/meeting.md.j2"
+    preview.edit(template, "## Related meetings\n", "## Related meetings\n\nEdited template.\n")
+    after = assert_as_fresh(preview, tmp_path, "a page template")
+    assert meeting_page in changed(before, after)
+
+    # A topic a meeting shares with others: the meetings it is related to change, and the
+    # topics page.
+    before = after
+    preview.edit(RECORD, "  - youth\n", "  - young people\n")
+    after = assert_as_fresh(preview, tmp_path, "a shared topic")
+    assert {meeting_page, url("topics.md") + "index.html"} <= changed(before, after)
+
+    # A title in the navigation: every page shows it.
+    before = after
+    preview.edit(RECORD, "\ntitle: Action Cluster 2 - Citizen Focus meeting", "\ntitle: Renamed")
+    after = assert_as_fresh(preview, tmp_path, "a title in the navigation")
+    assert url("about.md") + "index.html" in changed(before, after)
+
+    # A meeting of an event outside the navigation.
+    before = after
+    hidden = "clusters/synthetic-meetup-2019/m1-synthetic-light.yaml"
+    preview.edit(hidden, "for the tests.", "for the tests. Edited.")
+    after = assert_as_fresh(preview, tmp_path, "a meeting outside the navigation")
+    hidden_page = url("synthetic-meetup-2019/m1-synthetic-light.md") + "index.html"
+    assert hidden_page in changed(before, after)
+
+    # A meeting added, then removed: its page and calendar come, then go.
+    added = f"clusters/{EVENT}/ac7-added-meeting.yaml"
+    text = (preview.project / RECORD).read_text(encoding="utf-8")
+    text = text.replace("slug: ac2-citizen-focus", "slug: ac7-added-meeting")
+    text = text.replace("number: 2\n", "number: 7\n")
+    preview.write(added, text)
+    after = assert_as_fresh(preview, tmp_path, "a meeting added")
+    assert url(f"{EVENT}/ac7-added-meeting.md") + "index.html" in after
+    preview.write(added, None)
+    after = assert_as_fresh(preview, tmp_path, "a meeting removed")
+    assert url(f"{EVENT}/ac7-added-meeting.md") + "index.html" not in after
+
+    # A page of docs/.
+    before = after
+    preview.edit("docs/about.md", "# About this site\n", "# About this site\n\nEdited page.\n")
+    after = assert_as_fresh(preview, tmp_path, "a page of docs/")
+    assert "Edited page." in page(after, "about.md")
+
+    # A mistake in a record: nothing changes; fixed, the site is as fresh.
+    before = after
+    preview.edit(RECORD, "date: 2021-06-10", "date: 2021-13-10")
+    assert files_of(preview.site) == before, "a wrong record changed the site"
+    preview.edit(RECORD, "date: 2021-13-10", "date: 2021-06-10")
+    assert_as_fresh(preview, tmp_path, "a mistake fixed")
+
+    # A theme override that fails while MkDocs writes the pages: the last good site is
+    # put back whole; fixed, the site is as fresh.
+    before = files_of(preview.site)
+    preview.edit("overrides/main.html", "{% block extrahead %}", "{% block extrahead %}{{ 1 / 0 }}")
+    assert files_of(preview.site) == before, "a failed build changed the site"
+    preview.edit("overrides/main.html", "{% block extrahead %}{{ 1 / 0 }}", "{% block extrahead %}")
+    assert_as_fresh(preview, tmp_path, "a theme override fixed")
+
+    # The site's settings: every page.
+    before = files_of(preview.site)
+    preview.edit("mkdocs.yml", "site_name: Action Cluster meetings", "site_name: Renamed site")
+    after = assert_as_fresh(preview, tmp_path, "mkdocs.yml")
+    assert changed(before, after) >= {meeting_page, event_page, url("about.md") + "index.html"}
