@@ -20,11 +20,18 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from lxml import html as lxml_html
+
+from meetings.banner import BANNER_ID
+from meetings.cli import main
 
 from .helpers import (
     BUILD_ENV,
@@ -164,6 +171,21 @@ def assert_as_fresh(preview: Preview, tmp: Path, what: str) -> dict[str, bytes]:
     return served
 
 
+def fetch_page(address: str) -> str:
+    """A page the server serves, found or not (its not-found page)."""
+    try:
+        with urllib.request.urlopen(address, timeout=30) as response:
+            return response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.read().decode("utf-8")
+
+
+def banner_of(page: str) -> str | None:
+    """The text of the errors' banner of a page served, if it has one."""
+    found = lxml_html.fromstring(page).xpath(f"//*[@id='{BANNER_ID}']")
+    return found[0].text_content() if found else None
+
+
 def page(files: dict[str, bytes], path: str) -> str:
     return files[url(path) + "index.html"].decode()
 
@@ -242,18 +264,28 @@ def test_every_edit_during_serve_shows_as_a_fresh_build_would(preview: Preview, 
     after = assert_as_fresh(preview, tmp_path, "a page of docs/")
     assert "Edited page." in page(after, "about.md")
 
-    # A mistake in a record: nothing changes; fixed, the site is as fresh.
+    # A mistake in a record: nothing changes in the folder served, and every page served
+    # shows the lines `meetings validate` prints; fixed, the site is as fresh, no banner.
     before = after
     preview.edit(RECORD, "date: 2021-06-10", "date: 2021-13-10")
     assert files_of(preview.site) == before, "a wrong record changed the site"
+    result = CliRunner().invoke(main, ["--root", str(preview.project), "validate"])
+    problems = [line for line in result.output.splitlines() if ".yaml:" in line]
+    assert result.exit_code == 1 and problems, result.output
+    for served in ("", url(f"{EVENT}/ac2-citizen-focus.md"), url("about.md"), "no-such-page/"):
+        shown = banner_of(fetch_page(preview.base + served))
+        assert shown is not None and all(line in shown for line in problems), served
+    assert all(BANNER_ID.encode() not in data for data in files_of(preview.site).values())
     preview.edit(RECORD, "date: 2021-13-10", "date: 2021-06-10")
     assert_as_fresh(preview, tmp_path, "a mistake fixed")
+    assert banner_of(fetch_page(preview.base)) is None
 
     # A theme override that fails while MkDocs writes the pages: the last good site is
     # put back whole; fixed, the site is as fresh.
     before = files_of(preview.site)
     preview.edit("overrides/main.html", "{% block extrahead %}", "{% block extrahead %}{{ 1 / 0 }}")
     assert files_of(preview.site) == before, "a failed build changed the site"
+    assert "division by zero" in (banner_of(fetch_page(preview.base)) or "")
     preview.edit("overrides/main.html", "{% block extrahead %}{{ 1 / 0 }}", "{% block extrahead %}")
     assert_as_fresh(preview, tmp_path, "a theme override fixed")
 
@@ -262,3 +294,11 @@ def test_every_edit_during_serve_shows_as_a_fresh_build_would(preview: Preview, 
     preview.edit("mkdocs.yml", "site_name: Action Cluster meetings", "site_name: Renamed site")
     after = assert_as_fresh(preview, tmp_path, "mkdocs.yml")
     assert changed(before, after) >= {meeting_page, event_page, url("about.md") + "index.html"}
+
+
+def test_a_first_rebuild_that_fails_leaves_the_first_build_whole(preview: Preview):
+    """The first build of ``mkdocs serve`` runs before the plugin wraps the rebuilds: what
+    it wrote must stay when the next one fails."""
+    first = files_of(preview.site)
+    preview.edit(RECORD, "date: 2021-06-10", "date: 2021-13-10")
+    assert files_of(preview.site) == first

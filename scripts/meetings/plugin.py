@@ -57,6 +57,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from .banner import ErrorLines, serving_errors
 from .catalog import Catalog, collect, sort_key
 from .config import MeetingsConfig
 from .exports import DATA_FILE, FEED_FILE, build_time, export_files
@@ -147,6 +148,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         """In ``mkdocs serve --dirty``: which pages MkDocs builds again, and the rest."""
         self.settings: Hashable = None
         """What every page is made with: ``mkdocs.yml`` and the theme's overrides."""
+        self.errors: list[str] = []
+        """The errors of the last rebuild of ``mkdocs serve``, if it failed (meetings.banner)."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining this method makes MkDocs keep the plugin for every rebuild of `mkdocs serve`.
@@ -410,6 +413,10 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 # stays whole (meetings.preview.Incremental), unlike what MkDocs warns.
                 logging.getLogger("mkdocs.commands.build").addFilter(_DirtyWarning())
             server.builder = _keeping_last_good_site(server.builder, Path(server.root), self)
+            # While the last rebuild has failed, every page served shows its errors.
+            app = server.get_app()
+            if app is not None:
+                server.set_app(serving_errors(app, lambda: self.errors))
         return server
 
 
@@ -460,6 +467,8 @@ def _keeping_last_good_site(
     end, so none sees a half-built site.
     """
 
+    errors = ErrorLines()
+
     @functools.wraps(builder)
     def build(*args: Any, **kwargs: Any) -> None:
         kept: Path | None = None
@@ -468,19 +477,23 @@ def _keeping_last_good_site(
             kept = Path(tempfile.mkdtemp(prefix=".last-good-", dir=site.parent)) / "site"
             shutil.copytree(site, kept, copy_function=os.link, symlinks=True)
         try:
-            builder(*args, **kwargs)
-        except Exception as error:  # any failure: the last good pages are served
-            if not isinstance(error, Abort):  # MkDocs has not said it yet
-                log.error(f"The rebuild failed: {type(error).__name__}: {error}")
-            if kept is not None:
-                shutil.rmtree(site, ignore_errors=True)
-                os.replace(kept, site)
-            if plugin.pages is not None:
-                plugin.pages.journal.undo()
-            log.warning("The last good pages are still served; fix the problems above.")
-        else:
-            if plugin.pages is not None:
-                plugin.pages.journal.keep()
+            with errors.listening() as lines:
+                try:
+                    builder(*args, **kwargs)
+                except Exception as error:  # any failure: the last good pages are served
+                    if not isinstance(error, Abort):  # MkDocs has not said it yet
+                        log.error(f"The rebuild failed: {type(error).__name__}: {error}")
+                    if kept is not None:
+                        shutil.rmtree(site, ignore_errors=True)
+                        os.replace(kept, site)
+                    if plugin.pages is not None:
+                        plugin.pages.journal.undo()
+                    log.warning("The last good pages are still served; fix the problems above.")
+                    plugin.errors = list(lines)
+                else:
+                    if plugin.pages is not None:
+                        plugin.pages.journal.keep()
+                    plugin.errors = []
         finally:
             if kept is not None:
                 shutil.rmtree(kept.parent, ignore_errors=True)

@@ -144,6 +144,9 @@ class Preview:
             return None
         if self._pages is None or self._pages.journal.site_dir != Path(site_dir):
             self._pages = Incremental(Path(site_dir))
+        # A build starts: what the last one wrote stays (the first build of `mkdocs serve`
+        # runs before the plugin wraps the server's rebuilds, which keep or undo the rest).
+        self._pages.journal.keep()
         return self._pages
 
 
