@@ -22,7 +22,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,6 +78,11 @@ class FolderReader:
                 continue
             with self._lock:
                 self._changed.add(inside[0] if inside else "")
+
+    def heard(self) -> bool:
+        """Whether the watcher reported a change since the last build read the folders."""
+        with self._lock:
+            return bool(self._changed)
 
     def reader(self, root: Path) -> FolderRead:
         """How this build reads each event folder: again only where a file changed."""
@@ -229,8 +234,8 @@ class Incremental:
         self._writing: dict[str, File] = {}
         self._search: tuple[Any, int] | None = None
         self._config: tuple[MkDocsConfig, Files] | None = None
+        self._nav: Navigation | None = None
         self._settings_now: Hashable = None
-        self._navigation_now: Hashable = None
         self._done = False
 
     # The files of this build, and which of them changed
@@ -270,9 +275,8 @@ class Incremental:
         """Once the navigation is known: every page shows it, so if a title in it changed,
         every page is built again; if a page's title or tags changed, so are the pages
         of ``docs/``, which may list pages (the topics page)."""
-        self._config = (config, files)
-        shown = self._navigation_now = _navigation_key(nav.items, self)
-        if shown != self._navigation:
+        self._config, self._nav = (config, files), nav
+        if _navigation_key(nav.items, self.title) != self._navigation:
             self._everything = True
         for uri in self._changed:
             now, was = self._now[uri], self._last.get(uri)
@@ -281,8 +285,9 @@ class Incremental:
                 self._lists = True
 
     def title(self, uri: str) -> object:
-        """A page's title as the navigation shows it: the last build's while its file is
-        the same; a page of the records' own, from its front matter."""
+        """A page's title as the navigation will show it: the last build's while its file
+        is the same; a page of the records' own, from its front matter; for a page of
+        ``docs/`` that changed, one that cannot be the last build's."""
         now, was = self._now.get(uri), self._last.get(uri)
         if now is None:
             return None
@@ -378,8 +383,14 @@ class Incremental:
         :func:`~meetings.plugin._keeping_last_good_site`)."""
         self._previous = (self._last, self._settings, self._navigation, self._written)
         self._last, self._written = self._now, self._writing
-        self._settings, self._navigation = self._settings_now, self._navigation_now
+        self._settings = self._settings_now
+        if self._nav is not None:  # the navigation as built, with the titles the pages got
+            self._navigation = _navigation_key(self._nav.items, self._built_title)
         self._done = True
+
+    def _built_title(self, uri: str) -> object:
+        page = self._now.get(uri)
+        return page.title if page is not None else None
 
     def failed(self) -> None:
         """The build failed: the last good build stays the one to compare with."""
@@ -394,15 +405,16 @@ def _listed(file: File) -> tuple[Any, Any]:
     return meta.get("title"), meta.get("tags")
 
 
-def _navigation_key(items: list[Any], pages: Incremental) -> Hashable:
-    """The navigation as every page shows it: titles, addresses and nesting."""
+def _navigation_key(items: list[Any], title: Callable[[str], object]) -> Hashable:
+    """The navigation as every page shows it: titles (a page's, from ``title`` unless the
+    navigation gives it), addresses and nesting."""
     key: list[Hashable] = []
     for item in items:
         if isinstance(item, Section):
-            key.append(("section", item.title, _navigation_key(item.children, pages)))
+            key.append(("section", item.title, _navigation_key(item.children, title)))
         elif isinstance(item, Page):
-            title = item.__dict__.get("title") or pages.title(item.file.src_uri)
-            key.append(("page", item.file.src_uri, item.url, title))
+            shown = item.__dict__.get("title") or title(item.file.src_uri)
+            key.append(("page", item.file.src_uri, item.url, shown))
         else:
             key.append(("link", item.title, getattr(item, "url", None)))
     return tuple(key)
