@@ -640,6 +640,9 @@ def preview_child(project: Path, whole: bool, runs: int) -> None:
         loaded = plugin.on_config(loaded) or loaded
         files = plugin.on_files(Files([]), config=loaded) or Files([])
         plugin.on_env(jinja2.Environment(), config=loaded, files=files)
+        plugin.on_post_build(config=loaded)  # the build is the last good one
+        if plugin.pages is not None:
+            plugin.pages.journal.keep()  # as the server's rebuild does
 
     rebuild(first)
     if plugin.pages is not None:  # the pages MkDocs leaves out: the plugin gives them back

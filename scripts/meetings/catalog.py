@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .load import ReadFolder, read_records
+from .load import Entries, ReadFolder, read_records
 from .memo import Key, Memo, no_memo
 from .problems import InvalidRecords
 from .published import EventEntry, MeetingEntry, Related
@@ -82,6 +82,7 @@ def collect(
     *,
     memo: Memo = no_memo,
     read_folder: ReadFolder | None = None,
+    entries: Entries | None = None,
 ) -> Catalog:
     """Read and validate every record under ``root`` into a catalog.
 
@@ -89,10 +90,11 @@ def collect(
     folder); ``reserved`` the top-level addresses of ``docs/`` (see
     :meth:`~meetings.layout.Site.taken_names`). Raises
     :class:`~meetings.problems.InvalidRecords` with every problem found in
-    every file when any record is wrong. ``memo`` and ``read_folder`` keep the
-    work of the last build (``mkdocs serve``: :mod:`meetings.memo`).
+    every file when any record is wrong. ``memo``, ``read_folder`` and
+    ``entries`` keep the work of the last build (``mkdocs serve``:
+    :mod:`meetings.memo`, :mod:`meetings.preview`).
     """
-    documents, problems = read_records(root, base, read_folder)
+    documents, problems = read_records(root, base, read_folder, entries)
     unread = {PurePosixPath(problem.file).parent.name for problem in problems}
     events, invalid = validate(documents, reserved, unread, memo)
     problems += invalid
@@ -153,12 +155,22 @@ def _relate(catalog: Catalog, topics: Key, memo: Memo = no_memo) -> None:
 
     Which ones depends only on every meeting's topics, in catalog order
     (``topics``, by event): with a ``memo``, while they are the same, the
-    meetings found last time are given again (an entry that changed is put in
-    the place of the one it replaces).
+    meetings found last time are given again, and only to the meetings whose
+    entry, or the entry of one they are given, is not the last build's (an
+    edit replaces a few entries; looking at the 50,000 others took longer
+    than the rest of a rebuild).
     """
     meetings = catalog.meetings
-    found = memo(("related", topics), lambda: _most_shared(catalog))
-    for meeting, best in zip(meetings, found, strict=True):
+    relations: _Relations = memo(("related", topics), lambda: _Relations(_most_shared(catalog)))
+    given = relations.given if _LAST_GIVEN[0] is relations else None
+    todo: Iterable[int] = range(len(meetings))
+    if given is not None and len(given) == len(meetings):
+        changed = [
+            i for i, (was, now) in enumerate(zip(given, meetings, strict=True)) if was is not now
+        ]
+        todo = sorted({*changed, *(other for i in changed for other in relations.referrers[i])})
+    for index in todo:
+        meeting, best = meetings[index], relations.best[index]
         kept = meeting.related
         if len(kept) == len(best) and all(
             old.meeting is meetings[other] and old.shared == shared
@@ -171,6 +183,26 @@ def _relate(catalog: Catalog, topics: Key, memo: Memo = no_memo) -> None:
         meeting._related_shown = Key(
             *((r.meeting.title, r.meeting.page, r.meeting.event.name, r.shared) for r in related)
         )
+    relations.given, _LAST_GIVEN[0] = meetings, relations
+
+
+class _Relations:
+    """The related meetings of every meeting, by index in catalog order, and to which
+    entries they were last given."""
+
+    def __init__(self, best: list[list[tuple[int, tuple[str, ...]]]]) -> None:
+        self.best = best
+        self.referrers: list[list[int]] = [[] for _ in best]
+        """For each meeting, the meetings it is related to (that list it)."""
+        for index, found in enumerate(best):
+            for other, _ in found:
+                self.referrers[other].append(index)
+        self.given: list[MeetingEntry] | None = None
+
+
+_LAST_GIVEN: list[_Relations | None] = [None]
+"""The relations last given to meetings in this process: a meeting not given again by
+:func:`_relate` must hold what these gave it."""
 
 
 def _most_shared(catalog: Catalog) -> list[list[tuple[int, tuple[str, ...]]]]:

@@ -84,14 +84,23 @@ ReadFolder = Callable[[Path, Path], tuple[list["Document"], list[Problem]]]
 gives what it gave last time for a folder nothing changed in (``mkdocs serve``)."""
 
 
+Entries = Callable[[Path], list[tuple[Path, str]]]
+"""The entries of a folder, by name, each with its kind: :func:`folder_entries`, or a
+function that gives what it gave last time while nothing changed there (``mkdocs serve``)."""
+
+
 def read_records(
-    root: Path, base: Path | None = None, read_folder: ReadFolder | None = None
+    root: Path,
+    base: Path | None = None,
+    read_folder: ReadFolder | None = None,
+    entries: Entries | None = None,
 ) -> tuple[list[Document], list[Problem]]:
     """Read every event and meeting file under ``root``.
 
     ``base`` is the folder that paths in messages are relative to (the
     project root); by default the parent of ``root``. ``read_folder`` reads
-    each event folder (by default :func:`read_event_folder`).
+    each event folder (by default :func:`read_event_folder`), ``entries``
+    lists ``root`` (by default :func:`folder_entries`).
     """
     read_folder = read_folder or read_event_folder
     base = base or root.parent
@@ -100,10 +109,9 @@ def read_records(
     if not root.is_dir():
         return [], [Problem(_shown(root, base), None, None, None, "folder not found")]
 
-    for entry in sorted(root.iterdir(), key=_name):  # by name: 10 times faster than paths
+    for entry, kind in (entries or folder_entries)(root):
         if _ignored(entry.name):
             continue
-        kind = _kind(entry)
         shown = _shown(entry, base)
         if kind == "folder":
             if not SLUG_NAME.fullmatch(entry.name):
@@ -135,6 +143,12 @@ _NOT_A_FILE = {
     "other": "this is not a regular file (a pipe or a device?); a record is a text file",
     "folder": "a folder is not a record; give the folder another name than *.yaml",
 }
+
+
+def folder_entries(folder: Path) -> list[tuple[Path, str]]:
+    """The entries of ``folder``, by name (10 times faster to sort than paths), each with its
+    kind (:func:`_kind`)."""
+    return [(entry, _kind(entry)) for entry in sorted(folder.iterdir(), key=_name)]
 
 
 def read_event_folder(folder: Path, base: Path) -> tuple[list[Document], list[Problem]]:

@@ -169,7 +169,12 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.pages = self.preview.pages(config.site_dir)
         try:
             self.catalog = collect(
-                site.clusters_dir, site.root, site.taken_names(), memo=memo, read_folder=reading
+                site.clusters_dir,
+                site.root,
+                site.taken_names(),
+                memo=memo,
+                read_folder=reading,
+                entries=reading.entries if reading is not None else None,
             )
         except InvalidRecords as error:
             for problem in error.problems:

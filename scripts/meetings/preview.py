@@ -32,7 +32,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
-from .load import Document, read_event_folder
+from .load import Document, folder_entries, read_event_folder
 from .memo import KeptWork, Memo, no_memo
 from .problems import Problem
 
@@ -53,6 +53,8 @@ class FolderReader:
 
     def __init__(self) -> None:
         self.kept: dict[tuple[Path, Path], tuple[list[Document], list[Problem]]] = {}
+        self._listing: list[tuple[Path, str]] | None = None
+        """The entries of the records' folder, as the last build found them."""
         self._root: Path | None = None
         self._server: LiveReloadServer | None = None
         self._changed: set[str] = set()
@@ -78,6 +80,8 @@ class FolderReader:
                 continue
             with self._lock:
                 self._changed.add(inside[0] if inside else "")
+                if len(inside) < 2:  # an entry of the records' folder itself
+                    self._listing = None
 
     def heard(self) -> bool:
         """Whether the watcher reported a change since the last build read the folders."""
@@ -107,11 +111,24 @@ class FolderReader:
 
 
 class FolderRead:
-    """One build's reading of the event folders (a :data:`~meetings.load.ReadFolder`)."""
+    """One build's reading of the event folders (a :data:`~meetings.load.ReadFolder`), and
+    of the records' folder (:meth:`entries`)."""
 
     def __init__(self, reader: FolderReader, changed: set[str] | None) -> None:
         self._reader, self._changed = reader, changed
         self._read: dict[tuple[Path, Path], tuple[list[Document], list[Problem]]] = {}
+
+    def entries(self, root: Path) -> list[tuple[Path, str]]:
+        """The entries of the records' folder: as last time, unless the watcher saw one of
+        them change (or none is watched)."""
+        reader = self._reader
+        with reader._lock:
+            listing = reader._listing if self._changed is not None else None
+        if listing is None:
+            listing = folder_entries(root)
+            with reader._lock:
+                reader._listing = listing
+        return listing
 
     def __call__(self, folder: Path, base: Path) -> tuple[list[Document], list[Problem]]:
         key = (folder, base)
@@ -175,7 +192,8 @@ class _Page:
     content: str | None = None
     """The HTML of a page of ``docs/``, which may hold a list that a plugin fills in
     (Material's tags plugin wants one for each page with a list)."""
-    restored: bool = False
+    restored: int = 0
+    """The build that gave it back (a file kept from the last build keeps its object)."""
     entries: list[Any] = field(default_factory=list)
     """Its entries in Material's search index."""
 
@@ -224,14 +242,17 @@ class Incremental:
         self._navigation: Hashable = None
         self._written: dict[str, File] = {}
         self._previous: tuple[dict[str, _Page], Hashable, Hashable, dict[str, File]] | None = None
+        self._build = 0
         self._start()
 
     def _start(self) -> None:
+        self._build += 1
         self._now: dict[str, _Page] = {}
         self._changed: set[str] = set()
         self._everything = False
         self._lists = False
         self._writing: dict[str, File] = {}
+        self._others: list[File] = []
         self._search: tuple[Any, int] | None = None
         self._config: tuple[MkDocsConfig, Files] | None = None
         self._nav: Navigation | None = None
@@ -243,30 +264,36 @@ class Incremental:
     def files(
         self, files: Files, made: list[File], settings: Hashable, blocks: dict[str, Any]
     ) -> None:
-        """Before MkDocs reads the pages: say for each file whether it is modified."""
+        """Before MkDocs reads the pages: say for each file whether it is modified.
+
+        A file the plugin made is the last build's :class:`File` while its content is
+        the same (:mod:`meetings.memo`): it is known by that, at the cost of a look-up.
+        """
         self._start()
-        ours = {file.src_uri: file for file in made}
+        ours = made[0].generated_by if made else None  # the plugin that made them
         self._everything = not self._last or settings != self._settings
         self._settings_now = settings
-        last, now, changed = self._last, self._now, self._changed
+        last, now, changed, writing = self._last, self._now, self._changed, self._writing
         for file in files:
             if not file.inclusion.is_in_serve():
                 continue
             uri = file.src_uri
-            self._writing[uri] = file
-            mine = ours.get(uri) is file
-            if not mine and not file.is_documentation_page():
-                continue  # a stylesheet or a picture: MkDocs compares the times of the files
+            writing[uri] = file
             was = last.get(uri)
-            if mine:
+            if was is not None and was.file is file:
+                now[uri] = was  # the same file as in the last build: unchanged
+                continue
+            if ours is not None and file.generated_by == ours:
                 now[uri] = _Page(file)
-                if was is None or was.file is not file:
-                    changed.add(uri)
-            else:
+                changed.add(uri)
+            elif file.is_documentation_page():
                 source = (file.content_bytes, tuple(blocks.get(uri, {}).items()))
                 now[uri] = _Page(file, source)
                 if was is None or was.source != source:
                     changed.add(uri)
+            else:  # a stylesheet or a picture: MkDocs compares the times of the files
+                self._others.append(file)
+                continue
             file.is_modified = functools.partial(self._is_modified, uri)  # type: ignore[method-assign]
         if now.keys() != last.keys():
             self._lists = True  # pages came or went: the lists of pages change
@@ -299,9 +326,12 @@ class Incremental:
 
     def _is_modified(self, uri: str) -> bool:
         now = self._now[uri]
-        modified = self._everything or uri in self._changed
-        modified = modified or (self._lists and now.source is not None)
-        if not modified and not now.restored and now.file.page is not None:
+        if uri in self._changed:
+            return True
+        if not now.file.is_documentation_page():
+            return False  # a file is made of its content alone
+        modified = self._everything or (self._lists and now.source is not None)
+        if not modified and now.restored != self._build and now.file.page is not None:
             # MkDocs asks as it reads the pages, in their order, and leaves this one out:
             # it gets back what the last build made of it, in its place in the order.
             self._restore(now.file.page, now)
@@ -327,7 +357,7 @@ class Incremental:
             was.markdown,
             was.anchors,
         )
-        now.content, now.entries, now.restored = was.content, was.entries, True
+        now.content, now.entries, now.restored = was.content, was.entries, self._build
         page.title = was.title
         page.meta, page.markdown, page.content = dict(was.meta), was.markdown, was.content
         page.present_anchor_ids = was.anchors
@@ -341,7 +371,8 @@ class Incremental:
         journal = self.journal
         for uri in self._written.keys() - self._writing.keys():
             journal.remove(self._written[uri].abs_dest_path)
-        for file in self._writing.values():
+        copied = [self._now[uri].file for uri in self._changed] + self._others
+        for file in copied:
             if not file.is_documentation_page() and file.is_modified():
                 journal.clear(file.abs_dest_path)
 
