@@ -35,6 +35,7 @@ from meetings.cli import main
 
 from .helpers import (
     BUILD_ENV,
+    EXAMPLE_REPO,
     ROOT,
     Output,
     build_in_process,
@@ -47,6 +48,7 @@ from .helpers import (
 )
 
 FIXTURES = ROOT / "tests" / "fixtures"
+SERVED_ENV = {**BUILD_ENV, "REPO_URL": EXAMPLE_REPO}  # with edit buttons, which name the records
 EVENT = "forum-2021"
 RECORD = f"clusters/{EVENT}/ac2-citizen-focus.yaml"
 
@@ -109,7 +111,7 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project,
-        env={**os.environ, **BUILD_ENV, "SITE_URL": base, "TMPDIR": str(served)},
+        env={**os.environ, **SERVED_ENV, "SITE_URL": base, "TMPDIR": str(served)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -145,7 +147,7 @@ def fresh_build(preview: Preview, tmp: Path) -> dict[str, bytes]:
     """What ``mkdocs build`` makes of the same files, for the address the server serves at."""
     site = tmp / f"fresh-{preview.epoch}"
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in {**BUILD_ENV, "SITE_URL": preview.base}.items():
+        for name, value in {**SERVED_ENV, "SITE_URL": preview.base}.items():
             patch.setenv(name, value)
         build_in_process(preview.project, site)
     return files_of(site)
@@ -257,6 +259,17 @@ def test_every_edit_during_serve_shows_as_a_fresh_build_would(preview: Preview, 
     preview.write(added, None)
     after = assert_as_fresh(preview, tmp_path, "a meeting removed")
     assert url(f"{EVENT}/ac7-added-meeting.md") + "index.html" not in after
+
+    # A record's file renamed, its page the same: the page's edit button opens the new file.
+    before = after
+    moved = f"clusters/{EVENT}/ac2-moved.yaml"
+    (preview.project / moved).write_bytes((preview.project / RECORD).read_bytes())
+    preview.write(RECORD, None)
+    after = assert_as_fresh(preview, tmp_path, "a record's file renamed")
+    assert meeting_page in changed(before, after)
+    preview.write(RECORD, (preview.project / moved).read_text(encoding="utf-8"))
+    preview.write(moved, None)
+    after = assert_as_fresh(preview, tmp_path, "a record's file renamed back")
 
     # A page of docs/.
     before = after

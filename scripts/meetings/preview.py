@@ -16,6 +16,7 @@ plugin can keep its work. :class:`Preview` holds it:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import shutil
@@ -166,9 +167,7 @@ class Preview:
             return None
         if self._pages is None or self._pages.journal.site_dir != Path(site_dir):
             self._pages = Incremental(Path(site_dir))
-        # A build starts: what the last one wrote stays (the first build of `mkdocs serve`
-        # runs before the plugin wraps the server's rebuilds, which keep or undo the rest).
-        self._pages.journal.keep()
+        self._pages.begin()
         return self._pages
 
 
@@ -245,6 +244,13 @@ class Incremental:
         self._build = 0
         self._start()
 
+    def begin(self) -> None:
+        """A build starts (it may fail before it gets to the files)."""
+        self._done = False
+        # What the last build wrote stays: the first build of `mkdocs serve` runs before
+        # the plugin wraps the server's rebuilds, which keep or undo what they write.
+        self.journal.keep()
+
     def _start(self) -> None:
         self._build += 1
         self._now: dict[str, _Page] = {}
@@ -284,8 +290,12 @@ class Incremental:
                 now[uri] = was  # the same file as in the last build: unchanged
                 continue
             if ours is not None and file.generated_by == ours:
-                now[uri] = _Page(file)
-                changed.add(uri)
+                if was is not None and was.source is None and _same(was.file, file):
+                    # Made again (another record of its event changed), the same content.
+                    now[uri] = dataclasses.replace(was, file=file)
+                else:
+                    now[uri] = _Page(file)
+                    changed.add(uri)
             elif file.is_documentation_page():
                 source = (file.content_bytes, tuple(blocks.get(uri, {}).items()))
                 now[uri] = _Page(file, source)
@@ -428,6 +438,14 @@ class Incremental:
         if self._done and self._previous is not None:
             self._last, self._settings, self._navigation, self._written = self._previous
         self._previous, self._done = None, False
+
+
+def _same(was: File, now: File) -> bool:
+    """Whether two files the plugin made hold the same content (and a page, the same edit
+    link: the record it is made from may have moved)."""
+    if now.is_documentation_page():
+        return was.content_string == now.content_string and was.edit_uri == now.edit_uri
+    return was.content_bytes == now.content_bytes
 
 
 def _listed(file: File) -> tuple[Any, Any]:
