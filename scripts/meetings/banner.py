@@ -96,19 +96,22 @@ def serving_errors(app: WSGIApp, errors: Callable[[], list[str]]) -> WSGIApp:
 
 
 class ErrorLines(logging.Handler):
-    """The errors logged while a rebuild runs: those its banner lists."""
+    """The errors and warnings logged while a rebuild runs: those its banner lists, if it
+    fails (in strict mode, a warning fails it)."""
 
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+        super().__init__(logging.WARNING)
         self.lines: list[str] = []
+        self.errors = 0
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines += record.getMessage().splitlines()
+        self.errors += record.levelno >= logging.ERROR
 
     @contextmanager
     def listening(self) -> Iterator[list[str]]:
-        """Collect the errors MkDocs and the plugins log meanwhile (the ``mkdocs`` logger)."""
-        self.lines = []
+        """Collect what MkDocs and the plugins log meanwhile (the ``mkdocs`` logger)."""
+        self.lines, self.errors = [], 0
         logger = logging.getLogger("mkdocs")
         logger.addHandler(self)
         try:

@@ -23,10 +23,14 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
   each record page's JSON-LD and link-preview tags, printed by
   ``overrides/partials/open-data.html``.
-* ``on_serve`` watches the records and the templates for live reload. When a
-  rebuild fails, whatever the reason, the errors are printed and the last
-  good pages keep being served (MkDocs alone would stall every request until
-  the next good build).
+* ``on_serve`` watches the records, the templates and the theme's overrides
+  for live reload. When a rebuild fails, whatever the reason, the errors are
+  printed, the last good pages keep being served (MkDocs alone would stall
+  every request until the next good build), and every page served shows the
+  errors at its top (:mod:`meetings.banner`).
+* In ``mkdocs serve --dirty`` (``make serve``), the hooks from ``on_files`` on
+  tell MkDocs which pages changed and keep the site whole
+  (:class:`~meetings.preview.Incremental`).
 
 In ``mkdocs serve`` the plugin keeps its work from one rebuild to the next
 (``on_startup`` makes MkDocs keep the plugin; :mod:`meetings.preview`): a
@@ -488,13 +492,15 @@ def _keeping_last_good_site(
                 except Exception as error:  # any failure: the last good pages are served
                     if not isinstance(error, Abort):  # MkDocs has not said it yet
                         log.error(f"The rebuild failed: {type(error).__name__}: {error}")
+                    elif not errors.errors:  # failed for warnings (strict): say so
+                        lines.append(str(error))
                     if kept is not None:
                         shutil.rmtree(site, ignore_errors=True)
                         os.replace(kept, site)
                     if plugin.pages is not None:
                         plugin.pages.journal.undo()
-                    log.warning("The last good pages are still served; fix the problems above.")
                     plugin.errors = list(lines)
+                    log.warning("The last good pages are still served; fix the problems above.")
                 else:
                     if plugin.pages is not None:
                         plugin.pages.journal.keep()
