@@ -35,8 +35,14 @@ PIP_COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-un
 export NO_MKDOCS_2_WARNING := 1
 
 # Dates MkDocs writes (the sitemap) come from the last commit, so that two
-# builds of one commit are byte-identical.
-export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# builds of one commit are byte-identical. Outside git none is set (not 1970-01-01):
+# the calendars then take the newest date of the records, MkDocs the build's time.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
+export SOURCE_DATE_EPOCH
+else
+unexport SOURCE_DATE_EPOCH
+endif
 
 # The repository that the edit buttons of a local build open: the GitHub
 # repository this clone came from, unless REPO_URL is set. CI sets REPO_URL and

@@ -202,14 +202,16 @@ def generate(root: Path, meetings: int, seed: int = 2021) -> None:
         slug = f"forum-{first.year}-{index + 1:04d}"
         folder = clusters / slug
         folder.mkdir(parents=True)
-        (folder / "event.yaml").write_text(_event_yaml(slug, first, last, index), "utf-8")
         numbers = sorted(rng.sample(range(1, len(CLUSTER_NAMES) + 1), size))
+        quoted: list[str] = []  # the source's passages: what the meetings quote
         for number in numbers:
             day = first + dt.timedelta(days=rng.randint(0, (last - first).days))
             topics = _distinct(rng.randint(3, 6), rng, weights)
-            text = _meeting_yaml(number, day, topics, rng)
+            text, words = _meeting_yaml(number, day, topics, rng)
             name = f"ac{number}-{_slugify(CLUSTER_NAMES[number - 1])}.yaml"
             (folder / name).write_text(text, "utf-8")
+            quoted += words
+        (folder / "event.yaml").write_text(_event_yaml(slug, first, last, index, quoted), "utf-8")
 
 
 def _distinct(count: int, rng: random.Random, weights: list[float]) -> list[str]:
@@ -220,19 +222,27 @@ def _distinct(count: int, rng: random.Random, weights: list[float]) -> list[str]
     return list(topics)
 
 
-def _event_yaml(slug: str, first: dt.date, last: dt.date, index: int) -> str:
+def _event_yaml(slug: str, first: dt.date, last: dt.date, index: int, quoted: list[str]) -> str:
     published = last + dt.timedelta(days=25)
+    description = (
+        f"On day 2 of forum no. {index + 1}, the Action Clusters held meetings on a "
+        "number of topical subjects reflecting new developments in the field of smart cities."
+    )
+    passages = [
+        description,
+        "Watch the meetings on the Synthetic Marketplace YouTube channel.",
+        "Projects presented: " + ", ".join(PROJECTS) + ".",
+        *quoted,
+    ]
     return (
         f"slug: {slug}\n"
         f"name: Synthetic Marketplace Forum {first.year} no. {index + 1}\n"
         f"short_name: Forum {first.isoformat()}\n"
         f"start_date: {first.isoformat()}\n"
         f"end_date: {last.isoformat()}\n"
+        "dates_cites: [news]\n"
         "description: "
-        + _folded(
-            f"On day 2 of forum no. {index + 1}, the Action Clusters held meetings on a "
-            "number of topical subjects reflecting new developments in the field of smart cities."
-        )
+        + _folded(description)
         + "organizer:\n  name: Synthetic Marketplace\n  url: https://example.org/\n"
         "  cites: [news]\n"
         "cites: [news]\n"
@@ -243,10 +253,14 @@ def _event_yaml(slug: str, first: dt.date, last: dt.date, index: int) -> str:
         f"    url: https://example.org/news/{slug}\n"
         f"    published: {published.isoformat()}\n"
         "    supports: The forum's dates and its meetings.\n"
+        "    passages:\n" + "".join(f"      - {_folded(p, '        ')}" for p in passages)
     )
 
 
-def _meeting_yaml(number: int, day: dt.date, topics: list[str], rng: random.Random) -> str:
+def _meeting_yaml(
+    number: int, day: dt.date, topics: list[str], rng: random.Random
+) -> tuple[str, list[str]]:
+    """A meeting record, and the words it quotes from its source (its title, its summary)."""
     name = CLUSTER_NAMES[number - 1]
     projects = rng.sample(PROJECTS, rng.choice((0, 0, 1, 1, 2)))
     summary = ""
@@ -278,9 +292,10 @@ def _meeting_yaml(number: int, day: dt.date, topics: list[str], rng: random.Rand
         f"  title: {title}",
         "  platform: YouTube",
         "  channel: Synthetic Marketplace",
+        "  cites: [news]",
         "cites: [news]",
     ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", [title, summary]
 
 
 def copy_sources(dest: Path) -> None:

@@ -3,7 +3,10 @@
 The text fields come from the data model itself (every field checked as
 :data:`~meetings.model.Line`, :data:`~meetings.model.Text` or
 :data:`~meetings.model.Topic`), so a field added to the model is covered
-without changing the tests. Pages are compared by their *signature*: every
+without changing the tests; so are the fields holding a source's words, which
+:func:`write_records` adds to the passages of the sources they quote, so that
+any text in them is a quotation (:mod:`meetings.quotes`). Pages are compared
+by their *signature*: every
 element in order with its text, so that a page made from hostile text can be
 compared with the same page made from harmless markers.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import textwrap
 import types
 import typing
 from collections.abc import Iterable, Iterator, Mapping
@@ -23,11 +27,12 @@ from typing import Any
 import yaml
 from annotated_types import MaxLen
 from lxml import html as lxml_html
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from meetings.load import parse_yaml
-from meetings.model import Event, Meeting
+from meetings.model import Event, Meeting, Record
+from meetings.quotes import NAME, paragraphs_of
 from meetings.values import Line, Text, Topic
 
 from .helpers import CLUSTERS
@@ -48,6 +53,8 @@ class TextField:
     max_length: int
     paragraphs: bool
     """Running text, where a blank line starts a paragraph."""
+    quoted: str | None = None
+    """What the field holds of its sources' words, if any (``x-quoted``)."""
 
     @property
     def name(self) -> str:
@@ -58,23 +65,25 @@ def text_fields(model: type[BaseModel], prefix: Path_ = ()) -> list[TextField]:
     """Every text field of ``model``, lists taken at their first item."""
     found: list[TextField] = []
     for name, info in model.model_fields.items():
-        found += _walk(info.annotation, list(info.metadata), (*prefix, name))
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        quoted = extra.get("x-quoted")
+        found += _walk(info.annotation, list(info.metadata), (*prefix, name), quoted)
     return found
 
 
-def _walk(annotation: Any, metadata: list[Any], path: Path_) -> list[TextField]:
+def _walk(annotation: Any, metadata: list[Any], path: Path_, quoted: Any = None) -> list[TextField]:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         base, *extra = typing.get_args(annotation)
         for item in extra:
             metadata = metadata + (item.metadata if isinstance(item, FieldInfo) else [item])
-        return _walk(base, metadata, path)
+        return _walk(base, metadata, path, quoted)
     if origin in (typing.Union, types.UnionType):
         return [
             found
             for arg in typing.get_args(annotation)
             if arg is not type(None)
-            for found in _walk(arg, metadata, path)
+            for found in _walk(arg, metadata, path, quoted)
         ]
     if origin is list:
         return _walk(typing.get_args(annotation)[0], [], (*path, 0))
@@ -82,7 +91,7 @@ def _walk(annotation: Any, metadata: list[Any], path: Path_) -> list[TextField]:
         return text_fields(annotation, path)
     if annotation is str and (_RUNNING_TEXT in metadata or _ONE_LINE & set(metadata)):
         limit = min(m.max_length for m in metadata if isinstance(m, MaxLen))
-        return [TextField(path, limit, _RUNNING_TEXT in metadata)]
+        return [TextField(path, limit, _RUNNING_TEXT in metadata, quoted)]
     return []
 
 
@@ -106,8 +115,13 @@ def complete_meeting() -> dict[str, Any]:
     # stay, with what they cite.
     data["projects"] = [{"name": "A project", "cites": [first]}, *data.get("projects", [])]
     data["speakers"] = [
-        {"name": "A name", "affiliation": "An affiliation", "role": "A role", "cites": [first]},
-        *data.get("speakers", []),
+        {
+            "name": "A name",
+            "affiliation": {"name": "An affiliation", "cites": [first]},
+            "role": {"text": "A role.", "cites": [first]},
+            "cites": [first],
+        },
+        *(data.get("speakers") or []),
     ]
     data["announced_as"] = {"text": "An announcement.", "cites": [first]}
     data["recording"].setdefault("channel", "A channel")
@@ -169,9 +183,114 @@ def dump(data: dict[str, Any], kind: str, plain: Iterable[str] = ()) -> str:
 
 
 def write_records(clusters: Path, meeting: dict[str, Any], event: dict[str, Any], **kw) -> None:
-    """The real records under ``clusters``, with the first meeting and the event replaced."""
+    """The real records under ``clusters``, with the first meeting and the event replaced;
+    the words they quote are added to the passages of the sources they quote."""
+    event = sourced(event, [(meeting, Meeting), (event, Event)])
     (clusters / AC1).write_text(dump(meeting, "meeting", **kw), encoding="utf-8")
     (clusters / EVENT).write_text(dump(event, "event", **kw), encoding="utf-8")
+
+
+def cut_a_word(text: str, field: str = "summary") -> tuple[str, str]:
+    """A record's text with a word of its summary (or of another quoted ``field``) cut
+    ("…"), still a quotation of its source, its topics still its summary's words; and the
+    words around the cut."""
+    summary = re.search(rf"(?m)^{field}: >-\n((?:  .*\n)+)", text)
+    assert summary, f"the record's {field} is a folded block"
+    words = summary[1].split()
+    topics = {word for topic in parse_yaml(text).get("topics", []) for word in topic.split()}
+    index = next(
+        i
+        for i in range(len(words) // 2, len(words) - 2)
+        if words[i].isalpha() and words[i] not in topics and words[i - 1].isalpha()
+    )
+    cut = [*words[:index], "…", *words[index + 1 :]]
+    block = "".join(
+        f"  {line}\n" for line in textwrap.wrap(" ".join(cut), 94, break_on_hyphens=False)
+    )
+    fixed = text[: summary.start(1)] + block + text[summary.end(1) :]
+    return fixed, f"{words[index - 1]} … {words[index + 1]}"
+
+
+def add_passages(clusters: Path, source_id: str, *texts: str, event: str = EVENT) -> None:
+    """Add passages to a source in the event's file (rewritten), as an editor adds the
+    words a record quotes from it."""
+    path = clusters / event
+    data = parse_yaml(path.read_text(encoding="utf-8"))
+    (source,) = [source for source in data["sources"] if source["id"] == source_id]
+    source["passages"] = [*source.get("passages", []), *texts]
+    path.write_text(dump(data, "event"), encoding="utf-8")
+
+
+def sourced(
+    event: dict[str, Any], records: Iterable[tuple[Any, type[BaseModel]]]
+) -> dict[str, Any]:
+    """A copy of the event whose sources' passages hold, besides their own, the words each
+    record's quoted fields quote from them (each paragraph a passage), as an editor adds a
+    source's passage with a record that quotes it."""
+    event = copy.deepcopy(event)
+    wanted: dict[str, list[str]] = {}
+    for data, model in records:
+        for text, kind, cites in quoted_values(data, model):
+            parts = [text] if kind == NAME else paragraphs_of(text)
+            # Text no passage may hold is refused in the field itself.
+            parts = [part for part in parts if _passage_text(part)]
+            for source_id in cites:
+                wanted.setdefault(source_id, []).extend(parts)
+    sources = event.get("sources") if isinstance(event, dict) else None
+    for source in sources if isinstance(sources, list) else []:
+        if isinstance(source, dict) and wanted.get(source.get("id")):
+            source["passages"] = [*(source.get("passages") or []), *wanted[source["id"]]]
+    return event
+
+
+def _passage_text(text: str) -> bool:
+    try:
+        _PASSAGE.validate_python(text)
+    except ValidationError:
+        return False
+    return True
+
+
+_PASSAGE = TypeAdapter(Text)
+
+
+def quoted_values(
+    data: Any, model: type[BaseModel], cites: tuple[str, ...] = ()
+) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """Each quoted text of a record's data, its kind and the ids of the sources that must
+    hold it: the data's side of :meth:`meetings.model.Record.quotations`."""
+    if not isinstance(data, dict):
+        return
+    own = data.get("cites")
+    if isinstance(own, list) and all(isinstance(item, str) for item in own):
+        first = issubclass(model, Record) and model.quotes_first_source()
+        cites = tuple(own[:1] if first else own)
+    for name, info in model.model_fields.items():
+        value = data.get(name)
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        inner = _model_of(info.annotation)
+        if "x-quoted" in extra and isinstance(value, str):
+            yield value, str(extra["x-quoted"]), cites
+        elif inner is not None and isinstance(value, dict):
+            yield from quoted_values(value, inner, cites)
+        elif inner is not None and isinstance(value, list):
+            for item in value:
+                yield from quoted_values(item, inner, cites)
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside ``X | None``, ``list[X]`` or ``Annotated[X, …]``, if any."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else None
+        elif origin in (list, typing.Annotated):
+            annotation = typing.get_args(annotation)[0]
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        else:
+            return None
 
 
 # --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from meetings.model import Meeting
 from meetings.scaffold import meeting_template, slug_for
 
 from .helpers import CLUSTERS, make_full_project, run_make, yamllint
-from .records import paths_in
+from .records import add_passages, paths_in
 
 SCHEMA = "../../docs/schema/meeting.schema.json"
 
@@ -88,6 +88,7 @@ def test_the_scaffold_with_every_field_filled_in_is_valid():
         "platform": "YouTube",
         "cites": CATALOG.events[0].sources[0].id,
         "mode": "online",
+        "status": "announced",
     }
 
     def filled(value, key=None):
@@ -97,7 +98,9 @@ def test_the_scaffold_with_every_field_filled_in_is_valid():
             return [filled(v, key) for v in value]
         return values.get(key, "Some text") if value in (None, "") else value
 
-    meeting = Meeting.model_validate(filled(data))
+    data = filled(data)
+    data["recording"]["url"] = "https://www.youtube.com/watch"  # a recording is on its platform
+    meeting = Meeting.model_validate(data)
     assert (meeting.slug, meeting.cluster.number, meeting.title) == ("ac7-x", 7, TITLE)
 
 
@@ -163,6 +166,22 @@ def test_make_new_fill_in_make_build_gives_a_seventh_meeting_page(project: Path)
     assert run_make(project, "new", TITLE=TITLE).returncode == 0
     path = project / NEW
     path.write_text(fill_in(path.read_text(encoding="utf-8")), encoding="utf-8")
+    # The title, summary and gist quote the source the record cites first: it holds them.
+    words = [
+        TITLE,
+        "The first paragraph of the summary, written over two lines.",
+        "The second paragraph.",
+        "One line about the meeting.",
+    ]
+    result = run_make(project, "validate")
+    assert result.returncode != 0
+    assert {line.split(": ")[1] for line in result.stdout.splitlines()} == {
+        "cluster.name",
+        "title",
+        "summary",
+        "gist",
+    }, result.stdout
+    add_passages(project / "clusters", CATALOG.events[0].sources[0].id, *words)
 
     result = run_make(project, "validate")
     assert result.returncode == 0, result.stdout

@@ -25,16 +25,19 @@ from meetings.catalog import collect
 from meetings.cli import SCHEMAS, main
 from meetings.exports import DATA_SCHEMA, build_time, export_files
 from meetings.layout import Site
+from meetings.load import parse_yaml
 from meetings.model import Event, Meeting, json_schema
 from meetings.published import OpenData
 
 from .helpers import CLUSTERS, ROOT, built_site_env, make_project, mkdocs_build, url
+from .records import add_passages
 
 CATALOG = collect(CLUSTERS)
 MEETINGS = CATALOG.meetings
 EVENT = CATALOG.events[0]
 # The address the site is built for: mkdocs.yml's site_url, as the builds see it.
-SITE_URL = load_config(config_file=str(ROOT / "mkdocs.yml")).site_url
+CONFIG = load_config(config_file=str(ROOT / "mkdocs.yml"))
+SITE_URL = CONFIG.site_url
 ATTACK = "</script><script>alert(1)</script>"
 
 
@@ -122,7 +125,7 @@ def test_dtstamp_is_the_source_date_epoch_or_else_the_newest_source_date():
         2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC
     )
     assert build_time(CATALOG, {}) == dt.datetime(2021, 7, 5, tzinfo=dt.UTC)
-    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH must be a number"):
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH: 'yesterday' is not a number"):
         build_time(CATALOG, {"SOURCE_DATE_EPOCH": "yesterday"})
     built = build_time(CATALOG, {"SOURCE_DATE_EPOCH": "1700000000"})
     files = export_files(CATALOG, Site("https://example.org/", "A"), built)
@@ -151,13 +154,23 @@ def check_feed(built_site: Path, catalog) -> None:
     assert [e.title for e in feed.entries] == [m.title for m in meetings]
     assert [e.link for e in feed.entries] == [SITE_URL + url(m) for m in meetings]
     assert [e.id for e in feed.entries] == [f"urn:uuid:{uid(m)}" for m in meetings]
+    built = build_time(catalog, built_site_env())
     for entry, record in zip(feed.entries, meetings, strict=True):
         assert entry.summary == record.summary
         assert [tag.term for tag in entry.tags] == record.topics
-        # When the record was published: its newest dated source, else the meeting's day.
-        dates = [source.published for source in record.cited_sources if source.published]
-        newest = max(dates, default=record.date)
-        assert entry.updated_parsed[:3] == (newest.year, newest.month, newest.day)
+        # The entry is the text of the source its summary quotes (the record's first): its
+        # author is that source's publisher, its dates the source's (else the build's, for
+        # updated alone), its rights name the source; the site contributed it.
+        source = record.event.source(record.cites[0])
+        assert [author.name for author in entry.authors] == [source.publisher]
+        assert [person.name for person in entry.contributors] == [CONFIG.site_name]
+        assert source.url in entry.rights and source.publisher in entry.rights
+        day = source.published or built.date()
+        assert entry.updated_parsed[:3] == (day.year, day.month, day.day)
+        if source.published:
+            assert entry.published_parsed[:3] == (day.year, day.month, day.day)
+        else:
+            assert "published" not in entry
         # Its sources, as Atom's "via" links, in the order of the page's Sources list.
         via = [(link.href, link.title) for link in entry.links if link.rel == "via"]
         assert via == [(s.url, f"{s.label}, {s.publisher}") for s in record.cited_sources]
@@ -204,8 +217,14 @@ def check_meetings_json(built_site: Path, catalog) -> None:
     for record, entry in zip(data["meetings"], meetings, strict=True):
         # The record as validated, every fact with its sources; what is unknown left out.
         known = {key: record[key] for key in Meeting.model_fields if key in record}
-        assert known == entry.model_dump(mode="json", exclude_none=True)
-        assert None not in record.values()
+        # Speakers are there, null where no source names them (unknown, not none).
+        assert known.pop("speakers") == (
+            None
+            if entry.speakers is None
+            else entry.model_dump(mode="json", exclude_none=True)["speakers"]
+        )
+        assert known == entry.model_dump(mode="json", exclude_none=True, exclude={"speakers"})
+        assert None not in [value for key, value in record.items() if key != "speakers"]
         assert record["event"] == entry.event.slug
         assert record["url"] == SITE_URL + url(entry)
         assert record["calendar"] == SITE_URL + entry.calendar
@@ -294,10 +313,11 @@ def check_meeting_json_ld(built_site: Path, entry) -> None:
     meeting = entry
     assert "location" not in data
     assert ("organizer" in data) == (event.organizer is not None)
+    # An attendance mode only as reported: what an announcement planned is not a fact.
     attendance = meeting.attendance or event.attendance
     assert data.get("eventAttendanceMode") == (
         f"https://schema.org/{attendance.mode.capitalize()}EventAttendanceMode"
-        if attendance
+        if attendance and attendance.status == "reported"
         else None
     )
     recording = meeting.recording
@@ -313,8 +333,8 @@ def check_meeting_json_ld(built_site: Path, entry) -> None:
         assert work.get("name") == source.title
         assert work.get("datePublished") == (source.published and source.published.isoformat())
     performers = data.get("performer", [])
-    assert [p["name"] for p in performers] == [s.name for s in meeting.speakers]
-    for person, speaker in zip(performers, meeting.speakers, strict=True):
+    assert [p["name"] for p in performers] == [s.name for s in meeting.speakers or []]
+    for person, speaker in zip(performers, meeting.speakers or [], strict=True):
         urls = [event.source(source_id).url for source_id in speaker.cites]
         assert [work["@id"] for work in person["subjectOf"]] == urls
 
@@ -389,6 +409,9 @@ def attacked_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = text.replace("summary: >-\n", f"summary: >-\n  {ATTACK} & <!-- comment\n", 1)
     text = text.replace("  - buildings\n", f"  - '{ATTACK}'\n", 1)
     path.write_text(text, encoding="utf-8")
+    # The title and summary quote their source: it is given those words too.
+    record = parse_yaml(text)
+    add_passages(project / "clusters", record["cites"][0], record["title"], record["summary"])
     site = tmp_path_factory.mktemp("attack") / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tracemalloc
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +58,7 @@ class Bad:
     """The file whose text ``edit`` starts from (default: ``file`` itself)."""
 
 
-def replace(pattern: str, new: str) -> Edit:
+def replace(pattern: str, new: str | Callable[[re.Match[str]], str]) -> Edit:
     """Replace the first match of a multi-line regular expression."""
 
     def edit(text: str) -> str:
@@ -167,8 +168,20 @@ FIELDS = (
 )
 
 
+def recording_url(address: str) -> Edit:
+    """The first meeting's recording at ``address``."""
+    return replace(r"^(  channel: .*\n)", lambda match: f"{match[1]}  url: {address}\n")
+
+
+_CYRILLIC = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "i": "\u0456", "c": "\u0441"}
+LOOK_ALIKE_CHAR = next(_CYRILLIC[c] for c in TOPIC if c in _CYRILLIC)
+LOOK_ALIKE = TOPIC.replace(next(c for c in TOPIC if c in _CYRILLIC), LOOK_ALIKE_CHAR, 1)
+"""The topic of the first meeting with one letter written in Cyrillic: it looks the same."""
+
+
 def latin_1(text: str) -> bytes:
-    return text.replace("possibility", "possibilit\xe9").encode("latin-1")
+    """The record saved as Latin-1 (a character it lacks, such as "…", as "?")."""
+    return text.replace("possibility", "possibilit\xe9").encode("latin-1", errors="replace")
 
 
 def column_after(needle: str) -> Callable[[str], int]:
@@ -678,13 +691,13 @@ CASES = [
     ),
     case(
         "bidi-isolate",
-        append('gist: "\u2066isolated\u2069"\n'),
+        append('gist: "\\u2066isolated\\u2069"\n'),
         "gist:", 7, "gist",
         r"must not contain U\+2066 \(a bidirectional control\); remove it",
     ),
     case(
         "line-separator",
-        append('gist: "one\u2028two"\n'),
+        append('gist: "one\\u2028two"\n'),
         "gist:", 7, "gist",
         r"must not contain U\+2028 \(a line separator\); remove it",
     ),
@@ -762,6 +775,191 @@ CASES = [
             "write them the same way"
         ),
         file=AC2,
+    ),
+    # ---------------------------------------------------------------- issue 19: addresses
+    case(
+        "recording-user-info",
+        recording_url("https://www.youtube.com@evil.example/watch"),
+        "  url: https://www.youtube.com@", 8, "recording.url",
+        re.escape(
+            "the address holds '@' before its host, so it leads to 'evil.example', not to "
+            "what comes before the '@'; write the address without it"
+        ),
+    ),
+    case(
+        "recording-backslash",
+        recording_url("'https://evil.example\\@www.youtube.com/'"),
+        "  url: 'https://evil", 8, "recording.url",
+        re.escape(
+            "a web address must not contain a backslash (\\): browsers read it as '/', so the "
+            "address would lead elsewhere than it shows; write '/'"
+        ),
+    ),
+    case(
+        "recording-look-alike-host",
+        recording_url("https://www.y\u043eutube.com/watch?v=x"),
+        "  url: https://www.y", 8, "recording.url",
+        re.escape(
+            "the host 'www.y\u043eutube.com' holds U+043E (CYRILLIC SMALL LETTER O), which is "
+            "not plain ASCII and may look like another letter; write the host in ASCII "
+            "(www.xn--yutube-wqf.com) if that is the one meant"
+        ),
+    ),
+    case(
+        "recording-on-another-host",
+        recording_url("https://www.youtube.com.evil.example/watch?v=x"),
+        "  url: https://www.youtube.com.evil", 8, "recording.url",
+        re.escape(
+            "a recording on YouTube is at one of its addresses (youtube.com, www.youtube.com, "
+            "m.youtube.com, youtu.be); this one leads to www.youtube.com.evil.example"
+        ),
+    ),
+    case(
+        "source-user-info",
+        replace(SOURCE_URL, r"\1https://smart-cities-marketplace.ec.europa.eu@evil.example/a"),
+        "url: https://smart", 10, "sources[0].url",
+        re.escape(
+            "the address holds '@' before its host, so it leads to 'evil.example', not to "
+            "what comes before the '@'; write the address without it"
+        ),
+        file=EVENT,
+    ),
+    *[
+        case(
+            f"ambiguous-host-{name}",
+            replace(SOURCE_URL, rf"\1{address}"),
+            "url: https:", 10, "sources[0].url",
+            re.escape(f"'{address}' is not a web address; expected https:// and a host name "
+                      "such as example.org"),
+            file=EVENT,
+        )
+        for name, address in [
+            ("number", "https://0x7f.1/"),
+            ("percent", "https://evil%2Eexample/"),
+            ("three-slashes", "https:///evil.example/"),
+            ("ip-address", "https://192.0.2.1/"),
+        ]
+    ],
+    # ---------------------------------------------------------------- issue 19: time zones
+    *[
+        case(
+            f"time-zone-{zone.lower()}",
+            append(f'time:\n  start: "10:00"\n  timezone: {zone}\n'),
+            "timezone:", 13, "time.timezone",
+            rf"'{zone}' is not a time zone name, e\.g\. Europe/Brussels",
+        )
+        for zone in ("localtime", "Factory", "posixrules")
+    ],
+    case(
+        "time-in-the-summer-time-gap",
+        then(
+            replace(r"^date: .*$", "date: 2021-03-28"),
+            append('time:\n  start: "02:30"\n  end: "03:00"\n  timezone: Europe/Brussels\n'),
+        ),
+        "  start:", 10, "time.start",
+        re.escape(
+            "2021-03-28 02:30 does not exist in Europe/Brussels: the clocks go forward across "
+            "it that night; check the time in the source"
+        ),
+    ),
+    case(
+        "time-twice-when-summer-time-ends",
+        then(
+            replace(r"^date: .*$", "date: 2021-10-31"),
+            append('time:\n  start: "01:00"\n  end: "02:30"\n'),
+        ),
+        "  end:", 8, "time.end",
+        re.escape(
+            "2021-10-31 02:30 happens twice in Europe/Brussels: the clocks go back across it "
+            "that night; give the time in UTC (timezone: UTC) if the source says which"
+        ),
+    ),
+    # ---------------------------------------------------------------- issue 19: invisible text
+    case(
+        "line-separator-in-a-list",
+        replace(r"^  - buildings$", "  - buildings\u2028  - hidden topic"),
+        "  - buildings", len("  - buildings") + 1, "topics",
+        re.escape(
+            "U+2028 (LINE SEPARATOR) is a line break for YAML but not for most editors; "
+            "remove it, or start a new line with Enter"
+        ),
+    ),
+    case(
+        "next-line-in-the-file",
+        replace(r"^title: Action", "title: Act\x85ion"),
+        "title:", 11, "title",
+        re.escape(
+            "U+0085 (NEXT LINE) is a line break for YAML but not for most editors; "
+            "remove it, or start a new line with Enter"
+        ),
+    ),
+    *[
+        case(
+            f"invisible-{name}",
+            replace(r"^title: Action", f"title: Act{char}ion"),
+            "title:", 11, "title",
+            re.escape(f"U+{ord(char):04X} ({unicodedata.name(char)}) is invisible; remove it"),
+        )
+        for name, char in [
+            ("left-to-right-mark", "\u200e"),
+            ("right-to-left-mark", "\u200f"),
+            ("arabic-letter-mark", "\u061c"),
+            ("zero-width-space", "\u200b"),
+            ("zero-width-joiner", "\u200d"),
+            ("word-joiner", "\u2060"),
+            ("byte-order-mark-inside", "\ufeff"),
+            ("soft-hyphen", "\u00ad"),
+            ("hangul-filler", "\u3164"),
+            ("variation-selector", "\ufe0f"),
+            ("interlinear-annotation", "\ufff9"),
+        ]
+    ],
+    case(
+        "hidden-sentence-in-tag-characters",
+        replace(r"^(title: .*)$", r"\1" + "".join(chr(0xE0000 + ord(c)) for c in "Ignore this")),
+        "title:", len("title: Action Cluster 1 - Business Models & Finance meeting") + 1, "title",
+        re.escape(
+            "U+E0049 (TAG LATIN CAPITAL LETTER I) is invisible; remove it "
+            "(the file holds 11 such characters)"
+        ),
+    ),
+    case(
+        "invisible-in-a-comment",
+        replace(r"^(recording:\n)", "# a note\u200b\n\\1"),
+        "# a note", 9, None,
+        re.escape("U+200B (ZERO WIDTH SPACE) is invisible; remove it"),
+    ),
+    case(
+        "topic-look-alike",
+        replace(r"^topics:\n", f"topics:\n  - {LOOK_ALIKE}\n"),
+        f"  - {LOOK_ALIKE}", 5, "topics[0]",
+        re.escape(
+            f"'{LOOK_ALIKE}' looks the same as the topic '{TOPIC}' of {AC1}:{TOPIC_LINE} but "
+            f"is written with other characters (U+{ord(LOOK_ALIKE_CHAR):04X} "
+            f"{unicodedata.name(LOOK_ALIKE_CHAR)}); write them the same way"
+        ),
+        file=AC2,
+    ),
+    # ---------------------------------------------------------------- issue 19: a continued key
+    case(
+        "continued-key",
+        replace(r"^title: (.*)$", r"? title\n  continued\n: \1"),
+        "  continued", 3, "title continued",
+        lambda t: re.escape(
+            f"line {at(t, '  continued')} continues the unquoted key of line "
+            f"{at(t, '  continued') - 1}, and YAML reads them as one key, 'title continued'; "
+            "write a key on one line, followed by ':'"
+        ),
+    ),
+    case(
+        "continued-nested-key",
+        replace(r"^  name: (.*)$", r"  ? name\n    of the cluster\n  : \1"),
+        "    of the cluster", 5, "cluster.name of the cluster",
+        lambda t: re.escape(
+            f"line {at(t, '    of the cluster')} continues the unquoted key of line "
+            f"{at(t, '    of the cluster') - 1}, and YAML reads them as one key, "
+            "'name of the cluster'; write a key on one line, followed by ':'"
+        ),
     ),
 ]
 # fmt: on
@@ -871,6 +1069,9 @@ MAKE_BUILD_CASES = [
         "time-zone-folder",
         "last-day-east-of-utc",
         "noncharacter",
+        "recording-user-info",
+        "line-separator-in-a-list",
+        "time-in-the-summer-time-gap",
     }
 ]
 

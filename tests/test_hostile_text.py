@@ -248,3 +248,29 @@ def _strings(data) -> list[str]:
     if isinstance(data, dict):
         return [s for value in data.values() for s in _strings(value)]
     return []
+
+
+# Issue 19, item 5: invisible characters are refused in every text field, however written.
+
+INVISIBLE_IN_VALUES = ["\u200b", "\u200e", "\u2060", "\u00ad", "\ufeff", "\U000e0041", "\u3164"]
+
+
+@pytest.mark.parametrize("char", INVISIBLE_IN_VALUES, ids=lambda c: f"U+{ord(c):04X}")
+def test_every_text_field_refuses_an_invisible_character(project: Path, char: str):
+    """Written as a YAML escape (``"\\u200b"``), so that the file itself holds none: the
+    value is refused, in each field, with its line."""
+    from click.testing import CliRunner
+
+    from meetings.cli import main
+
+    write_records(
+        project / "clusters",
+        fill(complete_meeting(), {f.path: f"a{char}b" for f in MEETING_FIELDS}),
+        fill(complete_event(), {f.path: f"a{char}b" for f in EVENT_FIELDS}),
+    )
+    result = CliRunner().invoke(main, ["--root", str(project), "validate"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    expected = f"must not contain U+{ord(char):04X} (an invisible character); remove it"
+    assert len(lines) == len(MEETING_FIELDS) + len(EVENT_FIELDS), lines
+    assert all(line.endswith(expected) for line in lines), lines

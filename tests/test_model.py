@@ -15,6 +15,7 @@ from meetings.model import Event, Meeting
 from meetings.problems import InvalidRecords
 
 from .helpers import CLUSTERS, make_project
+from .records import add_passages
 
 EVENT = CLUSTERS / "forum-2021"
 AC1 = "ac1-business-models-finance.yaml"
@@ -75,6 +76,8 @@ def test_yaml_1_1_words_stay_text(clusters: Path):
     edit(path, "title: Action Cluster 1 - Business Models & Finance meeting", "title: no")
     edit(path, "  name: Business Models & Finance", "  name: on")
     edit(path, "  - buildings", "  - yes\n  - 2021-06-10\n  - 1_000")
+    # The title and the cluster's name are the source's words: so the source writes them.
+    add_passages(clusters, collect(CLUSTERS).meetings[0].cites[0], "no", "on")
     meeting = collect(clusters).events[0].meetings[0]
     assert meeting.title == "no"
     assert meeting.cluster.name == "on"
@@ -249,6 +252,9 @@ def test_models_refuse_unknown_keys_and_coercion():
         {"cites": ["Not An Id"]},
         {"cites": ["a", "a"]},
         {"speakers": [{"name": "A name"}]},  # a speaker names its sources
+        {"speakers": []},  # unknown speakers are left out: an empty list would say "none"
+        {"speakers": [{"name": "A", "role": "R.", "cites": ["a"]}]},  # a role cites its own
+        {"attendance": {"mode": "online", "cites": ["a"]}},  # announced, or reported?
     ):
         with pytest.raises(ValueError):
             Meeting.model_validate({**data, **change})
@@ -258,6 +264,7 @@ def test_models_refuse_unknown_keys_and_coercion():
             "name": "E",
             "start_date": "2021-06-10",
             "end_date": "2021-06-10",
+            "dates_cites": ["a"],
             "description": "D.",
             "cites": ["a"],
             "sources": [
@@ -299,7 +306,7 @@ def test_a_cited_id_that_is_not_listed_is_refused_where_it_is_cited(clusters: Pa
         for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if text.startswith("cites: [")
     )
-    edit(path, f"cites: [{cited}", f"cites: [{cited}x")
+    edit(path, f"\ncites: [{cited}", f"\ncites: [{cited}x")
     result = _validate(clusters.parent)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [

@@ -171,7 +171,11 @@ def test_meetings_json_gains_the_event(site: Path, catalog):
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
     assert [e["slug"] for e in data["events"]] == [SLUG, "forum-2021"]
     assert [m["event"] for m in data["meetings"]] == [SLUG] * 3 + ["forum-2021"] * 6
-    assert data["events"][0]["attendance"] == {"mode": "online", "cites": ["synthetic"]}
+    assert data["events"][0]["attendance"] == {
+        "mode": "online",
+        "status": "reported",
+        "cites": ["synthetic"],
+    }
     assert data["meetings"][0]["time"] == {
         "start": "09:30",
         "end": "11:00",
@@ -191,7 +195,7 @@ def test_json_ld_states_what_the_new_records_state(site: Path, catalog):
     assert data["recordedIn"] == {
         "@type": "VideoObject",
         "name": t1.recording.title,
-        "url": "https://www.example.org/watch/t1",
+        "url": t1.recording.url,
     }
     (other,) = [
         json.loads(s.text)

@@ -96,12 +96,15 @@ def fill_in(text: str, description: str, url: str) -> str:
         (r"(?m)^start_date:$", "start_date: 2022-06-20"),
         (r"(?m)^end_date:$", "end_date: 2022-06-21"),
         (r"(?m)^description: >-$", f"description: >-\n  {description}"),
+        (r"(?m)^dates_cites:\n  -$", "dates_cites:\n  - forum-article"),
         (r"(?m)^cites:\n  -$", "cites:\n  - forum-article"),
         (r"(?m)^    id:$", "    id: forum-article"),
         (r"(?m)^    # title:$", "    title: An article about the forum"),
         (r"(?m)^    publisher:$", "    publisher: A news section"),
         (r"(?m)^    url:$", f"    url: {url}"),
         (r"(?m)^    supports: >-$", "    supports: >-\n      The forum's dates and what it was."),
+        # The description quotes the source: its words are there.
+        (r"(?m)^    # passages:\n    #   -$", f"    passages:\n      - {description}"),
     ]
     for pattern, new in edits:
         text, count = re.subn(pattern, new, text, count=1)
@@ -153,12 +156,15 @@ def test_the_event_of_a_copied_folder_is_refused_until_rewritten(project: Path):
     # Rewritten: refused no more. One of the old sources may stay, beside a new one.
     event = parse_yaml(old)
     text = re.sub(r"(?m)^description: >-\n(  .*\n)+", "description: New words.\n", text)
+    text = re.sub(r"(?m)^action_clusters: >-\n(  .*\n)+", "", text)
     text = text.rstrip("\n") + (
         "\n  - id: another-article\n    title: Another article\n    publisher: A publisher\n"
         "    url: https://example.org/a\n    supports: The new event's facts.\n"
+        "    passages:\n      - New words.\n"
     )
-    # The new source is cited by the event's own facts: a source no record cites is refused.
-    text = re.sub(r"(?m)^cites: \[(.*)\]$", r"cites: [\1, another-article]", text, count=1)
+    # The new source is cited first by the event's own facts, as the one its description
+    # quotes (a source no record cites is refused).
+    text = re.sub(r"(?m)^cites: \[(.*)\]$", r"cites: [another-article, \1]", text, count=1)
     path.write_text(text, encoding="utf-8")
     result = run_make(project, "validate")
     assert result.returncode == 0, result.stdout

@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import gzip
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from lxml import html as lxml_html
 
 from meetings.banner import BANNER_ID
 from meetings.cli import main
+from meetings.load import parse_yaml
 
 from .helpers import (
     BUILD_ENV,
@@ -46,6 +46,7 @@ from .helpers import (
     url,
     wait_for,
 )
+from .records import add_passages, cut_a_word
 
 FIXTURES = ROOT / "tests" / "fixtures"
 SERVED_ENV = {**BUILD_ENV, "REPO_URL": EXAMPLE_REPO}  # with edit buttons, which name the records
@@ -201,22 +202,22 @@ def test_every_edit_during_serve_shows_as_a_fresh_build_would(preview: Preview, 
     meeting_page = url(f"{EVENT}/ac2-citizen-focus.md") + "index.html"
     event_page = url(f"{EVENT}/index.md") + "index.html"
 
-    # A record's summary: its page, its event's page (which quotes the start of it), the
-    # home page, the search index, its calendar, the feed and meetings.json.
-    preview.edit(RECORD, "cross-city cooperation.", "cross-city cooperation. Edited while served.")
+    # A record's summary (a word cut, still a quotation of its source): its page, its
+    # event's page (which quotes the start of it), the home page, the search index, its
+    # calendar, the feed and meetings.json.
+    text, shown = cut_a_word((preview.project / RECORD).read_text(encoding="utf-8"))
+    preview.write(RECORD, text)
     after = assert_as_fresh(preview, tmp_path, "a record's summary")
-    assert "Edited while served." in page(after, f"{EVENT}/ac2-citizen-focus.md")
+    assert shown in page(after, f"{EVENT}/ac2-citizen-focus.md")
     assert {meeting_page, "search/search_index.json", "meetings.json", "feed.xml"} <= changed(
         start, after
     )
 
-    # An event's text: its page and meetings.json.
+    # An event's text (a word cut): its page and meetings.json.
     before = after
     event = f"clusters/{EVENT}/event.yaml"
-    text = (preview.project / event).read_text(encoding="utf-8")
-    first_line = re.search(r"^description: >-\n  (.+)$", text, re.MULTILINE)
-    assert first_line, "the event's description is no longer a folded block"
-    preview.edit(event, first_line[1], first_line[1] + " Edited event.")
+    text, _ = cut_a_word((preview.project / event).read_text(encoding="utf-8"), "description")
+    preview.write(event, text)
     after = assert_as_fresh(preview, tmp_path, "an event's description")
     assert {event_page, "meetings.json"} <= changed(before, after)
 
@@ -227,23 +228,28 @@ def test_every_edit_during_serve_shows_as_a_fresh_build_would(preview: Preview, 
     after = assert_as_fresh(preview, tmp_path, "a page template")
     assert meeting_page in changed(before, after)
 
-    # A topic a meeting shares with others: the meetings it is related to change, and the
-    # topics page.
+    # A topic a meeting shares with another (of another event) left out: the meetings it
+    # is related to change, and the topics page.
     before = after
-    preview.edit(RECORD, "  - youth\n", "  - young people\n")
+    preview.edit(RECORD, "  - scaling up\n", "")
     after = assert_as_fresh(preview, tmp_path, "a shared topic")
     assert {meeting_page, url("topics.md") + "index.html"} <= changed(before, after)
 
-    # A title in the navigation: every page shows it.
+    # A title in the navigation (a name its source is given too): every page shows it.
     before = after
-    preview.edit(RECORD, "\ntitle: Action Cluster 2 - Citizen Focus meeting", "\ntitle: Renamed")
+    title = "Citizen Focus roundtable"
+    source = parse_yaml((preview.project / RECORD).read_text(encoding="utf-8"))["cites"][0]
+    since = round(time.monotonic() * 1000)  # the server's clock
+    add_passages(preview.project / "clusters", source, title, event=f"{EVENT}/event.yaml")
+    preview.rebuilt(since)
+    preview.edit(RECORD, "\ntitle: Action Cluster 2 - Citizen Focus meeting", f"\ntitle: {title}")
     after = assert_as_fresh(preview, tmp_path, "a title in the navigation")
     assert url("about.md") + "index.html" in changed(before, after)
 
     # A meeting of an event outside the navigation.
     before = after
     hidden = "clusters/synthetic-meetup-2019/m1-synthetic-light.yaml"
-    preview.edit(hidden, "for the tests.", "for the tests. Edited.")
+    preview.write(hidden, cut_a_word((preview.project / hidden).read_text(encoding="utf-8"))[0])
     after = assert_as_fresh(preview, tmp_path, "a meeting outside the navigation")
     hidden_page = url("synthetic-meetup-2019/m1-synthetic-light.md") + "index.html"
     assert hidden_page in changed(before, after)

@@ -28,6 +28,7 @@ def event_record(slug: str, day: dt.date, topic_lists: list[list[str]]) -> Event
             "name": f"Event {slug}",
             "start_date": day.isoformat(),
             "end_date": day.isoformat(),
+            "dates_cites": [SOURCE["id"]],
             "description": "An event made up for the test.",
             "cites": [SOURCE["id"]],
             "sources": [SOURCE],

@@ -56,21 +56,44 @@ def test_meeting_page_shows_every_fact(entry):
     for project in meeting.projects:
         assert project.name in flat
         assert project.url is None or project.url in hrefs
+    numbers = {source.id: index for index, source in enumerate(entry.cited_sources, 1)}
+
+    def cites(ids: list[str]) -> str:
+        return "".join(f"[{numbers[i]}]" for i in sorted(ids, key=numbers.__getitem__))
+
+    # The meeting's event, and its cluster where the title does not name it, as its source
+    # (the one naming the meeting) gives them.
+    assert f"Event: {entry.event.name} {cites(meeting.cites[:1])}" in flat
+    if not entry.title_names_cluster:
+        assert f"{meeting.cluster.name} {cites(meeting.cites[:1])}" in flat
     if meeting.announced_as:
-        assert f"Announced as: {' '.join(meeting.announced_as.text.split())}" in flat
+        # Quoted, in quotation marks, with the announcement's sources.
+        quoted = f"“{' '.join(meeting.announced_as.text.split())}” "
+        assert quoted + cites(meeting.announced_as.cites) in flat
     attendance = meeting.attendance or entry.event.attendance
     if attendance:
-        assert f"Format: {attendance.mode}" in flat
+        # An announced plan is said to be one, never a fact: "Format" is what a report says.
+        said = "Announced as" if attendance.status == "announced" else "Format"
+        assert f"{said}: {attendance.mode} {cites(attendance.cites)}" in flat
+        if attendance.status == "announced":
+            assert "Format:" not in flat
     if meeting.recording:
         assert f"“{meeting.recording.title}”" in flat
         assert (meeting.recording.url or meeting.recording.search_url) in hrefs
+        # Where the recording is, with the sources that say so and their dates.
+        dates = [
+            long_date(s.published)
+            for s in entry.cited_sources
+            if s.id in meeting.recording.cites and s.published
+        ]
+        said = f"According to {cites(meeting.recording.cites)}"
+        assert said + (f", published {' and '.join(dates)}" if dates else "") in flat
     for source in entry.cited_sources:
         assert source.label in flat
         assert source.url in hrefs
     # Each fact's citations link to its sources, numbered in the order of the Sources list.
-    numbers = {source.id: index for index, source in enumerate(entry.cited_sources, 1)}
     for source_id in meeting.cited:
-        assert f"[\\[{numbers[source_id]}\\]](#source-{source_id})" in page
+        assert f"[\\[{numbers[source_id]}\\]](#source:{source_id})" in page
     assert "index.md" in hrefs  # the event page, beside it
 
 
@@ -150,18 +173,24 @@ def test_unknown_facts_leave_no_empty_section():
     entry = catalog.meetings[0]
     event = catalog.events[0]
     data = entry.model_dump()
-    data.update(speakers=[], time=None)
+    data.update(speakers=None, time=None)
     event.meetings[0] = MeetingEntry.model_validate(data)
     page = render_pages(build(catalog.events))[entry.page]
     assert "## Speakers" not in page
     assert "Europe/Brussels" not in page
-    cited = entry.cites[-1]
-    data["speakers"] = [{"name": "A. Speaker", "role": "moderator", "cites": [cited]}]
+    cited, other = entry.cites[-1], entry.cites[0]
+    data["speakers"] = [
+        {"name": "A. Speaker", "role": {"text": "Moderated.", "cites": [other]}, "cites": [cited]}
+    ]
     data["time"] = {"start": "10:00", "end": "11:30"}
     told = event.meetings[0] = MeetingEntry.model_validate(data)
     page = render_pages(build(catalog.events))[told.page]
-    number = [source.id for source in told.cited_sources].index(cited) + 1
-    assert f"- **A. Speaker**: moderator [\\[{number}\\]](#source-{cited})\n" in page
+    ids = [source.id for source in told.cited_sources]
+    number, role = ids.index(cited) + 1, ids.index(other) + 1
+    assert (
+        f"- **A. Speaker** [\\[{number}\\]](#source:{cited}): “Moderated.” "
+        f"[\\[{role}\\]](#source:{other})\n"
+    ) in page
     assert "- **Date:** 10 June 2021, 10:00–11:30 (Europe/Brussels) [" in page
 
 
@@ -180,4 +209,4 @@ def test_a_meeting_page_says_the_cluster_once():
     told = event.meetings[0] = MeetingEntry.model_validate(data)
     page = render_pages(build(catalog.events))[told.page]
     cluster = told.cluster
-    assert f"- **Action Cluster:** {cluster.number} · {markdown_inline(cluster.name)}\n" in page
+    assert f"- **Action Cluster:** {cluster.number} · {markdown_inline(cluster.name)} [" in page

@@ -63,18 +63,28 @@ def check_meeting_page(built_site: Path, entry) -> None:
     assert len(sources) == len(entry.cited_sources)
     for item, source in zip(sources, entry.cited_sources, strict=True):
         anchor = item.xpath("./a")[0]
-        assert (anchor.get("id"), anchor.get("href")) == (f"source-{source.id}", source.url)
+        assert (anchor.get("id"), anchor.get("href")) == (f"source:{source.id}", source.url)
         assert text_of(anchor) == source.label
         assert source.publisher in text_of(item)
         if source.published:
             assert long_date(source.published) in text_of(item)
-    cited = set(tree.xpath("//article//a[starts-with(@href, '#source-')]/@href"))
-    assert cited == {f"#source-{source_id}" for source_id in meeting.cited}
-    for speaker in meeting.speakers:
+    cited = set(tree.xpath("//article//a[starts-with(@href, '#source:')]/@href"))
+    assert cited == {f"#source:{source_id}" for source_id in meeting.cited}
+    for speaker in meeting.speakers or []:
         item = tree.xpath(f"//article//li[strong[normalize-space()='{speaker.name}']]")[0]
-        # Its sources, numbered as in the Sources list, in that order.
-        expected = [f"#source-{s.id}" for s in entry.cited_sources if s.id in speaker.cites]
+        # Each fact's sources after it, numbered as in the Sources list, in that order: the
+        # name's, the affiliation's, the role's (which one source may give alone).
+        facts = [speaker, speaker.affiliation, speaker.role]
+        expected = [
+            f"#source:{s.id}"
+            for fact in facts
+            if fact is not None
+            for s in entry.cited_sources
+            if s.id in fact.cites
+        ]
         assert item.xpath("./a/@href") == expected
+        if speaker.role:
+            assert f"“{' '.join(speaker.role.text.split())}”" in text_of(item)
     for project in meeting.projects:
         assert project.name in article
         if project.url:
@@ -144,7 +154,7 @@ def test_search_index_holds_every_field(built_site: Path):
             *(source.publisher for source in entry.cited_sources),
             *meeting.topics,
             *(project.name for project in meeting.projects),
-            *(speaker.name for speaker in meeting.speakers),
+            *(speaker.name for speaker in meeting.speakers or []),
             *re.findall(r"[A-Za-z][\w-]+", meeting.summary),
         ]
         missing = [f for f in fields if " ".join(f.split()) not in text]
@@ -165,16 +175,20 @@ def test_not_found_page(built_site: Path):
 
 
 def test_meeting_text_lives_only_in_the_records():
-    """`git grep` of a phrase of a summary finds it under clusters/ and nowhere else."""
+    """`git grep` of a phrase of a summary finds it under clusters/ and nowhere else: in
+    the record, and in the passages of the source it quotes."""
+    entry = MEETINGS[0]
+    phrase = " ".join(entry.summary.split()[-4:])
     result = subprocess.run(
-        ["git", "grep", "-l", "pre-commercial procurement", "--", ".", ":!tests"],
+        ["git", "grep", "-l", "--fixed-strings", phrase, "--", ".", ":!tests"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
     files = result.stdout.split()
-    assert files == ["clusters/forum-2021/ac1-business-models-finance.yaml"]
+    assert entry.file in files
+    assert {file.rsplit("/", 1)[0] for file in files} == {entry.file.rsplit("/", 1)[0]}
 
 
 def test_about_page_lists_every_source_from_the_records(built_site: Path):
@@ -187,7 +201,7 @@ def test_about_page_lists_every_source_from_the_records(built_site: Path):
         for item, source in zip(items, entry.sources, strict=True):
             anchor = item.xpath("./a")[0]
             assert anchor.get("href") == source.url
-            assert anchor.get("id") == f"source-{entry.slug}-{source.id}"
+            assert anchor.get("id") == f"source:{entry.slug}:{source.id}"
             assert text_of(anchor) == source.label
             assert " ".join(source.supports.split()) in text_of(item)
     hand_written = (ROOT / "docs" / "about.md").read_text(encoding="utf-8")

@@ -27,7 +27,7 @@ CHANGES = {
             "  <a href=\"{{ 'accessibility/' | url }}\">Accessibility statement</a>\n"
             "  {% if config.repo_url %}\n"
             "    ·\n"
-            "    <a href=\"{{ config.repo_url | trim('/') }}/issues\">Report a problem</a>\n"
+            "    <a href=\"{{ config.repo_url | trim('/') | e }}/issues\">Report a problem</a>\n"
             "  {% endif %}\n"
             "  {% if not config.extra.generator == false %}\n    ·\n    Made with",
         )
@@ -50,9 +50,12 @@ CHANGES = {
             "aria-label=\"{{ lang.t('search') }}\">",
         )
     ],
-    # No call to api.github.com for the repository's stars and forks.
+    # No call to api.github.com for the repository's stars and forks; the address and
+    # name escaped (issue 19: REPO_URL is checked, and escaped anyway).
     "partials/source.html": [
-        (' class="md-source" data-md-component="source">', ' class="md-source">')
+        (' class="md-source" data-md-component="source">', ' class="md-source">'),
+        ('<a href="{{ config.repo_url }}"', '<a href="{{ config.repo_url | e }}"'),
+        ("{{ config.repo_name }}", "{{ config.repo_name | e }}"),
     ],
     # Names the topics' navigation (axe: landmark-unique).
     "partials/tags.html": [

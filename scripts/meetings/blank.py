@@ -145,7 +145,9 @@ def _describe(info: FieldInfo, note: str | None) -> list[str]:
         words += f" {note}"
     if not info.is_required():
         words = "Optional. " + words
-    return textwrap.wrap(words, WIDTH - 2, initial_indent="# ", subsequent_indent="# ")
+    return textwrap.wrap(
+        words, WIDTH - 2, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False
+    )
 
 
 def _comment_out(line: str) -> str:

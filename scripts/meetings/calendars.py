@@ -4,6 +4,8 @@
 meetings and one per meeting. A meeting is an all-day event on its day unless a
 source gives its times. Its UID is a name-based UUID of its event's and its own
 slug (see :mod:`meetings.exports` on why), and ``DTSTAMP`` is the build time.
+Its description is its summary, followed by the source it quotes (title,
+publisher, date, address) and its page's address.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ import datetime as dt
 import functools
 import uuid
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 import icalendar
 from icalendar import vDDDTypes, vText, vUri
 
 from .layout import Site
+from .limits import zone_info
 from .model import Meeting
 from .published import MeetingEntry
+from .words import reference
 
 NAMESPACE = uuid.UUID("c9b8902c-f958-4aa8-8879-68fff5907eca")
 """The project's namespace for name-based UUIDs. Never change it: every
@@ -36,7 +39,7 @@ def when(meeting: Meeting) -> tuple[dt.date | dt.datetime, dt.datetime | None]:
     """When the meeting ran: its day alone, or its start (and end) where a source gives them."""
     if meeting.time is None:
         return meeting.date, None
-    zone = ZoneInfo(meeting.time.timezone)
+    zone = zone_info(meeting.time.timezone)
 
     def at(clock: str) -> dt.datetime:
         return dt.datetime.combine(meeting.date, dt.time.fromisoformat(clock), zone)
@@ -122,10 +125,15 @@ def calendar_event(meeting: MeetingEntry, site: Site, built: dt.datetime) -> byt
         start=start,
         end=end,
         summary=meeting.title,
-        description=f"{meeting.summary}\n\n{url}",
+        description=f"{meeting.summary}\n\n{quoted_from(meeting)}\n\n{url}",
         url=url,
         categories=meeting.topics,
     )
+
+
+def quoted_from(meeting: MeetingEntry) -> str:
+    """The attribution of a meeting's summary: the source it quotes (its first), named."""
+    return "Quoted from " + reference(meeting.event.source(meeting.cites[0])) + "."
 
 
 def vevent(

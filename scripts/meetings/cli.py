@@ -18,6 +18,7 @@ import click
 
 from .catalog import Catalog, collect
 from .exports import DATA_SCHEMA, build_time, export_files
+from .folders import check_folders
 from .layout import Site
 from .model import Event, Meeting, Record, json_schema
 from .problems import InvalidRecords, visible
@@ -100,16 +101,21 @@ def render(site: Site, out: Path) -> None:
     them, with the addresses of mkdocs.yml's site_url. OUT can then be built by
     any MkDocs-like tool without the plugin.
     """
+    _, wrong = check_folders(site.read_folders, site.root)  # docs/ is copied: no link
+    if wrong:
+        problems = InvalidRecords(wrong)
+        raise Failed(f"{problems}.", report=problems.report())
     catalog = _catalog(site)
     try:
         exports = export_files(catalog, site, build_time(catalog))
     except ValueError as error:
         raise Failed(f"meetings render: {error}") from None
-    shutil.copytree(site.docs_dir, out, dirs_exist_ok=True)
+    # An editor's lock link (.#name) is copied as the link it is, never followed.
+    shutil.copytree(site.docs_dir, out, dirs_exist_ok=True, symlinks=True)
     env = environment(site.templates_dir)
     for page in out.rglob("*.md"):  # the About page's lists, made from the records
         text = page.read_text(encoding="utf-8")
-        filled = fill_markers(text, page.relative_to(out).as_posix(), catalog, env)
+        filled = fill_markers(text, page.relative_to(out).as_posix(), catalog, env, site.repo_url)
         if filled != text:
             page.write_text(filled, encoding="utf-8")
     pages = render_pages(catalog, env)

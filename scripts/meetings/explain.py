@@ -23,8 +23,9 @@ from .problems import Problem, describe_value, field_path
 from .words import number_of
 
 _COMMENTED_VALUE = re.compile(r"(?:^|[:-])\s+(#.*)$")
-_CHECKED_FIELD = {"date_order": ("end_date",), "time_order": ("end",)}
-"""The field a check of a whole record (or block) is about, by the check's error type."""
+_CHECKED_FIELD = {"date_order": ("end_date",), "time_order": ("end",), "platform_host": ("url",)}
+"""The field a check of a whole record (or block) is about, by the check's error type
+(or, when it depends on the value, the check's ``at``: ``time.start``)."""
 
 
 def problems_from(
@@ -35,7 +36,8 @@ def problems_from(
     problems = []
     for item in error.errors(include_url=False):
         kind = item["type"]
-        loc = tuple(item["loc"]) + _CHECKED_FIELD.get(kind, ())
+        at = (item.get("ctx") or {}).get("at")
+        loc = tuple(item["loc"]) + (tuple(at.split(".")) if at else _CHECKED_FIELD.get(kind, ()))
         if kind == "extra_forbidden":
             place = where.of_key(loc)
             message = _unknown_field(model, loc)

@@ -29,13 +29,21 @@ has seen before:
   are the meeting's identity (and its page's address) anyway.
 * ``DTSTAMP`` (when the calendar was made) is ``SOURCE_DATE_EPOCH``, the time
   of the last commit, which ``make`` and CI set; without it, the newest
-  publication date of the sources. The feed's dates are those of the records
-  (the source's publication date, else the meeting's day), so it changes only
-  when the records do.
+  publication date of the sources.
 
 Each meeting carries its sources: ``meetings.json`` has the records as they
-are (every ``cites`` of every fact, and each event's list of sources), the
-feed links each source of an entry with ``rel="via"``.
+are (every ``cites`` of every fact, and each event's list of sources with the
+passages quoted and the spelling corrections), the feed links each source of
+an entry with ``rel="via"``, and a calendar's description names the source its
+summary quotes.
+
+A feed entry is the text of the source its summary quotes (the meeting's
+first), so it says so: its author is that source's publisher, its
+``published`` and ``updated`` that source's date (the day the text was
+published; the site never rewrites it but for the spelling corrections it
+lists), its ``rights`` whose text it is, and the site is its contributor. An
+entry whose source gives no date has no ``published``, and as ``updated`` the
+build time (the last commit's, like ``DTSTAMP``), which Atom requires.
 """
 
 from __future__ import annotations
@@ -50,7 +58,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .calendars import CALENDAR_END, NAMESPACE, calendar_event, calendar_head, uid
+from .calendars import CALENDAR_END, NAMESPACE, calendar_event, calendar_head, quoted_from, uid
 from .catalog import Catalog
 from .layout import SCHEMA_FOLDER, Site
 from .memo import Key, Memo, no_memo
@@ -63,11 +71,16 @@ DATA_SCHEMA = f"{SCHEMA_FOLDER}/open-data.schema.json"
 FEED_FILE = "feed.xml"
 
 ATTRIBUTION = (
-    "Each meeting's summary and each event's description are quoted from the first source "
-    "the record cites (its 'cites'), and other text beside a fact from that fact's first "
-    "source; every source is listed under its event's 'sources' with its title, publisher, "
-    "date (where known) and address. The quoted text is its publisher's: no licence is "
-    "claimed for it. The project's own code and templates are under the MIT licence."
+    "Each meeting's title, summary (and gist) and each event's description and text on "
+    "Action Clusters are quoted from the first source the record cites (its 'cites'); other "
+    "quoted text beside a fact (a name, a role, an announcement, a partnership, a recording's "
+    "title) from each source that fact cites. The fields holding a source's words are marked "
+    "'x-quoted' in the JSON Schema. Quotations are word for word, as in the passages kept "
+    "with each source ('passages'), but for the spelling corrections listed with it "
+    "('corrections'); a cut is marked '…'. Every source is listed under its event's "
+    "'sources' with its title, publisher, date (where known) and address. The quoted text is "
+    "its publisher's: no licence is claimed for it. The project's own code and templates are "
+    "under the MIT licence."
 )
 """What ``meetings.json`` says about the text it quotes."""
 
@@ -83,7 +96,10 @@ def export_files(
     are made again only when the record or its event changed.
     """
     built = built or build_time(catalog)
-    files = {DATA_FILE: open_data(catalog, site, memo), FEED_FILE: feed(catalog, site, memo)}
+    files = {
+        DATA_FILE: open_data(catalog, site, memo),
+        FEED_FILE: feed(catalog, site, built, memo),
+    }
     # A meeting's own calendar is imported into one the reader already has, so
     # it needs no name: all of them share one head, written once.
     head = calendar_head()
@@ -103,16 +119,33 @@ def _calendars(event: EventEntry, site: Site, built: dt.datetime, head: bytes) -
     return files
 
 
+EPOCH_LIMIT = 2**32 - 1
+"""The latest ``SOURCE_DATE_EPOCH`` a build can be stamped with: MkDocs writes it into the
+gzip header of ``sitemap.xml.gz``, which holds 32 bits (2106-02-07)."""
+
+
+def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
+    """``SOURCE_DATE_EPOCH`` as a number of seconds, ``None`` if unset; ValueError, in one
+    line, if it is set to anything else than a whole number from 0 to :data:`EPOCH_LIMIT`
+    (MkDocs itself would stop with a traceback, after cleaning the site folder)."""
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > EPOCH_LIMIT:
+        found = f"'{value}'" if value else "the empty text"
+        raise ValueError(
+            f"SOURCE_DATE_EPOCH: {found} is not a number of seconds since 1970-01-01 from 0 "
+            f"to {EPOCH_LIMIT}; unset it, or set it to the last commit's time "
+            "(git log -1 --format=%ct)"
+        )
+    return int(value)
+
+
 def build_time(catalog: Catalog, environ: Mapping[str, str] = os.environ) -> dt.datetime:
     """``SOURCE_DATE_EPOCH`` if set, else the newest publication date of the sources."""
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        except (ValueError, OverflowError):
-            raise ValueError(
-                f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, found {epoch!r}"
-            ) from None
+    epoch = source_date_epoch(environ)
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC)
     dates = [s.published for e in catalog.events for s in e.sources if s.published]
     dates += [m.date for m in catalog.meetings]
     return _midnight(max(dates, default=dt.date(1970, 1, 1)))
@@ -196,15 +229,20 @@ def _json_array(pieces: list[bytes], items: list[bytes]) -> None:
     pieces[-1] = b"\n  ]"
 
 
-def feed(catalog: Catalog, site: Site, memo: Memo = no_memo) -> bytes:
-    """The Atom feed: one entry per meeting, newest event first.
+def feed(
+    catalog: Catalog, site: Site, built: dt.datetime | None = None, memo: Memo = no_memo
+) -> bytes:
+    """The Atom feed: one entry per meeting, newest event first, each its source's text.
 
-    feedgen writes the feed's own elements; each entry is written here with
-    lxml, as feedgen and lxml wrote it in the whole feed (indented, with the
-    entry's sources as Atom's ``via`` links after its own link, which feedgen
-    1.0 cannot write: it loses a link's ``rel`` and ``title``), and kept by
-    ``memo``: the feed is the same bytes, put together from its entries.
+    ``built`` is the ``updated`` of an entry whose source gives no date (by
+    default :func:`build_time`). feedgen writes the feed's own elements; each
+    entry is written here with lxml, as feedgen and lxml wrote it in the whole
+    feed (indented, with the entry's sources as Atom's ``via`` links after its
+    own link, which feedgen 1.0 cannot write: it loses a link's ``rel`` and
+    ``title``), one event at a time, kept by ``memo``: the feed is the same
+    bytes, put together from its entries.
     """
+    built = built or build_time(catalog)
     generator = FeedGenerator()
     generator.id(f"urn:uuid:{uuid.uuid5(NAMESPACE, FEED_FILE)}")
     generator.title(site.name)
@@ -215,7 +253,7 @@ def feed(catalog: Catalog, site: Site, memo: Memo = no_memo) -> bytes:
     generator.link(href=site.address("index.md"), rel="alternate")
     generator.language("en")
     groups = [
-        memo(("atom", catalog.records(e)), functools.partial(_feed_entries, e, site))
+        memo(("atom", catalog.records(e), built), functools.partial(_feed_entries, e, site, built))
         for e in catalog.events
     ]
     dates = [newest for _, newest in groups if newest is not None]
@@ -226,14 +264,12 @@ def feed(catalog: Catalog, site: Site, memo: Memo = no_memo) -> bytes:
     return memo(("feed.xml", head, Key(*groups)), functools.partial(_feed_document, head, groups))
 
 
-def _feed_entries(event: EventEntry, site: Site) -> tuple[bytes, dt.datetime | None]:
+def _feed_entries(
+    event: EventEntry, site: Site, built: dt.datetime
+) -> tuple[bytes, dt.datetime | None]:
     """The feed's entries of an event's meetings, and the newest of their dates."""
-    dates = [_record_date(meeting) for meeting in event.meetings]
-    entries = b"".join(
-        _feed_entry(meeting, date, site)
-        for meeting, date in zip(event.meetings, dates, strict=True)
-    )
-    return entries, max(dates, default=None)
+    entries = [_feed_entry(meeting, site, built) for meeting in event.meetings]
+    return b"".join(entry for entry, _ in entries), max((date for _, date in entries), default=None)
 
 
 def _feed_document(head: bytes, groups: list[tuple[bytes, dt.datetime | None]]) -> bytes:
@@ -243,35 +279,39 @@ def _feed_document(head: bytes, groups: list[tuple[bytes, dt.datetime | None]]) 
     return b"".join([head.removesuffix(end), *(entries for entries, _ in groups), end])
 
 
-def _feed_entry(meeting: MeetingEntry, date: dt.datetime, site: Site) -> bytes:
+def _feed_entry(meeting: MeetingEntry, site: Site, built: dt.datetime) -> tuple[bytes, dt.datetime]:
     """A meeting's ``<entry>``, two spaces in, as in the whole feed (in the feed's own
-    namespace, which its root declares)."""
+    namespace, which its root declares), and its date: its quoted source's, else ``built``.
+    The elements come in feedgen's order."""
+    source = meeting.event.source(meeting.cites[0])
+    date = _midnight(source.published) if source.published else built
     entry = etree.Element("entry")
 
     def add(tag: str, text: str | None = None, **attributes: str) -> None:
         element = etree.SubElement(entry, tag, attributes)
         element.text = text
 
+    def person(tag: str, name: str) -> None:
+        etree.SubElement(etree.SubElement(entry, tag), "name").text = name
+
     stamp = date.isoformat()
     add("id", f"urn:uuid:{uid(meeting)}")
     add("title", meeting.title)
     add("updated", stamp)
+    person("author", source.publisher)
     add("link", href=site.address(meeting.page))
-    for source in meeting.cited_sources:
-        add("link", href=source.url, rel="via", title=f"{source.label}, {source.publisher}")
+    for cited in meeting.cited_sources:
+        add("link", href=cited.url, rel="via", title=f"{cited.label}, {cited.publisher}")
     add("summary", meeting.summary)
     for topic in meeting.topics:
         add("category", term=topic)
-    add("published", stamp)
+    person("contributor", site.name)
+    if source.published:
+        add("published", stamp)
+    add("rights", f"{quoted_from(meeting)} The text is its publisher's.")
     etree.indent(entry, level=1)
     entry.tail = "\n"
-    return b"  " + etree.tostring(entry, encoding="UTF-8", xml_declaration=False)
-
-
-def _record_date(entry: MeetingEntry) -> dt.datetime:
-    """When the record was published: its newest dated source's date, else the meeting's day."""
-    dates = [source.published for source in entry.cited_sources if source.published]
-    return _midnight(max(dates, default=entry.date))
+    return b"  " + etree.tostring(entry, encoding="UTF-8", xml_declaration=False), date
 
 
 def _midnight(day: dt.date) -> dt.datetime:

@@ -47,16 +47,22 @@ class Site:
     """The records: one folder per event (the plugin's ``clusters_dir``)."""
     docs_dir: Path = Path("docs")
     templates_dir: Path = TEMPLATES
+    overrides_dir: Path | None = None
+    """The theme's ``custom_dir`` (``overrides/``), if any."""
     use_directory_urls: bool = True
     nav_events: int = NAV_EVENTS
+    repo_url: str | None = None
+    """The repository the records are edited in (``repo_url``), if known: the edit
+    buttons, "Report a problem" and the pages that mention them depend on it."""
     _urls: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
     _addresses: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.url and not self.url.endswith("/"):
             object.__setattr__(self, "url", self.url + "/")
-        for name in ("clusters_dir", "docs_dir", "templates_dir"):
-            object.__setattr__(self, name, self.root / getattr(self, name))
+        for name in ("clusters_dir", "docs_dir", "templates_dir", "overrides_dir"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, self.root / getattr(self, name))
 
     @classmethod
     def from_config(cls, config: MkDocsConfig, plugin: MeetingsConfig | None = None) -> Site:
@@ -73,8 +79,10 @@ class Site:
             clusters_dir=Path(plugin.clusters_dir),
             docs_dir=Path(config.docs_dir),
             templates_dir=Path(plugin.templates_dir) if plugin.templates_dir else TEMPLATES,
+            overrides_dir=Path(config.theme.custom_dir) if config.theme.custom_dir else None,
             use_directory_urls=config.use_directory_urls,
             nav_events=plugin.nav_events,
+            repo_url=config.repo_url or None,
         )
 
     @classmethod
@@ -90,6 +98,15 @@ class Site:
     def schema_dir(self) -> Path:
         """The JSON Schemas for editors' tools and of ``meetings.json``."""
         return self.docs_dir / SCHEMA_FOLDER
+
+    @property
+    def read_folders(self) -> list[Path]:
+        """The project's folders whose files the build reads or publishes, but the records':
+        ``docs/``, the theme's ``custom_dir``, the page templates if they are the project's."""
+        folders = [self.docs_dir, self.overrides_dir]
+        if self.templates_dir != TEMPLATES:
+            folders.append(self.templates_dir)
+        return [folder for folder in folders if folder is not None]
 
     def require_url(self) -> str:
         """``site_url``; raises ValueError when ``mkdocs.yml`` sets none."""

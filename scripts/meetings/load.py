@@ -19,8 +19,10 @@ request may hold anything. Each of these gives a
   link (to ``/dev/zero``, to a file outside), a named pipe, a device. Files
   are opened without following links and never read beyond
   :data:`MAX_FILE_BYTES` plus one byte;
-* too large, not UTF-8, or not in the strict YAML dialect
-  (:mod:`meetings.yamlstrict`), with the line where YAML is broken.
+* too large, not UTF-8, holding an invisible character or one of YAML's
+  line breaks that editors do not show (:data:`~meetings.limits.INVISIBLE`,
+  anywhere: in a value, a key or a comment), or not in the strict YAML
+  dialect (:mod:`meetings.yamlstrict`), with the line where YAML is broken.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Any, Literal
 
 import yaml
 
+from .limits import invisible_problem
 from .locate import Locations, field_at, reader_problem, yaml_problem
 from .problems import Problem, describe_value
 from .yamlstrict import MAX_DEPTH, parse_yaml
@@ -106,6 +109,8 @@ def read_records(
     base = base or root.parent
     documents: list[Document] = []
     problems: list[Problem] = []
+    if _kind(root) == "link":  # the records would be read from wherever it leads
+        return [], [_problem(_shown(root, base), FOLDER_LINK)]
     if not root.is_dir():
         return [], [Problem(_shown(root, base), None, None, None, "folder not found")]
 
@@ -138,6 +143,7 @@ _NOT_A_SLUG = (
     "the name of {what} may hold only lowercase letters a-z, digits and hyphens, "
     "e.g. {example}; rename it"
 )
+FOLDER_LINK = "a symbolic link is not read; put the folder itself here"
 _NOT_A_FILE = {
     "link": "a symbolic link is not read; put the record itself here, as a regular file",
     "other": "this is not a regular file (a pipe or a device?); a record is a text file",
@@ -211,6 +217,15 @@ def read_document(path: Path, kind: Kind, base: Path) -> tuple[Document | None, 
             field_at(raw.decode("utf-8-sig", errors="replace"), line),
             f"the file is not UTF-8 text (byte 0x{raw[error.start]:02X}); save it as UTF-8",
         )
+
+    invisible = invisible_problem(text)
+    if invisible is not None:
+        # Before YAML reads the file: it would take U+2028 for a line break, which
+        # editors do not show, and count the lines otherwise than they do.
+        index, message = invisible
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        return None, Problem(shown, line, column, field_at(text, line), message)
 
     try:
         data = parse_yaml(text)

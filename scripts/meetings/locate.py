@@ -164,9 +164,16 @@ def field_at(text: str, line: int) -> str | None:
     hint for the message, which also gives the line.
     """
     stack: list[tuple[int, str]] = []
-    for number, content in enumerate(text.splitlines()[:line], start=1):
+    # Lines as editors count them: split at line feeds only (splitlines() would split
+    # at U+2028 and others, which editors show as no break at all).
+    for number, content in enumerate(text.split("\n")[:line], start=1):
         match = _KEY_LINE.match(content.replace("\t", " "))
         if not match:
+            if number == line and content.lstrip(" -").startswith("#"):
+                # A comment belongs to the blocks it is indented in, if any.
+                indent = len(content) - len(content.lstrip(" -"))
+                while stack and stack[-1][0] >= indent:
+                    stack.pop()
             continue
         indent = len(match["indent"])
         while stack and stack[-1][0] >= indent:

@@ -6,8 +6,9 @@ values (not the HTML-escaped text of the front matter):
 * schema.org JSON-LD: an ``Event`` for each meeting and for the event it is
   part of (``superEvent``; ``isPartOf`` is a property of creative works, not
   of events). It states only what the records state: ``recordedIn`` only with
-  a verified video address, ``eventAttendanceMode`` only where a source gives
-  the attendance mode, ``organizer`` only where a source names one. No source
+  a verified video address, ``eventAttendanceMode`` only where a source
+  written afterwards reports the attendance mode (an announcement's plan is
+  not what happened), ``organizer`` only where a source names one. No source
   gives a place, so there is no ``location``: Google asks for one before it
   shows an event as a rich result, and an invented one would be worse than
   none. The sources of the page are its ``subjectOf`` (works about it); each
@@ -163,7 +164,7 @@ def meeting_data(meeting: MeetingEntry, site: Site) -> dict[str, Any]:
                 "@type": "Person",
                 "name": speaker.name,
                 **(
-                    {"affiliation": {"@type": "Organization", "name": speaker.affiliation}}
+                    {"affiliation": {"@type": "Organization", "name": speaker.affiliation.name}}
                     if speaker.affiliation
                     else {}
                 ),
@@ -221,7 +222,7 @@ def _about_event(event: Event, attendance: Attendance | None = None) -> dict[str
     if event.organizer:
         data["organizer"] = _organization(event.organizer)
     attendance = attendance or event.attendance
-    if attendance:
+    if attendance and attendance.status == "reported":
         data["eventAttendanceMode"] = ATTENDANCE_MODES[attendance.mode]
     return data
 

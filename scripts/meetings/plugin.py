@@ -4,7 +4,10 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
 ``mkdocs serve`` do the whole job:
 
 * ``on_config`` does all of the plugin's work. It reads where everything is
-  from the configuration (:class:`~meetings.layout.Site`), reads and
+  from the configuration (:class:`~meetings.layout.Site`), checks the build's
+  settings (``site_url``, ``repo_url``: https:// addresses; ``SOURCE_DATE_EPOCH``)
+  and that every file of ``docs/`` and the theme is a regular file of the
+  project (:mod:`meetings.folders`: no link, no pipe), reads and
   validates the records (``clusters_dir``, ``clusters/`` by default: stages
   1 to 3), renders the pages (stage 4), gives each the
   :class:`~mkdocs.structure.files.File` MkDocs will build it from, and makes
@@ -19,10 +22,14 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
   (percent-encoded) address of its record for the edit button; nothing is
   written into ``docs/``, so a deleted record leaves no stale page behind.
 * ``on_page_markdown`` puts the About page's list of sources and of what no
-  source gives, made in ``on_config`` from the records, in place of its markers.
+  source gives, made in ``on_config`` from the records, and the hand-written
+  pages' words on the edit buttons and "Report a problem" (only where the
+  repository is known), in place of their markers.
 * ``on_env`` and ``on_page_context`` give the theme the feed's address and
   each record page's JSON-LD and link-preview tags, printed by
   ``overrides/partials/open-data.html``.
+* ``on_build_error`` turns a site folder that cannot be written (read-only,
+  full) into one line instead of a traceback.
 * ``on_serve`` watches the records, the templates and the theme's overrides
   for live reload. When a rebuild fails, whatever the reason, the errors are
   printed, the last good pages keep being served (MkDocs alone would stall
@@ -40,6 +47,7 @@ or what its pages show changed (:mod:`meetings.memo`).
 
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import logging
@@ -52,6 +60,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from urllib.parse import quote
 
 import jinja2
+import markupsafe
 from material.plugins.search.plugin import SearchPlugin
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
@@ -60,19 +69,22 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
+from pydantic_core import PydanticCustomError
 
 from .banner import ErrorLines, serving_errors
 from .catalog import Catalog, collect, sort_key
 from .config import MeetingsConfig
-from .exports import DATA_FILE, FEED_FILE, build_time, export_files
+from .exports import DATA_FILE, FEED_FILE, build_time, export_files, source_date_epoch
+from .folders import check_folders
 from .layout import Site
 from .memo import Memo, scoped
 from .metadata import PageHead, page_heads, plain_head
 from .navigation import navigation
 from .preview import Incremental, Preview
-from .problems import InvalidRecords
+from .problems import InvalidRecords, visible
 from .published import EventEntry
 from .render import ABOUT_BLOCKS, environment, fill_markers, render_pages
+from .values import web_address
 
 if TYPE_CHECKING:  # only for annotations: `mkdocs build` need not import the server
     from mkdocs.livereload import LiveReloadServer
@@ -146,6 +158,9 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         """Every page and open data file made from the records, as MkDocs will build them."""
         self.blocks: dict[str, dict[str, str]] = {}
         """The Markdown of each marker of :data:`~meetings.render.ABOUT_BLOCKS`, by page."""
+        self.docs_files: list[Path] = []
+        """The regular files of ``docs/`` and of the theme (:mod:`meetings.folders`)."""
+        self.site_dir: Path | None = None
         self.preview = Preview()
         """What is kept from one rebuild of ``mkdocs serve`` to the next."""
         self.pages: Incremental | None = None
@@ -164,10 +179,14 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         if not self.config.enabled:
             return config
         site = self.site = Site.from_config(config, self.config)
+        self.site_dir = Path(config.site_dir)
         try:
             site.require_url()
+            _check_settings(config)
         except ValueError as error:
-            raise PluginError(str(error)) from None
+            raise PluginError(visible(str(error))) from None
+        # Before MkDocs gathers a file: only regular files of the project are read.
+        self.docs_files, problems = check_folders(site.read_folders, site.root)
         memo = self.preview.memo
         reading = self.preview.read_folder(site.clusters_dir)
         self.pages = self.preview.pages(config.site_dir)
@@ -181,15 +200,19 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 entries=reading.entries if reading is not None else None,
             )
         except InvalidRecords as error:
-            for problem in error.problems:
-                log.error(str(problem))
-            raise RecordsError(
-                f"{error}, listed above: nothing was built. "
-                "Fix them and build again ('make validate' checks the files alone)."
-            ) from None
+            problems += error.problems
         finally:
             if reading is not None:
                 reading.done()
+        if problems:
+            invalid = InvalidRecords(problems)
+            for problem in invalid.problems:
+                log.error(str(problem))
+            raise RecordsError(
+                f"{invalid}, listed above: nothing was built. "
+                "Fix them and build again ('make validate' checks the files alone)."
+            ) from invalid
+        assert self.catalog is not None
         config.nav = navigation(self.catalog, config.nav, site.docs_dir, site.nav_events)
         if not config.repo_url:
             # No repository known (a clone without a GitHub origin, REPO_URL unset):
@@ -208,7 +231,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 _texts(Path(overrides)) if overrides else (),
             )
         self.files = self._made_files(config, env, templates, memo)
-        self.blocks = self._about_blocks(site.docs_dir, env, templates)
+        self.blocks = self._about_blocks(site.docs_dir, env, config, templates)
         self.preview.kept.done()
         return config
 
@@ -296,18 +319,20 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         return made
 
     def _about_blocks(
-        self, docs_dir: Path, env: jinja2.Environment, memo: Memo
+        self, docs_dir: Path, env: jinja2.Environment, config: MkDocsConfig, memo: Memo
     ) -> dict[str, dict[str, str]]:
         """The blocks that hand-written pages ask for with a marker, made now, not while
         MkDocs reads the pages (after it has cleaned the site folder)."""
         assert self.catalog is not None
         blocks: dict[str, dict[str, str]] = {}
-        for path in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []:
+        for path in self.docs_files:  # regular files (folders.py), not hidden ones
+            page = path.relative_to(docs_dir).as_posix() if path.is_relative_to(docs_dir) else ""
+            if not page.endswith(".md") or any(p.startswith(".") for p in page.split("/")):
+                continue
             text = path.read_text(encoding="utf-8")
-            page = path.relative_to(docs_dir).as_posix()
             for marker in ABOUT_BLOCKS:
                 if marker in text:
-                    block = fill_markers(marker, page, self.catalog, env, memo)
+                    block = fill_markers(marker, page, self.catalog, env, config.repo_url, memo)
                     blocks.setdefault(page, {})[marker] = block
         return blocks
 
@@ -372,6 +397,10 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             head = plain_head(str(title), description, url, site, self.config.social_image)
         # The theme's context takes more keys than MkDocs' own TypedDict lists.
         cast(dict[str, Any], context)["meetings_head"] = head
+        if page.canonical_url:
+            # Material prints it as it is (<link rel="canonical">); SITE_URL is checked
+            # already, and escaped here too. Markup: escaped once, wherever it is printed.
+            page.canonical_url = markupsafe.escape(page.canonical_url)
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -394,10 +423,6 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             self.pages.search_index(_search_plugin(config), config)
             self.pages.done()
 
-    def on_build_error(self, *, error: Exception) -> None:
-        if self.pages is not None:
-            self.pages.failed()
-
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
     ) -> TemplateContext | None:
@@ -407,6 +432,18 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             head = plain_head("Page not found", site.description or site.name, None, site, image)
             cast(dict[str, Any], context)["meetings_head"] = head
         return context
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A site folder that cannot be written (read-only, full): one line, not a traceback."""
+        if self.pages is not None:
+            self.pages.failed()
+        if isinstance(error, OSError) and error.errno in _CANNOT_WRITE:
+            site, name = self.site, str(error.filename)
+            where = site.shown(self.site_dir) if site and self.site_dir else "its folder"
+            if site and os.path.isabs(name):
+                name = site.shown(Path(name))
+            log.error(visible(f"cannot write the site into {where}/: {error.strerror} ({name})"))
+            raise Abort("Aborted with a BuildError!") from None
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -427,6 +464,26 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             if app is not None:
                 server.set_app(serving_errors(app, lambda: self.errors))
         return server
+
+
+_CANNOT_WRITE = frozenset(
+    {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+)
+
+
+def _check_settings(config: MkDocsConfig) -> None:
+    """The addresses and the date the build is made with, before anything is built: https://
+    addresses (or http:// on this machine), a ``SOURCE_DATE_EPOCH`` MkDocs can use."""
+    for name, variable, value in (
+        ("site_url", "SITE_URL", config.site_url),
+        ("repo_url", "REPO_URL", config.repo_url),
+    ):
+        if value:
+            try:
+                web_address(value, local_http=True)
+            except PydanticCustomError as error:
+                raise ValueError(f"{name} ({variable}): {error}") from None
+    source_date_epoch()
 
 
 def _search_plugin(config: MkDocsConfig) -> Any:

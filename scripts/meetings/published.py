@@ -13,9 +13,15 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import Field, PrivateAttr, WithJsonSchema
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    WithJsonSchema,
+    model_serializer,
+)
 
-from .model import Event, Meeting, Record, Source
+from .model import Event, Meeting, Record, Source, Speaker
 from .values import Slug
 
 # --------------------------------------------------------------------------
@@ -168,11 +174,34 @@ class PublishedEvent(Event):
 
 
 class PublishedMeeting(Meeting):
-    """A meeting as the open data publishes it: its record and its addresses on the site."""
+    """A meeting as the open data publishes it: its record and its addresses on the site.
 
+    What no source gives is left out, but for ``speakers``: always there, and
+    ``null`` where no source names them, which an empty list would not say.
+    """
+
+    speakers: list[Speaker] | None = Field(
+        min_length=1,
+        description=(
+            "Speakers, as the sources name them; null where no source names them "
+            "(unknown: not that nobody spoke)."
+        ),
+    )
     event: Slug = Field(description="The slug of the event the meeting belongs to.")
     url: SiteUrl = Field(description="The address of the meeting's page.")
     calendar: SiteUrl = Field(description="The address of the meeting's iCalendar file.")
+
+    @model_serializer(mode="wrap")
+    def _unknown_speakers(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if "speakers" in data:
+            return data
+        # In the record's order: null where a list of speakers would be.
+        return {
+            name: data.get(name)
+            for name in type(self).model_fields
+            if name in data or name == "speakers"
+        }
 
 
 class OpenData(Record):

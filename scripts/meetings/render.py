@@ -40,6 +40,10 @@ from .published import EventEntry, MeetingEntry
 from .words import date_range, long_date, number_of
 
 TEMPLATES = Path(__file__).parent / "templates"
+SOURCE_ANCHOR = "source:"
+"""How the id of a source in a page's list starts. The ids Python-Markdown gives headings
+are made of letters, digits, ``-`` and ``_``: with a ``:``, no heading (a meeting titled
+"Source article") can take the address that citations link to."""
 
 # Escaped everywhere: HTML, and what Python-Markdown (with the tables extension)
 # reads as syntax anywhere in a line.
@@ -106,11 +110,12 @@ def html_attribute(value: str) -> Markup:
 def cite(ids: Sequence[str], sources: Sequence[Source]) -> Markup:
     """A fact's citations: the number of each of its sources among the page's ``sources``
     (in that order, whatever the order of the ids), linking to its entry in the list
-    (``#source-ID``, ``sources.md.j2``). A filter rather than a macro: a meeting page
+    (``#source:ID``, ``sources.md.j2``: a heading's id, made from its words, never holds
+    a ``:``, so no title takes that address). A filter rather than a macro: a meeting page
     cites a dozen times, and a macro call costs Jinja more than the work."""
     return Markup(
         "".join(
-            f"[\\[{markdown_inline(str(number))}\\]](#source-{markdown_inline(source.id)})"
+            f"[\\[{markdown_inline(str(number))}\\]](#{SOURCE_ANCHOR}{markdown_inline(source.id)})"
             for number, source in enumerate(sources, 1)
             if source.id in ids
         )
@@ -150,6 +155,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         "number_of": number_of,
     }
     env.filters.update(filters)
+    env.globals["source_anchor"] = SOURCE_ANCHOR
     return env
 
 
@@ -196,10 +202,15 @@ def _event_pages(
 ABOUT_BLOCKS = {
     "<!-- meetings/sources -->": "about-sources.md.j2",
     "<!-- meetings/unknown -->": "about-unknown.md.j2",
+    "<!-- meetings/correct -->": "about-correct.md.j2",
+    "<!-- meetings/report -->": "report.md.j2",
 }
-"""Markers a hand-written page (the About page) holds, and the templates whose
-Markdown replaces them: the site's sources and what no source gives, made
-from the records so that they are never written twice."""
+"""Markers a hand-written page (the About page, the accessibility statement) holds,
+and the templates whose Markdown replaces them: the site's sources and what no
+source gives, made from the records so that they are never written twice; and
+how to propose a correction or report a problem, which depends on whether the
+site knows its repository (``repo_url``): a page never promises an edit button
+or a link that the build does not have."""
 
 
 def fill_markers(
@@ -207,6 +218,7 @@ def fill_markers(
     page: str,
     catalog: Catalog,
     env: jinja2.Environment | None = None,
+    repo_url: str | None = None,
     memo: Memo = no_memo,
 ) -> str:
     """A hand-written page's Markdown with each marker of :data:`ABOUT_BLOCKS` filled in.
@@ -218,9 +230,10 @@ def fill_markers(
     for marker, name in ABOUT_BLOCKS.items():
         if marker in markdown:
             env = env or environment()
-            given = _about_given(name, catalog, memo)
+            given = _about_given(name, catalog, memo, repo_url)
             render = functools.partial(env.get_template(name).render, **given, link=_linker(page))
-            block = memo((name, page, Key(*given.values())), render)
+            shown = (catalog.everything if value is catalog else value for value in given.values())
+            block = memo((name, page, Key(*shown)), render)
             markdown = markdown.replace(marker, block.strip())
     return markdown
 
@@ -251,15 +264,21 @@ class Unknown:
     """The names of the events whose organiser a source names."""
 
 
-def _about_given(name: str, catalog: Catalog, memo: Memo) -> dict[str, Any]:
-    """What the template ``name`` of :data:`ABOUT_BLOCKS` is given."""
+def _about_given(name: str, catalog: Catalog, memo: Memo, repo_url: str | None) -> dict[str, Any]:
+    """What the template ``name`` of :data:`ABOUT_BLOCKS` is given: the repository's address,
+    and what it shows of the records (another template than these, the whole catalog)."""
+    if name in ("about-correct.md.j2", "report.md.j2"):
+        return {"repo_url": repo_url}
     if name == "about-sources.md.j2":
-        return {"events": tuple(catalog.events)}
+        return {"repo_url": repo_url, "events": tuple(catalog.events)}
+    if name != "about-unknown.md.j2":
+        return {"repo_url": repo_url, "catalog": catalog}
     parts = [
         memo(("unknown", catalog.records(e)), functools.partial(_unknown, e))
         for e in catalog.events
     ]
-    return {"unknown": memo(("unknown", Key(*parts)), functools.partial(_all_unknown, parts))}
+    unknown = memo(("unknown", Key(*parts)), functools.partial(_all_unknown, parts))
+    return {"repo_url": repo_url, "unknown": unknown}
 
 
 def _all_unknown(parts: list[Unknown]) -> Unknown:

@@ -35,6 +35,7 @@ from .blank import event_template, meeting_template
 from .layout import Site
 from .load import EVENT_FILE, Document, read_records
 from .model import Cluster, Event
+from .validate import RESERVED_EVENT_SLUG, RESERVED_MEETING_SLUG, RESERVED_SLUGS
 from .values import Line, Slug
 
 SCHEMA_FILE = "meeting.schema.json"
@@ -92,8 +93,11 @@ def new_meeting(
     _check("TITLE", title, Line)
     if slug is not None:
         _check("SLUG", slug, Slug)
+        if slug in RESERVED_SLUGS:
+            raise ScaffoldError(f"SLUG: {RESERVED_MEETING_SLUG.format(value=slug)}")
     if event is not None:
         _check("EVENT", event, Slug)
+    _real_folder(site, site.clusters_dir, "the project")
     documents, _ = read_records(site.clusters_dir, site.root)
     folder = _event_folder(site, documents, event)
     meetings = [d for d in documents if d.kind == "meeting" and d.folder == folder.name]
@@ -113,11 +117,15 @@ def new_meeting(
         raise ScaffoldError(f"'{slug}' is already the slug of {taken[slug].file}; give a SLUG")
     path = folder / f"{slug}.yaml"
     shown = site.shown(path)
+    if path.is_symlink():
+        raise ScaffoldError(
+            f"{shown} is a symbolic link; remove it, or give another TITLE or a SLUG"
+        )
     if path.exists():
         raise ScaffoldError(f"{shown} already exists; give another TITLE or a SLUG")
     schema = _schema_from(site, folder, SCHEMA_FILE)
     text = meeting_template(_event_of(documents, folder), number, title, slug, schema)
-    path.write_text(text, encoding="utf-8")
+    _create(site, folder, path.name, text)
     return Scaffold(path, shown, text)
 
 
@@ -136,16 +144,64 @@ def new_event(site: Site, slug: str, name: str | None = None) -> Scaffold:
     the name, if given), so the event is refused until an editor writes its facts.
     """
     _check("SLUG", slug, Slug)
+    if slug in site.taken_names():
+        raise ScaffoldError(f"SLUG: {RESERVED_EVENT_SLUG.format(value=slug)}")
     name = " ".join((name or "").split()) or None
+    if name is not None:
+        _check("NAME", name, Line)  # like a meeting's TITLE: it is written into the file
     folder = site.clusters_dir / slug
     shown = f"{site.shown(folder)}/"
     if folder.exists() or folder.is_symlink():
         raise ScaffoldError(f"{shown} already exists; give another SLUG")
+    _real_folder(site, site.clusters_dir, "the project")
     text = event_template(slug, name, _schema_from(site, folder, EVENT_SCHEMA_FILE))
-    folder.mkdir(parents=True)
+    clusters = _open_folder(site.clusters_dir)
+    try:
+        os.mkdir(slug, dir_fd=clusters)
+    finally:
+        os.close(clusters)
+    _create(site, folder, EVENT_FILE, text)
     path = folder / EVENT_FILE
-    path.write_text(text, encoding="utf-8")
     return Scaffold(path, site.shown(path), text)
+
+
+def _real_folder(site: Site, folder: Path, of: str) -> None:
+    """Refuse a folder that is a symbolic link: what is written there would land elsewhere,
+    and the records' reader does not follow it (``load.py``)."""
+    if folder.is_symlink():
+        raise ScaffoldError(
+            f"{site.shown(folder)}/ is a symbolic link, which is not read; make it a folder of {of}"
+        )
+
+
+def _open_folder(folder: Path) -> int:
+    """A descriptor of ``folder``, refusing a symbolic link in its place."""
+    return os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+
+
+def _create(site: Site, folder: Path, name: str, text: str) -> None:
+    """Write a new file ``name`` in ``folder``: created, never opened if it exists (a link
+    to elsewhere included, ``O_EXCL|O_NOFOLLOW``), in the folder itself (opened without
+    following a link, and the file made relative to it)."""
+    try:
+        parent = _open_folder(folder)
+    except OSError:
+        raise ScaffoldError(
+            f"{site.shown(folder)}/ is not a folder (a symbolic link?); make it a folder "
+            f"of {site.shown(site.clusters_dir)}/"
+        ) from None
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        try:
+            descriptor = os.open(name, flags, 0o644, dir_fd=parent)
+        except FileExistsError:
+            raise ScaffoldError(
+                f"{site.shown(folder / name)} already exists; give another TITLE or a SLUG"
+            ) from None
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+    finally:
+        os.close(parent)
 
 
 def _schema_from(site: Site, folder: Path, name: str) -> str:
@@ -161,13 +217,18 @@ def _event_folder(site: Site, documents: list[Document], event: str | None) -> P
     under = site.shown(clusters)
     if event is not None:
         named = [p for p in folders if event in (p.name, _event_slug(documents, p))]
+        for folder in named:
+            _real_folder(site, folder, f"{under}/")
         if not named:
             names = ", ".join(p.name for p in folders) or "none yet"
             raise ScaffoldError(f"no event folder '{event}' under {under}/ (events: {names})")
         return named[0]
     if not folders:
         raise ScaffoldError(f"no event under {under}/ yet: add one first: make new-event SLUG=…")
-    # The newest event, as the site lists them.
+    # The newest event, as the site lists them (of those the reader reads: no link).
+    folders = [p for p in folders if not p.is_symlink()] or folders
+    for folder in folders:
+        _real_folder(site, folder, f"{under}/")
     return max(
         folders, key=lambda p: (str(_event_data(documents, p).get("start_date", "")), p.name)
     )

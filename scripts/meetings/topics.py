@@ -5,13 +5,23 @@ anchor of each entry from the tag's text, without case or punctuation: two
 topics written differently ("renewable energy", "Renewable-Energy") would
 share one anchor, so a link to one opens the other. Such topics are refused
 as one topic written two ways.
+
+So are two topics that look the same but are written with other characters
+("fundіng" with a Cyrillic і, "funding"): a visitor would see one topic twice.
+What a topic looks like is its *skeleton* (Unicode's confusables, UTS #39),
+as ICU computes it, of its text in lower case. Two topics of plain ASCII are
+never look-alikes of each other, although their skeletons may be the same
+("modern" and "modem", "clean" and "dean"): each is typed as it is meant, and
+the anchor check above already makes case and punctuation one topic.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from material.plugins.tags.config import TagsConfig
 
@@ -21,33 +31,80 @@ from .problems import Problem
 
 
 def check_topics(meetings: Iterable[tuple[Meeting, Document]]) -> list[Problem]:
-    """Topics that would share one entry (one anchor) of the topics page must be one topic.
+    """Topics that would share one entry (one anchor) of the topics page, or that look
+    the same, must be one topic.
 
     "Renewable energy", "renewable-energy" and "renewable energy" all become the
-    anchor ``#tag:renewable-energy``: a link to one would open another. So all
-    but the spelling first given are refused, with the place of the first.
+    anchor ``#tag:renewable-energy``: a link to one would open another; "fundіng"
+    (a Cyrillic і) looks like "funding". So all but the spelling first given are
+    refused, with the place of the first.
     """
-    first: dict[str, tuple[str, Document, int]] = {}
+    by_anchor: dict[str, tuple[str, Document, int]] = {}
+    by_look: dict[str, tuple[str, Document, int]] = {}
     problems: list[Problem] = []
     for meeting, document in meetings:
         for index, topic in enumerate(meeting.topics):
-            anchor = topic_anchor(topic)
-            other, other_document, other_index = first.setdefault(anchor, (topic, document, index))
-            if other_document is document and other_index == index:
-                continue  # the first spelling
-            if other == topic and other_document is not document:
-                continue  # the same topic, shared with another meeting
-            line = other_document.locations.of_value(("topics", other_index)).line
-            message = (
-                f"'{topic}' and the topic '{other}' of {other_document.file}:{line} differ only "
-                "in case or punctuation, so the topics page would list them as one; "
-                "write them the same way"
-            )
-            place = document.locations.of_value(("topics", index))
-            problems.append(
-                Problem(document.file, place.line, place.column, f"topics[{index}]", message)
-            )
+            entry = (topic, document, index)
+            keys = [
+                (by_anchor, topic_anchor(topic)),
+                *((by_look, look) for look in topic_looks(topic)),
+            ]
+            for first, key in keys:
+                other, other_document, other_index = first.setdefault(key, entry)
+                if other_document is document and other_index == index:
+                    continue  # the first spelling
+                if other == topic and other_document is not document:
+                    continue  # the same topic, shared with another meeting
+                if first is by_look and topic.isascii() and other.isascii():
+                    continue  # "modern" and "modem": two words, both as they are typed
+                line = other_document.locations.of_value(("topics", other_index)).line
+                if first is by_anchor:
+                    message = (
+                        f"'{topic}' and the topic '{other}' of {other_document.file}:{line} "
+                        "differ only in case or punctuation, so the topics page would list "
+                        "them as one; write them the same way"
+                    )
+                else:
+                    message = (
+                        f"'{topic}' looks the same as the topic '{other}' of "
+                        f"{other_document.file}:{line} but is written with other characters "
+                        f"({_first_other(topic, other)}); write them the same way"
+                    )
+                place = document.locations.of_value(("topics", index))
+                problems.append(
+                    Problem(document.file, place.line, place.column, f"topics[{index}]", message)
+                )
+                break
     return problems
+
+
+def _first_other(topic: str, other: str) -> str:
+    """The first character of ``topic`` that ``other`` does not have, named."""
+    char = next((c for c in topic if c not in other), None) or next(
+        (c for c in other if c not in topic), topic[0]
+    )
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'an unnamed character')}"
+
+
+@functools.cache
+def _spoof_checker() -> Any:
+    import icu  # ICU (pyicu-wheels): its import and data cost is paid only here
+
+    return icu.SpoofChecker()
+
+
+@functools.lru_cache(maxsize=100_000)
+def topic_looks(topic: str) -> tuple[str, ...]:
+    """What a topic looks like: the UTS #39 skeletons of its words, as written and in
+    lower case (a Greek capital iota looks like an ``l``, its lower case like an ``i``).
+
+    Two topics sharing a skeleton are confusable: "fundіng" (Cyrillic і),
+    "ｆｕｎｄｉｎｇ" (full width) and "funding" all give ``funding``. Remembered,
+    like :func:`topic_anchor`.
+    """
+    words = " ".join(topic.split())
+    checker = _spoof_checker()
+    return tuple(dict.fromkeys(str(checker.getSkeleton(0, w)) for w in (words, words.casefold())))
 
 
 @functools.cache

@@ -5,7 +5,9 @@ checked against each other (one meeting per cluster number and per slug in
 an event, meeting dates inside the event's dates, event addresses unique and
 the same as their folders' names, no event's description or sources copied
 from another's, every source id cited listed in the event's sources, and
-every source listed cited).
+every source listed cited, every quoted word found in the sources cited
+beside it: :mod:`meetings.quotes`, and an attendance reported only by sources
+written after the meeting).
 Every mistake becomes a :class:`~meetings.problems.Problem` that names the
 file, the line and column, and the field, says what was expected and, for a
 misspelt key, suggests the nearest valid one.
@@ -28,10 +30,14 @@ from .memo import Key, Memo, no_memo
 from .model import Event, Meeting
 from .problems import Problem, field_path
 from .published import EventEntry, MeetingEntry
+from .quotes import check_quotations
 from .topics import check_topics
 from .values import _SLUG
 
 RESERVED_SLUGS = frozenset({"index"})
+"""Meeting slugs an event's own pages use."""
+RESERVED_MEETING_SLUG = "'{value}' is the address of the event's own page; choose another slug"
+RESERVED_EVENT_SLUG = "'{value}' is already the address of a page of the site; choose another slug"
 
 
 def validate(
@@ -120,6 +126,8 @@ def _validate_folder(documents: list[Document], unread: bool, memo: Memo) -> _Fo
         entry, event_document = event
         problems += _check_meetings(entry, event_document, meetings)
         problems += _check_citations(entry, event_document, meetings, every_record=not incomplete)
+        problems += check_quotations(entry, event_document, [(entry, event_document), *meetings])
+        problems += _check_reports(entry, event_document, meetings)
         entry._meetings = [meeting for meeting, _ in meetings]
     topics = Key(*((document.file, tuple(meeting.topics)) for meeting, document in meetings))
     return _Folder(event, meetings, problems, topics)
@@ -139,7 +147,7 @@ def _check_events(
         ("slug",),
         taken="'{value}' is already the slug of the event in {file}; each event needs its own",
         reserved=reserved,
-        why_reserved="'{value}' is already the address of a page of the site; choose another slug",
+        why_reserved=RESERVED_EVENT_SLUG,
     )
     for event, document in events:
         if event.slug != document.folder:
@@ -200,7 +208,7 @@ def _check_meetings(
         ("slug",),
         taken="'{value}' is already the slug of {file}; each meeting needs its own",
         reserved=RESERVED_SLUGS,
-        why_reserved="'{value}' is the address of the event's own page; choose another slug",
+        why_reserved=RESERVED_MEETING_SLUG,
     )
     for meeting, document in meetings:
         if not event.start_date <= meeting.date <= event.end_date:
@@ -258,18 +266,23 @@ def _check_citations(
             problems.append(_at(event_document, ("sources", index, "id"), message))
         else:
             listed[source.id] = index
-    known = ", ".join(listed)
+    known = (
+        f"cite one of: {', '.join(listed)}"
+        if len(listed) <= _KNOWN_SHOWN
+        else f"cite one of the {len(listed):,} ids listed there"
+    )
+    near = _Suggestions(listed)
     cited: set[str] = set()
     records: list[tuple[Event | Meeting, Document]] = [(event, event_document), *meetings]
     for record, document in records:
         for path, source_id in record.citations():
             cited.add(source_id)
             if source_id not in listed:
-                close = difflib.get_close_matches(source_id, listed, n=1, cutoff=0.7)
+                close = near.of(source_id)
                 hint = (
-                    f"did you mean '{close[0]}'?"
+                    f"did you mean '{close}'?"
                     if close
-                    else f"cite one of: {known}, or add the source there (id, title, "
+                    else f"{known}, or add the source there (id, title, "
                     "publisher, published, url, supports)"
                 )
                 message = f"no source '{source_id}' in the sources of {event_document.file}; {hint}"
@@ -283,6 +296,78 @@ def _check_citations(
                 )
                 problems.append(_at(event_document, ("sources", index, "id"), message))
     return problems
+
+
+def _check_reports(
+    event: Event, event_document: Document, meetings: Sequence[tuple[Meeting, Document]]
+) -> list[Problem]:
+    """An attendance given as ``reported`` cites no source dated before what it reports.
+
+    A source written before a meeting can only say what was planned: its word is
+    published as ``announced``, never as what happened.
+    """
+    problems: list[Problem] = []
+    records: list[tuple[Event | Meeting, Document, Any]] = [
+        (event, event_document, event.start_date),
+        *((meeting, document, meeting.date) for meeting, document in meetings),
+    ]
+    listed = {source.id: source for source in event.sources}
+    for record, document, day in records:
+        attendance = record.attendance
+        if attendance is None or attendance.status != "reported":
+            continue
+        for index, source_id in enumerate(attendance.cites):
+            source = listed.get(source_id)
+            if source is not None and source.published and source.published < day:
+                message = (
+                    f"source '{source_id}' was published on {source.published.isoformat()}, "
+                    f"before {day.isoformat()}: what it says is a plan; write "
+                    "'status: announced', or cite a source written afterwards"
+                )
+                problems.append(_at(document, ("attendance", "cites", index), message))
+    return problems
+
+
+_KNOWN_SHOWN = 12
+"""A message lists the ids an event's sources have up to this many."""
+HINT_COMPARISONS = 50_000
+"""How many (unknown id, listed id) pairs the "did you mean" search compares, at most, for
+one event: past that, an unknown id gets no suggestion. Comparing every one of 8,000
+unknown ids with every one of 4,000 sources took two minutes."""
+
+
+class _Suggestions:
+    """The listed id nearest to an unknown one, within a budget of comparisons."""
+
+    def __init__(self, listed: Collection[str]) -> None:
+        self.by_length: dict[int, list[str]] = {}
+        for source_id in listed:
+            self.by_length.setdefault(len(source_id), []).append(source_id)
+        self.left = HINT_COMPARISONS
+        self.found: dict[str, str | None] = {}
+
+    def of(self, unknown: str) -> str | None:
+        if unknown in self.found:
+            return self.found[unknown]
+        # Only ids of a length that can reach the cutoff: difflib's ratio is at most
+        # 2 * shorter / (both lengths).
+        size = len(unknown)
+        candidates = [
+            source_id
+            for n, ids in self.by_length.items()
+            if 2 * min(n, size) >= _CUTOFF * (n + size)
+            for source_id in ids
+        ]
+        close: str | None = None
+        if candidates and len(candidates) <= self.left:
+            self.left -= len(candidates)
+            found = difflib.get_close_matches(unknown, candidates, n=1, cutoff=_CUTOFF)
+            close = found[0] if found else None
+        self.found[unknown] = close
+        return close
+
+
+_CUTOFF = 0.7
 
 
 def _at(document: Document, path: tuple[Any, ...], message: str) -> Problem:

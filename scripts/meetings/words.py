@@ -36,3 +36,10 @@ def date_range(start: Any, end: Any) -> str:
 def number_of(number: int, singular: str, plural: str | None = None) -> str:
     """A number with its noun, singular for one: ``1 meeting``, ``6 meetings``."""
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def reference(source: Any) -> str:
+    """A source as a quotation names it: “title”, publisher, date, address."""
+    title = f"“{source.title}”, " if source.title else ""
+    date = f", {long_date(source.published)}" if source.published else ""
+    return f"{title}{source.publisher}{date}, {source.url}"

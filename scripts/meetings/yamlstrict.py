@@ -210,6 +210,7 @@ def _check(root: Node, text: str) -> None:
     keys and values alike.
     """
     seen: set[int] = set()
+    keys: set[int] = set()
     stack: list[tuple[Node, int, tuple[Any, ...]]] = [(root, 1, ())]
     while stack:
         node, depth, path = stack.pop()
@@ -228,7 +229,9 @@ def _check(root: Node, text: str) -> None:
             for key_node, value_node in node.value:
                 plain_key = isinstance(key_node, ScalarNode) and not _has_tag(text, key_node)
                 key = parse_key(key_node) if plain_key else None
-                stack.append((key_node, depth + 1, path))
+                # A problem of a key names the key (its parent, if the key is not plain).
+                keys.add(id(key_node))
+                stack.append((key_node, depth + 1, (*path, key) if plain_key else path))
                 stack.append((value_node, depth + 1, (*path, key)))
         elif isinstance(node, SequenceNode):
             stack += [(child, depth + 1, (*path, i)) for i, child in enumerate(node.value)]
@@ -237,7 +240,7 @@ def _check(root: Node, text: str) -> None:
             and not node.style
             and node.end_mark.line > node.start_mark.line
         ):
-            raise _continued(node, text, path)
+            raise _continued(node, text, path, is_key=id(node) in keys)
 
 
 _ANCHOR = re.compile(r"&[^\s]+\s+")
@@ -257,8 +260,10 @@ def _tag_message(node: Node) -> str:
     return f"the tag {node.tag} is not supported; remove it and write a plain value"
 
 
-def _continued(node: ScalarNode, text: str, path: tuple[Any, ...]) -> DialectError:
-    """An unquoted value written over several lines: say which line continues which."""
+def _continued(
+    node: ScalarNode, text: str, path: tuple[Any, ...], is_key: bool = False
+) -> DialectError:
+    """An unquoted value (or key) written over several lines: say which line continues which."""
     lines = text.splitlines()
     first = node.start_mark.line
     last = min(node.end_mark.line, len(lines) - 1)
@@ -267,9 +272,16 @@ def _continued(node: ScalarNode, text: str, path: tuple[Any, ...]) -> DialectErr
     column = len(content) - len(content.lstrip())
     shown = node.value if len(node.value) <= 60 else node.value[:57] + "..."
     mark = yaml.Mark("", 0, following, column, None, 0)  # no buffer: no snippet
-    message = (
-        f"line {following + 1} continues the unquoted text of line {first + 1}, and YAML reads "
-        f"them as one value, {shown!r}; for a new list item, indent its '- ' like the items "
-        "above; for a text on several lines, write '>-' after the key and the text below it"
-    )
+    if is_key:
+        message = (
+            f"line {following + 1} continues the unquoted key of line {first + 1}, and YAML "
+            f"reads them as one key, {shown!r}; write a key on one line, followed by ':'"
+        )
+    else:
+        message = (
+            f"line {following + 1} continues the unquoted text of line {first + 1}, and YAML "
+            f"reads them as one value, {shown!r}; for a new list item, indent its '- ' like the "
+            "items above; for a text on several lines, write '>-' after the key and the text "
+            "below it"
+        )
     return DialectError(message, mark, path)

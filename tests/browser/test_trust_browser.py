@@ -161,3 +161,45 @@ def test_feed_readers_discover_the_feed_on_every_page(served_site: tuple[Path, s
         feed = feedparser.parse(response.read())
     assert not feed.bozo, feed.bozo_exception
     assert len(feed.entries) == count
+
+
+# Issue 19, item 9: a meeting titled "Source article" keeps the citations' targets.
+
+
+@pytest.fixture(scope="module")
+def source_titled_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The real site with the first meeting titled "Source <id of the source it cites first>"."""
+    project = make_project(tmp_path_factory.mktemp("source-title") / "project")
+    entry = catalog().meetings[0]
+    record = project / entry.file
+    title = f"Source {entry.cites[0]}"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", text, count=1), "utf-8")
+    event = project / entry.event.file  # the title is quoted from a source: it says so here
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace("    passages:\n", f"    passages:\n      - {title}\n"), "utf-8")
+    site = project / "site"
+    with serve(site) as url:
+        result = mkdocs_build(project, site, env={"SITE_URL": url})
+        assert result.returncode == 0, result.stderr
+        yield url + entry.page.removesuffix(".md") + "/", title
+
+
+def test_a_citation_jumps_to_its_source_whatever_the_title(
+    source_titled_site: tuple[str, str], new_context: Callable[..., BrowserContext]
+):
+    address, title = source_titled_site
+    page = new_context().new_page()
+    page.goto(address)
+    assert page.locator("article h1").first.inner_text().startswith(title)
+    citations = page.locator("article a", has_text=re.compile(r"^\[\d+\]$"))
+    assert citations.count() >= 1
+    for index in range(citations.count()):
+        citation = citations.nth(index)
+        number = citation.inner_text()
+        citation.click()
+        target = page.evaluate(
+            "() => { const t = document.querySelector(':target');"
+            " return t && [t.tagName, t.parentElement.tagName, t.closest('ol') !== null]; }"
+        )
+        assert target == ["A", "LI", True], f"{number} leads to {target}"
