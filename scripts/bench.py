@@ -58,6 +58,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -76,7 +77,6 @@ do not run, the plugin's part alone)."""
 RELOAD_RUNS = 5
 RELOAD_PAGE = "forum-2021/ac2-citizen-focus/"
 RELOAD_RECORD = "clusters/forum-2021/ac2-citizen-focus.yaml"
-RELOAD_ANCHOR = "cross-city cooperation."
 BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1625443200"}
 
 # --------------------------------------------------------------------------
@@ -546,13 +546,11 @@ def largest_meeting_page(project: Path, site: Path) -> float:
 # --------------------------------------------------------------------------
 
 
-def measure_reload(
-    project: Path, page: str, record: Path, anchor: str, runs: int = RELOAD_RUNS
-) -> list[float]:
+def measure_reload(project: Path, page: str, record: Path, runs: int = RELOAD_RUNS) -> list[float]:
     """``mkdocs serve --dirty`` (``make serve``): seconds from saving ``record`` to the
-    served ``page`` showing the change (a text put after ``anchor``), wall time. It
-    includes the time MkDocs' watcher takes to see the change (it looks every half
-    second, then waits a tenth of a second for more changes)."""
+    served ``page`` showing the change (a word of its summary cut: :func:`cut_word`), wall
+    time. It includes the time MkDocs' watcher takes to see the change (it looks every
+    half second, then waits a tenth of a second for more changes)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -568,11 +566,11 @@ def measure_reload(
     original = record.read_text(encoding="utf-8")
     times = []
     try:
-        _wait_for(lambda: anchor in _fetch(url), timeout=600)
+        _wait_for(lambda: bool(_fetch(url)), timeout=600)
         for index in range(runs):
-            marker = f"Reload check number {index + 1}."
+            text, marker = cut_word(original, index)
             time.sleep(1.0)  # let the server settle after the previous rebuild
-            record.write_text(original.replace(anchor, f"{anchor} {marker}", 1), "utf-8")
+            record.write_text(text, "utf-8")
             start = time.perf_counter()
             _wait_for(lambda marker=marker: marker in _fetch(url), timeout=120)
             times.append(time.perf_counter() - start)
@@ -584,15 +582,40 @@ def measure_reload(
     return times
 
 
-def edited_record(project: Path) -> tuple[Path, str, str]:
+def edited_record(project: Path) -> tuple[Path, str]:
     """The record a preview figure edits: the first meeting of the newest event (on the home
-    page, in the navigation); its file, its page's address and the start of its summary."""
+    page, in the navigation); its file and its page's address."""
     from meetings.catalog import collect
     from meetings.layout import Site
 
     meeting = collect(project / "clusters", project).events[0].meetings[0]
-    page = Site(None, "").page_url(meeting.page)
-    return project / meeting.file, page, " ".join(meeting.summary.split()[:3])
+    return project / meeting.file, Site(None, "").page_url(meeting.page)
+
+
+def cut_word(text: str, index: int) -> tuple[str, str]:
+    """A record's text with a word of its summary cut ("…"), a different one for each
+    ``index``: still a quotation of its source (its topics, words of its summary, kept);
+    and the words around the cut, as its page shows them."""
+    summary = re.search(r"(?m)^summary: >-\n((?:  .*\n)+)", text)
+    if summary is None:
+        raise SystemExit("bench: the edited record's summary is not a folded block")
+    words = summary[1].split()
+    topics = re.search(r"(?m)^topics:\n((?:  - .*\n)+)", text)
+    kept = {w for line in (topics[1] if topics else "").splitlines() for w in line[4:].split()}
+    cuts = [
+        i
+        for i in range(1, len(words) - 1)
+        if words[i].isalpha() and words[i - 1].isalpha() and words[i + 1].isalpha()
+        if not {words[i - 1], words[i], words[i + 1]} & kept
+    ]
+    if not cuts:
+        raise SystemExit("bench: no word of the edited record's summary can be cut")
+    at = cuts[index % len(cuts)]
+    cut = " ".join([*words[:at], "…", *words[at + 1 :]])
+    block = "".join(f"  {line}\n" for line in textwrap.wrap(cut, 94, break_on_hyphens=False))
+    return text[: summary.start(1)] + block + text[
+        summary.end(1) :
+    ], f"{words[at - 1]} … {words[at + 1]}"
 
 
 PREVIEW_HOOKS = (
@@ -665,12 +688,12 @@ def preview_child(project: Path, whole: bool, runs: int) -> None:
     observer = PollingObserver(timeout=0.1)
     plugin.preview.folders.watch(types.SimpleNamespace(observer=observer), project / "clusters")
     observer.start()
-    record, _, anchor = edited_record(project)
+    record, _ = edited_record(project)
     original = record.read_text(encoding="utf-8")
     measured = []
     try:
         for index in range(runs):
-            record.write_text(original.replace(anchor, f"{anchor} Edit {index}.", 1), "utf-8")
+            record.write_text(cut_word(original, index)[0], "utf-8")
             _wait_for(plugin.preview.folders.heard, timeout=30)
             spent[0], cpu, wall = 0.0, time.process_time(), time.perf_counter()
             rebuild(config())
@@ -694,8 +717,8 @@ def measure_preview(project: Path, whole: bool, runs: int, work: Path) -> dict[s
         rebuild = median([m["rebuild"] for m in measured])
         figures["cpu_s"].update(mkdocs=_round(rebuild - ours), rebuild=_round(rebuild))
         figures["rebuild_s"] = _round(median([m["rebuild_s"] for m in measured]))
-        record, page, anchor = edited_record(project)
-        visible = measure_reload(project, page, record, anchor, runs)
+        record, page = edited_record(project)
+        visible = measure_reload(project, page, record, runs)
         figures["visible_s"] = _round(median(visible))
         figures["visible_runs_s"] = [_round(seconds) for seconds in visible]
     return figures
@@ -884,7 +907,7 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_reload:
             say(f"reload_s on the real site ({RELOAD_RUNS} saves)")
             real = make_project(work / "reload", None)
-            reloads = measure_reload(real, RELOAD_PAGE, real / RELOAD_RECORD, RELOAD_ANCHOR)
+            reloads = measure_reload(real, RELOAD_PAGE, real / RELOAD_RECORD)
     report = {
         "sizes": [result.as_json() for result in results],
         "reload_s": _round(median(reloads)) if reloads else None,

@@ -119,7 +119,7 @@ def test_the_preview_is_timed_in_its_two_parts(tmp_path: Path):
     """A one-record edit in ``mkdocs serve --dirty`` (the real records, one edit): the
     plugin's part and the whole rebuild, in processor time, and the record as it was."""
     project = bench.make_project(tmp_path / "project", None)
-    record, _, _ = bench.edited_record(project)
+    record, _ = bench.edited_record(project)
     before = record.read_bytes()
     command = [sys.executable, str(ROOT / "scripts" / "bench.py"), "--preview-child"]
     result = subprocess.run(
