@@ -235,6 +235,7 @@ def _event_yaml(slug: str, first: dt.date, last: dt.date, index: int, quoted: li
         *quoted,
     ]
     return (
+        "# yaml-language-server: $schema=../../docs/schema/event.schema.json\n"
         f"slug: {slug}\n"
         f"name: Synthetic Marketplace Forum {first.year} no. {index + 1}\n"
         f"short_name: Forum {first.isoformat()}\n"
@@ -271,6 +272,10 @@ def _meeting_yaml(
             a=a, b=b, c=rng.choice(TOPICS), p=rng.choice(PROJECTS)
         )
         summary = f"{summary} {sentence}".strip()
+    # A topic is a word or phrase of the meeting's own summary (meetings/topics.py).
+    for topic in topics:
+        if not re.search(rf"(?<!\w){re.escape(topic.casefold())}(?!\w)", summary.casefold()):
+            summary += f" It also touches on {topic}."
     title = f"Action Cluster {number} - {name} meeting"
     lines = [
         "# yaml-language-server: $schema=../../docs/schema/meeting.schema.json",

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import settings
 
 from .helpers import EXAMPLE_REPO, ROOT, TESTED_SITE, make_project, mkdocs_build, tested_site
+from .records import add_sample
 
 # In CI, the property tests try the same examples on every run, so that a pull
 # request fails for its own change, not for an example drawn that day; run them
@@ -33,3 +34,12 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project(tmp_path: Path) -> Path:
     """A throw-away copy of the project with the real records."""
     return make_project(tmp_path / "project")
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    """A throw-away copy of the project with the real records and the example meeting
+    (:data:`tests.records.SAMPLE`), for a test to break."""
+    project = make_project(tmp_path / "project")
+    add_sample(project)
+    return project

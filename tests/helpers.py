@@ -104,12 +104,13 @@ def mkdocs_build(
     )
 
 
-def build_in_process(project: Path, site_dir: Path) -> None:
-    """``mkdocs build --strict`` on ``project`` into ``site_dir``, in this process (faster)."""
+def build_in_process(project: Path, site_dir: Path, command: str = "build") -> None:
+    """``mkdocs build --strict`` on ``project`` into ``site_dir``, in this process (faster);
+    with ``command="serve"``, the first build of ``mkdocs serve`` (drafts shown)."""
     config = load_config(
         config_file=str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=True
     )
-    config.plugins.on_startup(command="build", dirty=False)
+    config.plugins.on_startup(command=command, dirty=False)
     try:
         build(config)
     finally:
@@ -174,8 +175,19 @@ def yamllint(*paths: Path) -> subprocess.CompletedProcess[str]:
 # mkdocs serve
 # --------------------------------------------------------------------------
 
-PAGE = "forum-2021/ac2-citizen-focus/"
-RECORD = "clusters/forum-2021/ac2-citizen-focus.yaml"
+
+def _first_meeting() -> MeetingEntry:
+    from meetings.catalog import collect  # here: collect needs the records, read once
+
+    return collect(CLUSTERS).meetings[0]
+
+
+_FIRST = _first_meeting()
+PAGE = url(_FIRST)
+"""The page of the first meeting of the records (``forum-2021/ac1-business-models-finance/``
+today), which the tests of ``mkdocs serve`` wait for and edit."""
+RECORD = _FIRST.file
+"""That meeting's file, relative to the project."""
 
 
 def free_port() -> int:

@@ -37,9 +37,167 @@ from meetings.values import Line, Text, Topic
 
 from .helpers import CLUSTERS
 
-AC1 = "forum-2021/ac1-business-models-finance.yaml"
-EVENT = "forum-2021/event.yaml"
 SCHEMA_LINE = "# yaml-language-server: $schema=../../docs/schema/{}.schema.json\n"
+
+
+# --------------------------------------------------------------------------
+# The example meeting: made up, added to a copy of the real records
+# --------------------------------------------------------------------------
+
+SAMPLE_TEXT = """\
+# yaml-language-server: $schema=../../docs/schema/meeting.schema.json
+slug: {slug}
+cluster:
+  number: {number}
+  name: Sample Procurement
+title: Action Cluster {number} - Sample Procurement meeting
+date: {date}
+summary: >-
+  Speakers of this made-up session discuss the possibility of sample procurement of solutions
+  for sample energy supply in sample buildings, and the sample lighthouses of the sample youth.
+topics:
+  - sample procurement
+  - sample energy
+  - sample buildings
+  - sample lighthouses
+  - sample youth
+projects:
+  - name: Sample Project
+    cites: [{source}]
+recording:
+  title: Action Cluster {number} - Sample Procurement meeting
+  platform: YouTube
+  channel: Sample Channel
+  cites: [{source}]
+cites: [{source}]
+speakers:
+  - name: Sample Speaker
+    role:
+      text: Presented the sample.
+      cites: [{source}]
+    cites: [{source}]
+"""
+"""The example meeting tests break (``{slug}``, ``{number}``, ``{date}``, ``{source}`` from
+its event). It is made up and lives only in the tests' copies of the project, beside the
+real records, so that no test depends on which meetings the records hold: an editor may
+add, change or remove any of them."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Where the example meeting goes in a copy of the records, and what it says."""
+
+    folder: str
+    """Its event's folder, as messages show it: ``clusters/forum-2021`` today."""
+    number: int
+    """A cluster number no meeting of its event has."""
+    date: str
+    """Its event's first day."""
+    end: str
+    """Its event's last day."""
+    source: str
+    """The made-up source it cites, which :func:`add_sample` adds to its event's list."""
+    sources: tuple[str, ...]
+    """Every source id of its event's list, that one last."""
+
+    @property
+    def slug(self) -> str:
+        return f"ac{self.number}-sample-procurement"
+
+    @property
+    def file(self) -> str:
+        """``clusters/forum-2021/ac7-sample-procurement.yaml``."""
+        return f"{self.folder}/{self.slug}.yaml"
+
+    @property
+    def event_file(self) -> str:
+        return f"{self.folder}/event.yaml"
+
+    @property
+    def event(self) -> str:
+        """The event's slug (its folder's name)."""
+        return self.folder.rsplit("/", 1)[-1]
+
+    @property
+    def text(self) -> str:
+        return SAMPLE_TEXT.format(
+            slug=self.slug, number=self.number, date=self.date, source=self.source
+        )
+
+    @property
+    def page(self) -> str:
+        """Its page under ``docs/``: ``forum-2021/ac7-sample-procurement.md``."""
+        return f"{self.event}/{self.slug}.md"
+
+    def other(self, offset: int = 1) -> tuple[int, str]:
+        """Another free cluster number of the event, and a file for a new meeting there."""
+        number = self.number + offset
+        return number, f"{self.folder}/ac{number}-new-meeting.yaml"
+
+
+def sample_for(clusters: Path) -> Sample:
+    """The example meeting of the records under ``clusters``: in the first event folder (by
+    name), with the next free cluster number of that event."""
+    event = sorted(clusters.glob("*/event.yaml"))[0]
+    data = parse_yaml(event.read_text(encoding="utf-8"))
+    numbers = [
+        parse_yaml(path.read_text(encoding="utf-8"))["cluster"]["number"]
+        for path in event.parent.glob("*.yaml")
+        if path.name != "event.yaml"
+    ]
+    ids = tuple(source["id"] for source in data["sources"])
+    return Sample(
+        f"{clusters.name}/{event.parent.name}",
+        max(numbers, default=0) + 1,
+        data["start_date"],
+        data["end_date"],
+        SAMPLE_SOURCE,
+        (*ids, SAMPLE_SOURCE),
+    )
+
+
+SAMPLE_SOURCE = "sample-source"
+SAMPLE_SOURCE_DATA = {
+    "id": SAMPLE_SOURCE,
+    "title": "A made-up source for the tests",
+    "publisher": "The tests",
+    "url": "https://example.org/sample-source",
+    "supports": "The example meeting the tests add to a copy of the records.",
+}
+"""The example meeting's source, which :func:`add_sample` adds to its event's list."""
+
+
+def sample_passages() -> list[str]:
+    """What the example meeting quotes from its source, as its passages."""
+    return [
+        part
+        for text, kind, _ in quoted_values(parse_yaml(SAMPLE.text), Meeting)
+        for part in ([text] if kind == NAME else paragraphs_of(text))
+    ]
+
+
+SAMPLE = sample_for(CLUSTERS)
+"""The example meeting the tests add to their copies of the real records."""
+AC1 = SAMPLE.file.removeprefix("clusters/")
+EVENT = SAMPLE.event_file.removeprefix("clusters/")
+"""The example meeting and its event, relative to ``clusters/``."""
+
+
+def add_sample(project: Path) -> Sample:
+    """Write the example meeting into the copy of the project at ``project``, and its made-up
+    source, with the passages it quotes, at the end of its event's list of sources."""
+    (project / SAMPLE.file).write_text(SAMPLE.text, encoding="utf-8")
+    lines = [
+        f"  - {key}: {json.dumps(value)}" for key, value in list(SAMPLE_SOURCE_DATA.items())[:1]
+    ]
+    lines += [
+        f"    {key}: {json.dumps(value)}" for key, value in list(SAMPLE_SOURCE_DATA.items())[1:]
+    ]
+    lines += ["    passages:", *(f"      - {json.dumps(p)}" for p in sample_passages())]
+    with (project / SAMPLE.event_file).open("a", encoding="utf-8") as event:
+        event.write("\n".join(lines) + "\n")
+    return SAMPLE
+
 
 _ONE_LINE = {typing.get_args(Line)[-1], typing.get_args(Topic)[-1]}
 _RUNNING_TEXT = typing.get_args(Text)[-1]
@@ -100,13 +258,15 @@ EVENT_FIELDS = text_fields(Event)
 
 
 def real(name: str) -> dict[str, Any]:
-    """A real record, as data."""
+    """A real record, as data (``AC1``: the example meeting, made up)."""
+    if name == AC1:
+        return parse_yaml(SAMPLE.text)
     return parse_yaml((CLUSTERS / name).read_text(encoding="utf-8"))
 
 
 def complete_meeting() -> dict[str, Any]:
-    """The first real meeting with every optional text field present too."""
-    data = real(AC1)
+    """The example meeting with every optional text field present too."""
+    data = parse_yaml(SAMPLE.text)
     # One topic: pages list a meeting's topics sorted by their text.
     data["topics"] = data["topics"][:1]
     data.setdefault("gist", "A gist.")
@@ -137,6 +297,7 @@ def complete_event() -> dict[str, Any]:
     data.setdefault("partnership", {"text": "Some text", "cites": [first]})
     data.setdefault("organizer", {"name": "An organiser", "cites": [first]})
     data["sources"][0].setdefault("title", "A title")
+    data["sources"].append(dict(SAMPLE_SOURCE_DATA))  # what the example meeting cites
     return data
 
 
@@ -182,9 +343,20 @@ def dump(data: dict[str, Any], kind: str, plain: Iterable[str] = ()) -> str:
     return SCHEMA_LINE.format(kind) + text
 
 
+def topics_in_summary(data: dict[str, Any]) -> dict[str, Any]:
+    """A meeting whose summary ends with a paragraph of its topics, each a paragraph: a topic is
+    a word or phrase of the summary (``meetings validate`` refuses any other)."""
+    if isinstance(data.get("summary"), str) and isinstance(data.get("topics"), list):
+        topics = [topic for topic in data["topics"] if isinstance(topic, str)]
+        data = {**data, "summary": "\n\n".join([data["summary"], *topics])}
+    return data
+
+
 def write_records(clusters: Path, meeting: dict[str, Any], event: dict[str, Any], **kw) -> None:
-    """The real records under ``clusters``, with the first meeting and the event replaced;
-    the words they quote are added to the passages of the sources they quote."""
+    """The real records under ``clusters``, with the example meeting and its event written;
+    the meeting's topics are added to the end of its summary (:func:`topics_in_summary`), and
+    the words they quote to the passages of the sources they quote."""
+    meeting = topics_in_summary(meeting)
     event = sourced(event, [(meeting, Meeting), (event, Event)])
     (clusters / AC1).write_text(dump(meeting, "meeting", **kw), encoding="utf-8")
     (clusters / EVENT).write_text(dump(event, "event", **kw), encoding="utf-8")
@@ -377,3 +549,44 @@ def _json_data(source: str, fix) -> Any:
         return value
 
     return walk(data)
+
+
+# --------------------------------------------------------------------------
+# Removing a meeting, as the README says
+# --------------------------------------------------------------------------
+
+
+def cites_in(data: Any) -> list[str]:
+    """Every source id a record's data cites, at any depth."""
+    if isinstance(data, dict):
+        found = [c for key in ("cites", "dates_cites") for c in (data.get(key) or [])]
+        return found + [
+            c for key, value in data.items() if "cites" not in key for c in cites_in(value)
+        ]
+    if isinstance(data, list):
+        return [c for item in data for c in cites_in(item)]
+    return []
+
+
+def remove_meeting(path: Path) -> list[str]:
+    """Delete a meeting's file, and from its event's list the sources that no other record
+    of the event cites (README, "Remove a meeting"); return their ids."""
+    event = path.parent / "event.yaml"
+    others = [p for p in path.parent.glob("*.yaml") if p != path]
+    cited = {c for p in others for c in cites_in(parse_yaml(p.read_text(encoding="utf-8")))}
+    gone = [
+        c for c in dict.fromkeys(cites_in(parse_yaml(path.read_text("utf-8")))) if c not in cited
+    ]
+    path.unlink()
+    kept: list[str] = []
+    dropping = False
+    for line in event.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("  - "):
+            listed = re.match(r'  - id: "?([a-z0-9-]+)"?\s*$', line)
+            dropping = bool(listed) and listed[1] in gone
+        elif not line.startswith("    ") and line.strip():
+            dropping = False
+        if not dropping:
+            kept.append(line)
+    event.write_text("".join(kept), encoding="utf-8")
+    return gone

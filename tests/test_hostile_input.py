@@ -1,7 +1,9 @@
 """Broken and hostile records: each gets one clear line per problem, and loses nothing.
 
 Every case below breaks a copy of the real records in one way an editor (or an
-attacker) might. For each, ``meetings validate`` (what ``make validate`` runs)
+attacker) might: most of them break the example meeting the copy gains
+(:data:`~tests.records.SAMPLE`, made up), so that none depends on which
+meetings the real records hold. For each, ``meetings validate`` (what ``make validate`` runs)
 must print exactly the expected lines, ``FILE:LINE:COL: field: message`` where
 the file has a place and a field, exit with 1 and show no traceback; and a
 build through ``scripts/build-site`` (what ``make build`` runs) must fail with
@@ -12,6 +14,7 @@ Text that is valid but looks like code is in ``test_hostile_text.py``.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -32,14 +35,26 @@ from mkdocs.exceptions import Abort
 
 from meetings.cli import main
 from meetings.load import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml, read_document
+from meetings.model import Meeting
 
 from .helpers import BUILD_ENV, ROOT, make_project, snapshot
+from .records import SAMPLE, add_sample
 
-AC1 = "clusters/forum-2021/ac1-business-models-finance.yaml"
-AC2 = "clusters/forum-2021/ac2-citizen-focus.yaml"
-EVENT = "clusters/forum-2021/event.yaml"
-NEW = "clusters/forum-2021/ac7-new-meeting.yaml"
+AC1 = SAMPLE.file
+"""The example meeting: ``clusters/forum-2021/ac7-sample-procurement.yaml`` today."""
+EVENT = SAMPLE.event_file
+NEW_NUMBER = SAMPLE.number + 1
+NEW = f"{SAMPLE.folder}/zz-new-meeting.yaml"
+"""A second new meeting, after the example in the folder's order."""
+FOLDER = SAMPLE.folder + "/"
 BUILD_SITE = ROOT / "scripts" / "build-site"
+
+
+@pytest.fixture
+def project(sample_project: Path) -> Path:
+    """A throw-away copy of the project with the real records and the example meeting."""
+    return sample_project
+
 
 Edit = Callable[[str], str | bytes]
 
@@ -151,21 +166,32 @@ def laughs(levels: int = 10, width: int = 10) -> str:
 
 
 LAUGHS = laughs()
-SOURCE_URL = r"^(    url: )https://smart-cities[^\n]*"
+SOURCE_URL = r"^(    url: )https://[^\n]*"
 """The address of the first source in the event's list."""
 PROJECT = r"^(projects:\n)"
 RECORDING_URL = replace(r"^(  channel: .*\n)", r"\g<1>  url: javascript:alert(document.cookie)\n")
 TOPICS = r"^topics:\n(  - .*\n)+"
-NUMBER = r"^  number: 1$"
+NUMBER = rf"^  number: {SAMPLE.number}$"
 TITLE = r"^title: .*$"
-_AC1_TEXT = (ROOT / AC1).read_text(encoding="utf-8")
-TOPIC = next(t for t in parse_yaml(_AC1_TEXT)["topics"] if " " in t)
-"""A topic of the first meeting written with a space, and the line it is on."""
+_AC1_TEXT = SAMPLE.text
+TOPICS_OF_AC1 = parse_yaml(_AC1_TEXT)["topics"]
+TOPIC = next(t for t in TOPICS_OF_AC1 if " " in t)
+"""A topic of the example meeting written with a space, and the line it is on."""
 TOPIC_LINE = at(_AC1_TEXT, f"  - {TOPIC}\n")
-FIELDS = (
-    "slug, cluster, title, date, summary, gist, topics, projects, recording, cites, speakers, "
-    "announced_as, attendance, time"
-)
+THIRD_TOPIC = TOPICS_OF_AC1[2]
+FIELDS = ", ".join(Meeting.model_fields)
+DAY = dt.timedelta(days=1)
+AFTER_THE_EVENT = (dt.date.fromisoformat(SAMPLE.end) + 21 * DAY).isoformat()
+BEFORE_IT_STARTS = (dt.date.fromisoformat(SAMPLE.date) - 8 * DAY).isoformat()
+
+
+def another_meeting_about(topic: str) -> Edit:
+    """Another meeting than the example (its copy), whose one topic is ``topic``."""
+    return then(
+        replace(r"^slug: .*$", "slug: zz-new-meeting"),
+        replace(NUMBER, f"  number: {NEW_NUMBER}"),
+        replace(TOPICS, f"topics:\n  - {topic}\n"),
+    )
 
 
 def recording_url(address: str) -> Edit:
@@ -193,7 +219,7 @@ CASES = [
     # ---------------------------------------------------------------- broken YAML
     case(
         "unclosed-bracket",
-        replace(TOPICS, "topics: [buildings, renewable energy\n"),
+        replace(TOPICS, f"topics: [{THIRD_TOPIC}, {TOPIC}\n"),
         "topics: [", 9, "topics",
         r"the '\[' opened on line \d+ is not closed; "
         r"close it with '\]', or put the whole text in quotes",
@@ -206,7 +232,7 @@ CASES = [
     ),
     case(
         "tab-indentation",
-        replace(NUMBER, "\tnumber: 1"),
+        replace(NUMBER, f"\tnumber: {SAMPLE.number}"),
         "\tnumber", 1, "cluster.number",
         "a tab character is used for indentation; indent with spaces only",
     ),
@@ -270,6 +296,7 @@ CASES = [
         append("gist: " + "[" * 50 + "]" * 50 + "\n"),
         "gist:", 6 + MAX_DEPTH, "gist",
         f"values are nested more than {MAX_DEPTH} levels deep; a record needs only a few levels",
+        also=lambda t: [line(AC1, at(t, "gist:"), 7, "gist", "expected text, found a list")],
     ),
     case(
         "very-deep-nesting",
@@ -282,6 +309,14 @@ CASES = [
         append(LAUGHS + "gist: *lol10\n"),
         "lol10:", 8, "lol10",
         r"anchors and aliases \(&name, \*name\) are not supported; write the value out in full",
+        # Every anchor once, and each 'lolN' key as the unknown field it also is.
+        also=lambda t: [
+            line(AC1, at(t, f"lol{n}:"), 1, f"lol{n}", f"unknown field 'lol{n}'; .+")
+            for n in range(11)
+        ] + [
+            line(AC1, at(t, f"lol{n}:"), 7, f"lol{n}", r"anchors and aliases .+")
+            for n in range(10)
+        ],
     ),
     # ---------------------------------------------------------------- not a record
     case(
@@ -341,17 +376,55 @@ CASES = [
         lambda t: t,
         None, None, None,
         r"name the file with \.yaml, not \.yml",
-        file="clusters/forum-2021/ac7.yml",
+        file=f"{FOLDER}zz7.yml",
         base=AC1,
+    ),
+    # Nothing under clusters/ is passed over in silence (issue 17).
+    *(
+        case(
+            f"{suffix[1:]}-extension",
+            lambda t: t,
+            None, None, None,
+            rf"name the file with \.yaml in lowercase, not \{suffix}",
+            file=f"{FOLDER}zz7{suffix}",
+            base=AC1,
+        )
+        for suffix in (".YAML", ".Yaml")
+    ),
+    case(
+        "record-in-a-subfolder",
+        lambda t: t,
+        None, None, None,
+        "a folder inside an event folder is not read: each record is a file directly in "
+        rf"{re.escape(SAMPLE.folder)}/; move its files there, or remove it",
+        file=f"{FOLDER}sub/zz7.yaml",
+        base=AC1,
+        shown=f"{FOLDER}sub/",
+    ),
+    *(
+        case(
+            f"stray-file-{name}",
+            constant("Notes about the next meeting.\n"),
+            None, None, None,
+            f"not a record, so it is not read: {holds}; move this file out of the records' "
+            "folder, or remove it",
+            file=where + name,
+            base=AC1,
+        )
+        for where, name, holds in (
+            (FOLDER, "notes.txt", "an event's folder holds its event.yaml and one .yaml file "
+             "per meeting"),
+            ("clusters/", "README.md", "only event folders"),
+        )
     ),
     case(
         "event-folder-without-event",
         lambda t: t,
         None, None, None,
         r"no event\.yaml in this event folder; add one \(see the README, 'Add an event'\)",
-        file="clusters/forum-2022/ac1.yaml",
+        file="clusters/no-event-here/ac1.yaml",
         base=AC1,
-        shown="clusters/forum-2022/",
+        shown="clusters/no-event-here/",
     ),
     # ---------------------------------------------------------------- fields
     case(
@@ -397,9 +470,9 @@ CASES = [
     ),
     case(
         "quoted-number",
-        replace(NUMBER, '  number: "1"'),
+        replace(NUMBER, f'  number: "{SAMPLE.number}"'),
         "number:", 11, "cluster.number",
-        "expected a whole number, found text '1'; write it without quotes",
+        f"expected a whole number, found text '{SAMPLE.number}'; write it without quotes",
     ),
     case(
         "list-for-text",
@@ -409,9 +482,9 @@ CASES = [
     ),
     case(
         "text-for-list",
-        replace(TOPICS, "topics: buildings\n"),
+        replace(TOPICS, f"topics: {THIRD_TOPIC}\n"),
         "topics:", 9, "topics",
-        r"expected a list \(one '- item' per line\), found text 'buildings'",
+        rf"expected a list \(one '- item' per line\), found text '{THIRD_TOPIC}'",
     ),
     case(
         "number-for-block",
@@ -445,16 +518,16 @@ CASES = [
     ),
     case(
         "date-outside-event",
-        replace(r"^date: .*$", "date: 2021-07-01"),
+        replace(r"^date: .*$", f"date: {AFTER_THE_EVENT}"),
         "date:", 7, "date",
-        r"2021-07-01 is outside the event's dates "
-        rf"\(2021-06-09 to 2021-06-10 in {re.escape(EVENT)}\)",
+        rf"{AFTER_THE_EVENT} is outside the event's dates "
+        rf"\({SAMPLE.date} to {SAMPLE.end} in {re.escape(EVENT)}\)",
     ),
     case(
         "event-ends-before-it-starts",
-        replace(r"^end_date: .*$", "end_date: 2021-06-01"),
+        replace(r"^end_date: .*$", f"end_date: {BEFORE_IT_STARTS}"),
         "end_date:", 11, "end_date",
-        "end_date 2021-06-01 is before start_date 2021-06-09",
+        f"end_date {BEFORE_IT_STARTS} is before start_date {SAMPLE.date}",
         file=EVENT,
     ),
     case(
@@ -484,9 +557,9 @@ CASES = [
     ),
     case(
         "topic-twice",
-        replace(r"^  - buildings$", "  - Buildings\n  - buildings"),
+        replace(rf"^  - {THIRD_TOPIC}$", f"  - {THIRD_TOPIC.capitalize()}\n  - {THIRD_TOPIC}"),
         lambda t: at(t, "topics:") + 1, 3, "topics",
-        "'buildings' is listed twice",
+        f"'{THIRD_TOPIC}' is listed twice",
     ),
     case(
         "unknown-platform",
@@ -509,7 +582,7 @@ CASES = [
     ),
     case(
         "leading-zero-for-text",
-        replace(r"^  - buildings$", "  - 012"),
+        replace(rf"^  - {THIRD_TOPIC}$", "  - 012"),
         "  - 012", 5, "topics[2]",
         'expected text, found the number 12; to keep it as text, put it in quotes: "012"',
     ),
@@ -550,25 +623,27 @@ CASES = [
     ),
     case(
         "project-http-link",
-        replace(PROJECT, r"\1  - name: A project\n    url: http:x\n    cites: [article]\n"),
+        replace(
+            PROJECT, rf"\1  - name: A project\n    url: http:x\n    cites: [{SAMPLE.source}]\n"
+        ),
         "url: http:x", 10, "projects[0].url",
         "http: links are not allowed; use the https:// address",
     ),
     # ---------------------------------------------------------------- records together
     case(
         "same-cluster-number",
-        replace(r"^slug: .*$", "slug: ac7-new-meeting"),
+        replace(r"^slug: .*$", "slug: zz-new-meeting"),
         "number:", 11, "cluster.number",
-        f"Action Cluster 1 already has a meeting in this event, in {re.escape(AC1)}; "
-        "each cluster number once per event",
+        f"Action Cluster {SAMPLE.number} already has a meeting in this event, in "
+        f"{re.escape(AC1)}; each cluster number once per event",
         file=NEW,
         base=AC1,
     ),
     case(
         "same-slug",
-        replace(NUMBER, "  number: 7"),
+        replace(NUMBER, f"  number: {NEW_NUMBER}"),
         "slug:", 7, "slug",
-        f"'ac1-business-models-finance' is already the slug of {re.escape(AC1)}; "
+        f"'{SAMPLE.slug}' is already the slug of {re.escape(AC1)}; "
         "each meeting needs its own",
         file=NEW,
         base=AC1,
@@ -580,18 +655,18 @@ CASES = [
         "'topics' is already the address of a page of the site; choose another slug",
         file=EVENT,
         also=lambda t: [
-            line(EVENT, at(t, "slug:"), 7, "slug", r"the event's folder is clusters/forum-2021/ "
-                 r"but its slug is 'topics': .+; rename the folder to clusters/topics/ or write "
-                 r"'slug: forum-2021'")
+            line(EVENT, at(t, "slug:"), 7, "slug", rf"the event's folder is {FOLDER} "
+                 rf"but its slug is 'topics': .+; rename the folder to clusters/topics/ or write "
+                 rf"'slug: {SAMPLE.event}'")
         ],
     ),
     case(
         "event-folder-not-its-slug",
-        replace(r"^slug: .*$", "slug: forum-2022"),
+        replace(r"^slug: .*$", "slug: no-such-folder"),
         "slug:", 7, "slug",
-        r"the event's folder is clusters/forum-2021/ but its slug is 'forum-2022': an event's "
-        r"folder is named by its slug; rename the folder to clusters/forum-2022/ or write "
-        r"'slug: forum-2021'",
+        rf"the event's folder is {FOLDER} but its slug is 'no-such-folder': an event's "
+        r"folder is named by its slug; rename the folder to clusters/no-such-folder/ or write "
+        rf"'slug: {SAMPLE.event}'",
         file=EVENT,
     ),
     # ---------------------------------------------------------------- what no build could publish
@@ -717,26 +792,14 @@ CASES = [
     # ---------------------------------------------------------------- silently wrong data
     case(
         "item-continued-on-an-indented-line",
-        replace(r"^  - youth$", "    - youth"),
-        "    - youth", 5, "topics[1]",
+        replace(rf"^  - {TOPICS_OF_AC1[4]}$", f"    - {TOPICS_OF_AC1[4]}"),
+        f"    - {TOPICS_OF_AC1[4]}", 5, "topics[3]",
         lambda t: re.escape(
-            f"line {at(t, '    - youth')} continues the unquoted text of line "
-            f"{at(t, '    - youth') - 1}, and YAML reads them as one value, "
-            "'lighthouse projects - youth'; for a new list item, indent its '- ' like the items "
-            "above; for a text on several lines, write '>-' after the key and the text below it"
-        ),
-        file=AC2,
-    ),
-    case(
-        "text-continued-on-an-indented-line",
-        replace(TITLE, "title: Action Cluster 1 -\n  Business Models & Finance meeting"),
-        "  Business Models", 3, "title",
-        lambda t: re.escape(
-            f"line {at(t, '  Business Models')} continues the unquoted text of line "
-            f"{at(t, '  Business Models') - 1}, and YAML reads them as one value, "
-            "'Action Cluster 1 - Business Models & Finance meeting'; for a new list item, indent "
-            "its '- ' like the items above; for a text on several lines, write '>-' after the "
-            "key and the text below it"
+            f"line {at(t, '    - ' + TOPICS_OF_AC1[4])} continues the unquoted text of line "
+            f"{at(t, '    - ' + TOPICS_OF_AC1[4]) - 1}, and YAML reads them as one value, "
+            f"'{TOPICS_OF_AC1[3]} - {TOPICS_OF_AC1[4]}'; for a new list item, indent its '- ' "
+            "like the items above; for a text on several lines, write '>-' after the key and "
+            "the text below it"
         ),
     ),
     # ---------------------------------------------------------------- terminal escapes
@@ -754,27 +817,74 @@ CASES = [
         re.escape(r"unknown field '\x1b[2J\x1b[32mOK'; the fields here are: ") + FIELDS,
     ),
     # ---------------------------------------------------------------- topics
+    *(
+        case(
+            f"topic-differing-in-{how}",
+            another_meeting_about(variant),
+            f"  - {variant}", 5, "topics[0]",
+            re.escape(
+                f"'{variant}' and the topic '{TOPIC}' of {AC1}:{TOPIC_LINE} differ "
+                "only in case or punctuation, so the topics page would list them as one; "
+                "write them the same way"
+            ),
+            file=NEW,
+            base=AC1,
+            # Case aside, a topic is the summary's words; punctuation is not aside.
+            also=lambda t, v=variant: [
+                line(NEW, at(t, f"  - {v}"), 5, "topics[0]", f"'{v}' is not a word or phrase .+")
+                for _ in [v] if "-" in v
+            ],
+        )
+        for how, variant in (("punctuation", TOPIC.replace(" ", "-")), ("case", TOPIC.upper()))
+    ),
+    # ------------------------------------------------- every problem of a file at once (issue 17)
     case(
-        "topic-differing-in-punctuation",
-        replace(r"^topics:\n", f"topics:\n  - {TOPIC.replace(' ', '-')}\n"),
-        f"  - {TOPIC.replace(' ', '-')}", 5, "topics[0]",
-        re.escape(
-            f"'{TOPIC.replace(' ', '-')}' and the topic '{TOPIC}' of {AC1}:{TOPIC_LINE} differ "
-            "only in case or punctuation, so the topics page would list them as one; "
-            "write them the same way"
+        "problems-in-the-yaml-and-in-the-fields",
+        then(
+            # A tag and a repeated key (refused by the YAML dialect), a misspelt key, a time
+            # zone folder and a digit of another script, and a summary wrapped as PyYAML
+            # wraps it (read as YAML reads it): each line, none hiding another.
+            replace(r"^summary: >-\n  (.*)\n  (.*)\n", r"sumary: \1\n  \2\n"),
+            replace(r"^date: ", "date: !!str "),
+            replace(r"^(  platform: .*\n)", r"\1  platform: YouTube\n"),
+            append("time:\n  start: '0\u0661:00'\n  timezone: Europe\n"),
         ),
-        file=AC2,
+        "sumary:", 1, "sumary",
+        r"unknown field 'sumary'; did you mean 'summary'\?",
+        also=lambda t: [
+            line(AC1, first_key(t), 1, "summary", "required field is missing; .+"),
+            line(AC1, at(t, "date:"), 7, "date", "the tag tag:yaml.org,2002:str is not .+"),
+            line(AC1, at(t, "  platform:") + 1, 3, "recording.platform", "duplicate key .+"),
+            line(AC1, at(t, "  start:"), 10, "time.start", "'0\u0661:00' is not a time .+"),
+            line(AC1, at(t, "  timezone:"), 13, "time.timezone", "'Europe' is not a time .+"),
+        ],
+    ),
+    # ------------------------------------------------------------------ the first line
+    case(
+        "no-schema-line",
+        lambda t: t.split("\n", 1)[1],
+        1, 1, None,
+        re.escape(
+            "the first line must be '# yaml-language-server: $schema=../../docs/schema/"
+            "meeting.schema.json', which gives editors' tools (VS Code with the YAML "
+            "extension) the record's JSON Schema, for completion and checks while typing; add it"
+        ),
     ),
     case(
-        "topic-differing-in-case",
-        replace(r"^topics:\n", f"topics:\n  - {TOPIC.upper()}\n"),
-        f"  - {TOPIC.upper()}", 5, "topics[0]",
+        "schema-line-pointing-elsewhere",
+        replace(r"^# yaml-language-server: .*$", "# yaml-language-server: $schema=event.json"),
+        1, 1, None,
+        r"the first line must be '.+'.+; it points elsewhere",
+    ),
+    case(
+        "topic-not-a-word-of-the-summary",
+        replace(rf"^  - {THIRD_TOPIC}$", "  - young people"),
+        "  - young people", 5, "topics[2]",
         re.escape(
-            f"'{TOPIC.upper()}' and the topic '{TOPIC}' of {AC1}:{TOPIC_LINE} differ "
-            "only in case or punctuation, so the topics page would list them as one; "
-            "write them the same way"
+            "'young people' is not a word or phrase of the meeting's summary; a topic links "
+            "meetings by a subject their own sources name, so write it as the summary does "
+            "(case aside), or leave it out"
         ),
-        file=AC2,
     ),
     # ---------------------------------------------------------------- issue 19: addresses
     case(
@@ -877,8 +987,8 @@ CASES = [
     # ---------------------------------------------------------------- issue 19: invisible text
     case(
         "line-separator-in-a-list",
-        replace(r"^  - buildings$", "  - buildings\u2028  - hidden topic"),
-        "  - buildings", len("  - buildings") + 1, "topics",
+        replace(rf"^  - {THIRD_TOPIC}$", f"  - {THIRD_TOPIC}\u2028  - hidden topic"),
+        f"  - {THIRD_TOPIC}", len(f"  - {THIRD_TOPIC}") + 1, "topics",
         re.escape(
             "U+2028 (LINE SEPARATOR) is a line break for YAML but not for most editors; "
             "remove it, or start a new line with Enter"
@@ -917,7 +1027,8 @@ CASES = [
     case(
         "hidden-sentence-in-tag-characters",
         replace(r"^(title: .*)$", r"\1" + "".join(chr(0xE0000 + ord(c)) for c in "Ignore this")),
-        "title:", len("title: Action Cluster 1 - Business Models & Finance meeting") + 1, "title",
+        "title:", len(f"title: Action Cluster {SAMPLE.number} - Sample Procurement meeting") + 1,
+        "title",
         re.escape(
             "U+E0049 (TAG LATIN CAPITAL LETTER I) is invisible; remove it "
             "(the file holds 11 such characters)"
@@ -931,14 +1042,19 @@ CASES = [
     ),
     case(
         "topic-look-alike",
-        replace(r"^topics:\n", f"topics:\n  - {LOOK_ALIKE}\n"),
+        another_meeting_about(LOOK_ALIKE),
         f"  - {LOOK_ALIKE}", 5, "topics[0]",
         re.escape(
             f"'{LOOK_ALIKE}' looks the same as the topic '{TOPIC}' of {AC1}:{TOPIC_LINE} but "
             f"is written with other characters (U+{ord(LOOK_ALIKE_CHAR):04X} "
             f"{unicodedata.name(LOOK_ALIKE_CHAR)}); write them the same way"
         ),
-        file=AC2,
+        file=NEW,
+        base=AC1,
+        # Not the summary's words either: its letter is another.
+        also=lambda t: [
+            line(NEW, at(t, f"  - {LOOK_ALIKE}"), 5, "topics[0]", "'.+' is not a word or .+")
+        ],
     ),
     # ---------------------------------------------------------------- issue 19: a continued key
     case(
@@ -1015,8 +1131,10 @@ def build_site(project: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def project_with_site(tmp_path: Path, built_site: Path) -> Path:
-    """A copy of the project with a site built before, as ``make build`` leaves it."""
+    """A copy of the project, with the example meeting, and a site built before, as
+    ``make build`` leaves it."""
     project = make_project(tmp_path / "project")
+    add_sample(project)
     shutil.copytree(built_site, project / "site")
     return project
 
@@ -1093,15 +1211,13 @@ def test_make_build_fails_with_the_same_lines_and_keeps_the_site(project_with_si
 
 def test_a_good_build_replaces_the_site(project_with_site: Path):
     project = project_with_site
-    stale = project / "site" / "forum-2021" / "a-page-from-an-old-build" / "index.html"
+    stale = project / "site" / SAMPLE.event / "a-page-from-an-old-build" / "index.html"
     stale.parent.mkdir()
     stale.write_text("old", encoding="utf-8")
     result = build_site(project)
     assert result.returncode == 0, result.stderr
     assert not stale.exists()
-    assert (
-        project / "site" / "forum-2021" / "ac1-business-models-finance" / "index.html"
-    ).is_file()
+    assert (project / "site" / SAMPLE.event / SAMPLE.slug / "index.html").is_file()
     assert not list(project.glob(".site-build.*"))
 
 
@@ -1117,12 +1233,12 @@ def test_a_byte_order_mark_is_accepted(project: Path):
     assert result.exit_code == 0, result.output
     document, problem = read_document(path, "meeting", project)
     assert problem is None
-    assert document.data["slug"] == "ac1-business-models-finance"
+    assert document.data["slug"] == SAMPLE.slug
     assert not document.text.startswith("\ufeff")
 
 
 def test_billion_laughs_is_refused_without_expanding(tmp_path: Path):
-    """Ten levels of ten aliases would be 10**10 words; reading stops at the first alias."""
+    """Ten levels of ten aliases would be 10**10 words; no alias is followed."""
     path = tmp_path / "laughs.yaml"
     path.write_text(LAUGHS + "summary: *lol10\n", encoding="utf-8")
     tracemalloc.start()
@@ -1131,6 +1247,8 @@ def test_billion_laughs_is_refused_without_expanding(tmp_path: Path):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert document is None
-    assert problem is not None and "anchors and aliases" in problem.message
+    # Read whole, to list every problem of the file: each alias is read as nothing.
+    assert problem is None and document is not None
+    assert any("anchors and aliases" in p.message for p in document.problems)
+    assert document.data["summary"] is None
     assert peak < 2_000_000, f"reading took {peak:,} bytes at its peak"

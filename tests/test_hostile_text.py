@@ -23,6 +23,7 @@ from .helpers import CLUSTERS, make_project, mkdocs_build
 from .records import (
     EVENT_FIELDS,
     MEETING_FIELDS,
+    SAMPLE,
     Markers,
     TextField,
     complete_event,
@@ -200,7 +201,7 @@ def test_every_page_shows_the_text_literally(sites):
 def test_the_meeting_page_shows_title_and_tags(sites):
     """The places MkDocs and Material print front matter into: spot-checked directly."""
     hostile, _, _, texts = sites
-    root = lxml_html.parse(str(hostile / "forum-2021/ac1-business-models-finance/index.html"))
+    root = lxml_html.parse(str(hostile / SAMPLE.event / SAMPLE.slug / "index.html"))
     title = shown(texts[("title",)])
     assert root.findtext(".//title") == f"{title} - Action Cluster meetings"
     # The heading's own text: after it comes only its permalink.

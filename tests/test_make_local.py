@@ -22,9 +22,13 @@ from pathlib import Path
 
 import pytest
 
+from meetings.catalog import collect
+
 from .helpers import BUILD_ENV, CLUSTERS, PAGE, ROOT, fetch, free_port, make_full_project, wait_for
 
-RECORDS = sorted(p for p in CLUSTERS.glob("*/*.yaml"))
+_PUBLISHED = collect(CLUSTERS)
+RECORDS = sorted(ROOT / e.file for e in [*_PUBLISHED.events, *_PUBLISHED.meetings])
+"""The records the site publishes (a draft has no page)."""
 
 
 def make_env(**extra: str) -> dict[str, str]:

@@ -1,7 +1,13 @@
-"""The data model and validation: good records pass, each kind of mistake is named."""
+"""The data model and validation: good records pass, each kind of mistake is named.
+
+The mistakes are made in the example meeting (:data:`~tests.records.SAMPLE`, made
+up) that each test adds to its copy of the real records, so that none depends on
+which meetings the records hold.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -11,21 +17,44 @@ import pytest
 from pydantic import ValidationError
 
 from meetings.catalog import collect
+from meetings.load import parse_yaml
 from meetings.model import Event, Meeting
 from meetings.problems import InvalidRecords
 
-from .helpers import CLUSTERS, make_project
-from .records import add_passages
+from .helpers import CLUSTERS, ROOT, make_project
+from .records import SAMPLE, add_passages, add_sample
 
-EVENT = CLUSTERS / "forum-2021"
-AC1 = "ac1-business-models-finance.yaml"
+AC1 = SAMPLE.file.removeprefix(SAMPLE.folder + "/")
+"""The example meeting's file in its event's folder."""
 LINE = re.compile(r"^(?P<file>clusters/\S+\.yaml):(?P<line>\d+):(?P<col>\d+): (?P<field>\S+): ")
+NUMBER = f"  number: {SAMPLE.number}"
+TITLE = f"title: Action Cluster {SAMPLE.number} - Sample Procurement meeting"
+AFTER_THE_EVENT = (dt.date.fromisoformat(SAMPLE.end) + dt.timedelta(days=2)).isoformat()
 
 
 @pytest.fixture
 def clusters(tmp_path: Path) -> Path:
-    """A copy of the real records, for a test to break, in a copy of the project."""
-    return make_project(tmp_path / "project") / "clusters"
+    """A copy of the real records and the example meeting, for a test to break, in a copy of
+    the project."""
+    project = make_project(tmp_path / "project")
+    add_sample(project)
+    return project / "clusters"
+
+
+@pytest.fixture
+def event(clusters: Path) -> Path:
+    """The example meeting's event folder in the copy."""
+    return clusters.parent / SAMPLE.folder
+
+
+def another_meeting(event: Path, name: str, **values: str) -> Path:
+    """A copy of the example meeting under another file name, with ``key: value`` lines changed."""
+    text = SAMPLE.text
+    for key, value in values.items():
+        text = re.sub(rf"(?m)^(\s*){key}: .*$", rf"\g<1>{key}: {value}", text, count=1)
+    path = event / name
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -51,34 +80,33 @@ def only_problem(root: Path) -> str:
 # --------------------------------------------------------------------------
 
 
-def test_the_real_records_are_valid():
-    catalog = collect(CLUSTERS, CLUSTERS.parent)
-    assert [e.slug for e in catalog.events] == ["forum-2021"]
-    meetings = [entry for entry in catalog.meetings]
-    assert [m.cluster.number for m in meetings] == [1, 2, 3, 4, 5, 6]
-    assert {m.date.isoformat() for m in meetings} == {"2021-06-10"}
+def test_the_real_records_are_valid_and_every_file_is_read():
+    """Every record under clusters/ is valid, and published unless it is a draft."""
+    catalog = collect(CLUSTERS, CLUSTERS.parent, schema_dir=ROOT / "docs" / "schema")
+    files = {p.relative_to(ROOT).as_posix(): p for p in CLUSTERS.glob("*/*.yaml")}
+    published = {e.file for e in catalog.events} | {m.file for m in catalog.meetings}
+    drafts = {
+        name
+        for name, path in files.items()
+        if parse_yaml(path.read_text(encoding="utf-8")).get("draft") is True
+        or parse_yaml((path.parent / "event.yaml").read_text(encoding="utf-8")).get("draft")
+    }
+    assert published | drafts == set(files)
+    for event in catalog.events:
+        assert all(event.start_date <= m.date <= event.end_date for m in event.meetings)
 
 
-def test_the_summaries_carry_the_spelling_fixes():
-    text = " ".join(entry.summary for entry in collect(CLUSTERS).meetings)
-    for wrong, right in [
-        ("possiblity", "possibility"),
-        ("decisoin", "decision"),
-        ("beaufitul", "beautiful"),
-    ]:
-        assert wrong not in text
-        assert right in text
-
-
-def test_yaml_1_1_words_stay_text(clusters: Path):
+def test_yaml_1_1_words_stay_text(clusters: Path, event: Path):
     """`no`, `on`, `yes` and a bare date where text is due are kept as written."""
-    path = clusters / "forum-2021" / AC1
-    edit(path, "title: Action Cluster 1 - Business Models & Finance meeting", "title: no")
-    edit(path, "  name: Business Models & Finance", "  name: on")
-    edit(path, "  - buildings", "  - yes\n  - 2021-06-10\n  - 1_000")
+    path = event / AC1
+    edit(path, TITLE, "title: no")
+    edit(path, "  name: Sample Procurement", "  name: on")
+    edit(path, "  - sample youth", "  - sample youth\n  - yes\n  - 2021-06-10\n  - 1_000")
+    edit(path, "sample youth.", "sample youth: yes, 2021-06-10, 1_000.")
     # The title and the cluster's name are the source's words: so the source writes them.
-    add_passages(clusters, collect(CLUSTERS).meetings[0].cites[0], "no", "on")
-    meeting = collect(clusters).events[0].meetings[0]
+    summary = parse_yaml(path.read_text(encoding="utf-8"))["summary"]
+    add_passages(clusters, SAMPLE.source, "no", "on", summary)
+    (meeting,) = [m for m in collect(clusters).meetings if m.slug == SAMPLE.slug]
     assert meeting.title == "no"
     assert meeting.cluster.name == "on"
     assert meeting.topics[-3:] == ["yes", "2021-06-10", "1_000"]
@@ -89,67 +117,65 @@ def test_yaml_1_1_words_stay_text(clusters: Path):
 # --------------------------------------------------------------------------
 
 
-def test_misspelt_key_names_the_place_and_suggests_the_key(clusters: Path):
-    edit(clusters / "forum-2021" / AC1, "summary:", "sumary:")
+def test_misspelt_key_names_the_place_and_suggests_the_key(clusters: Path, event: Path):
+    edit(event / AC1, "summary:", "sumary:")
     found = problems(clusters)
-    assert (
-        f"clusters/forum-2021/{AC1}:8:1: sumary: unknown field 'sumary'; did you mean 'summary'?"
-        in found
-    )
+    assert f"{SAMPLE.file}:8:1: sumary: unknown field 'sumary'; did you mean 'summary'?" in found
     assert any(
         re.search(r":\d+:\d+: summary: required field is missing; add 'summary:'", p) for p in found
     )
 
 
-def test_unknown_nested_key_lists_the_valid_ones(clusters: Path):
-    edit(clusters / "forum-2021" / AC1, "  platform: YouTube", "  platform: YouTube\n  views: 12")
+def test_unknown_nested_key_lists_the_valid_ones(clusters: Path, event: Path):
+    edit(event / AC1, "  platform: YouTube", "  platform: YouTube\n  views: 12")
     message = only_problem(clusters)
     assert LINE.match(message)["field"] == "recording.views"
     assert "the fields here are: title, platform, channel, url" in message
 
 
-def test_missing_summary(clusters: Path):
-    path = clusters / "forum-2021" / AC1
+def test_missing_summary(clusters: Path, event: Path):
+    path = event / AC1
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"summary: >-\n(  .*\n)+", "", text)
     path.write_text(text, encoding="utf-8")
-    message = only_problem(clusters)
-    assert message.startswith(f"clusters/forum-2021/{AC1}:2:1: summary: required field is missing")
+    found = problems(clusters)
+    assert found[0].startswith(f"{SAMPLE.file}:2:1: summary: required field is missing")
+    # The topics, words of the summary no longer there, are not blamed for it.
+    assert len(found) == 1, found
 
 
 @pytest.mark.parametrize(
     ("old", "new", "field", "expected"),
     [
-        ("  number: 1", "  number: '1'", "cluster.number", "expected a whole number, found text"),
-        ("  number: 1", "  number: 1.5", "cluster.number", "expected a whole number"),
+        (NUMBER, "  number: '1'", "cluster.number", "expected a whole number, found text"),
+        (NUMBER, "  number: 1.5", "cluster.number", "expected a whole number"),
+        (NUMBER, "  number: 0", "cluster.number", "0 is out of range; it must be at least 1"),
+        (NUMBER, "  number: 100", "cluster.number", "it must be at most 99"),
         (
-            "  number: 1",
-            "  number: 0",
-            "cluster.number",
-            "0 is out of range; it must be at least 1",
-        ),
-        ("  number: 1", "  number: 100", "cluster.number", "it must be at most 99"),
-        (
-            "title: Action Cluster 1 - Business Models & Finance meeting",
+            TITLE,
             "title: true",
             "title",
             'found the yes/no value true; to keep it as text, put it in quotes: "true"',
         ),
+        (TITLE, "title: 1e3", "title", 'put it in quotes: "1e3"'),
+        (f"date: {SAMPLE.date}", "date: 10/06/2021", "date", "write it as YYYY-MM-DD"),
+        (f"date: {SAMPLE.date}", "date: 2021-02-30", "date", "is not a day in the calendar"),
         (
-            "title: Action Cluster 1 - Business Models & Finance meeting",
-            "title: 1e3",
-            "title",
-            'put it in quotes: "1e3"',
+            f"date: {SAMPLE.date}",
+            f"date: {AFTER_THE_EVENT}",
+            "date",
+            "is outside the event's dates",
         ),
-        ("date: 2021-06-10", "date: 10/06/2021", "date", "write it as YYYY-MM-DD"),
-        ("date: 2021-06-10", "date: 2021-02-30", "date", "is not a day in the calendar"),
-        ("date: 2021-06-10", "date: 2021-06-12", "date", "is outside the event's dates"),
+        ("draft: true", "draft: yes", "draft", "expected true or false, found text 'yes'"),
         ("topics:\n", "topics: pre-commercial\nx:\n", "topics", "expected a list"),
         ("  platform: YouTube", "  platform: Vimeo", "recording.platform", "expected 'YouTube'"),
     ],
 )
-def test_wrong_values_name_field_and_expectation(clusters, old, new, field, expected):
-    edit(clusters / "forum-2021" / AC1, old, new)
+def test_wrong_values_name_field_and_expectation(clusters, event, old, new, field, expected):
+    path = event / AC1
+    if old == "draft: true":
+        path.write_text("draft: true\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    edit(path, old, new)
     found = [p for p in problems(clusters) if LINE.match(p) and LINE.match(p)["field"] == field]
     assert found, problems(clusters)
     assert expected in found[0]
@@ -168,39 +194,32 @@ def test_wrong_values_name_field_and_expectation(clusters, old, new, field, expe
         ("https://exa mple.org/", "must not contain spaces"),
     ],
 )
-def test_links_must_be_https(clusters: Path, url: str, expected: str):
-    path = clusters / "forum-2021" / "event.yaml"
+def test_links_must_be_https(clusters: Path, event: Path, url: str, expected: str):
+    path = event / "event.yaml"
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r"    url: https://smart-cities\S+", f"    url: '{url}'", text, count=1)
+    text = re.sub(r"(?m)^    url: https://\S+", f"    url: '{url}'", text, count=1)
     path.write_text(text, encoding="utf-8")
     message = only_problem(clusters)
     assert LINE.match(message)["field"] == "sources[0].url"
     assert expected in message
 
 
-def test_cluster_numbers_and_slugs_are_unique_per_event(clusters: Path):
-    folder = clusters / "forum-2021"
-    edit(folder / "ac2-citizen-focus.yaml", "  number: 2", "  number: 1")
-    edit(
-        folder / "ac3-integrated-infrastructures-processes.yaml",
-        "slug: ac3-integrated-infrastructures-processes",
-        "slug: ac1-business-models-finance",
-    )
+def test_cluster_numbers_and_slugs_are_unique_per_event(clusters: Path, event: Path):
+    another_meeting(event, "zz-same-number.yaml", slug="zz-same-number")
+    another_meeting(event, "zz-same-slug.yaml", number=str(SAMPLE.number + 1))
     found = problems(clusters)
     assert len(found) == 2, found
-    assert found[0].startswith("clusters/forum-2021/ac2-citizen-focus.yaml:4:11: cluster.number: ")
+    assert found[0].startswith(f"{SAMPLE.folder}/zz-same-number.yaml:4:11: cluster.number: ")
     assert (
-        f"Action Cluster 1 already has a meeting in this event, in clusters/forum-2021/{AC1}"
+        f"Action Cluster {SAMPLE.number} already has a meeting in this event, in {SAMPLE.file}"
         in found[0]
     )
-    assert found[1].startswith(
-        "clusters/forum-2021/ac3-integrated-infrastructures-processes.yaml:2:7: slug: "
-    )
-    assert "already the slug of" in found[1]
+    assert found[1].startswith(f"{SAMPLE.folder}/zz-same-slug.yaml:2:7: slug: ")
+    assert f"'{SAMPLE.slug}' is already the slug of {SAMPLE.file}" in found[1]
 
 
-def test_broken_indentation_gives_the_line(clusters: Path):
-    path = clusters / "forum-2021" / AC1
+def test_broken_indentation_gives_the_line(clusters: Path, event: Path):
+    path = event / AC1
     edit(path, "  platform: YouTube", "    platform: YouTube")
     line = path.read_text(encoding="utf-8").splitlines().index("    platform: YouTube") + 1
     message = only_problem(clusters)
@@ -209,19 +228,20 @@ def test_broken_indentation_gives_the_line(clusters: Path):
     assert match["field"].startswith("recording")
 
 
-def test_every_problem_in_every_file_in_one_run(clusters: Path):
-    folder = clusters / "forum-2021"
-    edit(folder / AC1, "summary:", "sumary:")
-    edit(folder / "ac2-citizen-focus.yaml", "  number: 2", "  number: -2")
-    edit(folder / "ac4-integrated-planning-policy-regulations.yaml", "topics:\n", "topics: [a, b\n")
-    edit(folder / "event.yaml", "end_date: 2021-06-10", "end_date: 2021-06-08")
+def test_every_problem_in_every_file_in_one_run(clusters: Path, event: Path):
+    edit(event / AC1, "summary:", "sumary:")
+    another_meeting(event, "zz-negative.yaml", slug="zz-negative", number="-2")
+    unclosed = another_meeting(event, "zz-unclosed.yaml", slug="zz-unclosed")
+    edit(unclosed, "topics:\n", "topics: [a, b\n")
+    before = (dt.date.fromisoformat(SAMPLE.date) - dt.timedelta(days=1)).isoformat()
+    edit(event / "event.yaml", f"end_date: {SAMPLE.end}", f"end_date: {before}")
     found = problems(clusters)
     files = {LINE.match(p)["file"] if LINE.match(p) else p.split(":")[0] for p in found}
     assert files == {
-        f"clusters/forum-2021/{AC1}",
-        "clusters/forum-2021/ac2-citizen-focus.yaml",
-        "clusters/forum-2021/ac4-integrated-planning-policy-regulations.yaml",
-        "clusters/forum-2021/event.yaml",
+        SAMPLE.file,
+        f"{SAMPLE.folder}/zz-negative.yaml",
+        f"{SAMPLE.folder}/zz-unclosed.yaml",
+        SAMPLE.event_file,
     }
     assert all(re.match(r"^clusters/\S+\.yaml:\d+:\d+: ", p) for p in found), found
 
@@ -297,26 +317,21 @@ def _validate(root: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_cited_id_that_is_not_listed_is_refused_where_it_is_cited(clusters: Path):
-    """The first id cited by the first meeting, misspelt: the error points at it."""
-    meeting = collect(CLUSTERS).meetings[0]
-    path = clusters / meeting.file.removeprefix("clusters/")
-    cited = meeting.cites[0]
-    line = next(
-        number
-        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if text.startswith("cites: [")
-    )
-    edit(path, f"\ncites: [{cited}", f"\ncites: [{cited}x")
+    """The first id the example meeting cites, misspelt: the error points at it."""
+    path = clusters.parent / SAMPLE.file
+    cited = SAMPLE.source
+    line = path.read_text(encoding="utf-8").splitlines().index(f"cites: [{cited}]") + 1
+    edit(path, f"\ncites: [{cited}]", f"\ncites: [{cited}x]")
     result = _validate(clusters.parent)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"{meeting.file}:{line}:9: cites[0]: no source '{cited}x' in the sources of "
-        f"clusters/forum-2021/event.yaml; did you mean '{cited}'?"
+        f"{SAMPLE.file}:{line}:9: cites[0]: no source '{cited}x' in the sources of "
+        f"{SAMPLE.event_file}; did you mean '{cited}'?"
     ]
 
 
 def test_a_source_no_record_cites_is_refused_where_it_is_listed(clusters: Path):
-    event = clusters / "forum-2021" / "event.yaml"
+    event = clusters.parent / SAMPLE.event_file
     text = event.read_text(encoding="utf-8")
     event.write_text(
         text
@@ -327,29 +342,29 @@ def test_a_source_no_record_cites_is_refused_where_it_is_listed(clusters: Path):
         encoding="utf-8",
     )
     line = _line_of(event, "  - id: never-cited")
-    index = len(collect(CLUSTERS).events[0].sources)
+    index = len(SAMPLE.sources)
     result = _validate(clusters.parent)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"clusters/forum-2021/event.yaml:{line}:9: sources[{index}].id: the source "
+        f"{SAMPLE.event_file}:{line}:9: sources[{index}].id: the source "
         "'never-cited' is listed but no record cites it; cite it ('cites: [never-cited]') "
         "beside the facts it gives, or remove it"
     ]
 
 
 def test_two_sources_with_one_id_are_refused_at_the_second(clusters: Path):
-    event = clusters / "forum-2021" / "event.yaml"
-    sources = collect(CLUSTERS).events[0].sources
+    event = clusters.parent / SAMPLE.event_file
+    sources = SAMPLE.sources
     text = event.read_text(encoding="utf-8")
     event.write_text(
-        text + f"  - id: {sources[0].id}\n    publisher: P\n"
+        text + f"  - id: {sources[0]}\n    publisher: P\n"
         "    url: https://example.org/\n    supports: Twice.\n",
         encoding="utf-8",
     )
     line = len(text.splitlines()) + 1
     assert only_problem(clusters) == (
-        f"clusters/forum-2021/event.yaml:{line}:9: sources[{len(sources)}].id: "
-        f"'{sources[0].id}' is already the id of sources[0]; give each source its own id"
+        f"{SAMPLE.event_file}:{line}:9: sources[{len(sources)}].id: "
+        f"'{sources[0]}' is already the id of sources[0]; give each source its own id"
     )
 
 

@@ -22,11 +22,14 @@ from mkdocs.config import load_config
 
 from meetings.catalog import collect
 from meetings.exports import DATA_SCHEMA
+from meetings.navigation import NAV_EVENTS
 
-from .helpers import ROOT, make_project, mkdocs_build, url
+from .helpers import BUILD_ENV, CLUSTERS, ROOT, make_project, mkdocs_build, url
 
 FIXTURE = Path(__file__).parent / "fixtures" / "synthetic-forum-2030"
 SLUG = FIXTURE.name
+REAL = collect(CLUSTERS)
+"""The real records, beside which the made-up event is added."""
 SITE_URL = load_config(config_file=str(ROOT / "mkdocs.yml")).site_url
 
 
@@ -69,41 +72,53 @@ def test_the_copy_differs_from_the_project_only_by_the_new_folder(project: Path)
         files = [p.relative_to(source) for p in source.rglob("*") if p.is_file()] or [Path()]
         for relative in files:
             assert (copy / relative).read_bytes() == (source / relative).read_bytes()
-    assert sorted(p.name for p in (project / "clusters").iterdir()) == ["forum-2021", SLUG]
+    real = sorted(p.name for p in CLUSTERS.iterdir())
+    assert sorted(p.name for p in (project / "clusters").iterdir()) == sorted([*real, SLUG])
 
 
 def test_the_newest_event_comes_first(catalog):
-    assert [e.slug for e in catalog.events] == [SLUG, "forum-2021"]
-    assert len(catalog.meetings) == 9
+    newest_first = sorted(catalog.events, key=lambda e: (e.start_date, e.slug), reverse=True)
+    assert catalog.events == newest_first
+    assert [e.slug for e in catalog.events if e.slug != SLUG] == [e.slug for e in REAL.events]
+    assert len(catalog.meetings) == len(REAL.meetings) + 3
 
 
 def test_navigation_and_home_page_gain_the_event(site: Path, catalog):
-    new, old = catalog.events
+    newest, *older = catalog.events
     home = page(site, "")
     nav = home.xpath("//nav[contains(@class, 'md-nav--primary')]")[0]
-    assert "Test Forum 2030" in text_of(nav)
-    assert "Forum 2021" in text_of(nav)
     nav_links = nav.xpath(".//a/@href")
-    for entry in catalog.meetings:
-        assert any(href.rstrip("/").endswith(entry.slug) for href in nav_links)
+    # The newest events, with their meetings; the new one among them if it is new enough.
+    listed = catalog.events[:NAV_EVENTS]
+    for event in listed:
+        assert event.nav_title in text_of(nav)
+        for entry in event.meetings:
+            assert any(href.rstrip("/").endswith(entry.slug) for href in nav_links)
+    assert (new_event(catalog) in listed) == ("Test Forum 2030" in text_of(nav))
     article = home.xpath("//article")[0]
     # The newest event heads the page, its meetings as cards, then a link to its page.
-    assert heading(home) == new.name
+    assert heading(home) == newest.name
     cards = article.xpath(".//*[contains(@class, 'meeting-cards')]//li//strong/a")
     assert [(text_of(a), a.get("href")) for a in cards] == [
-        (entry.title, url(entry)) for entry in new.meetings
+        (entry.title, url(entry)) for entry in newest.meetings
     ]
-    assert url(new) in article.xpath(".//a/@href")
-    for entry in new.meetings:
+    assert url(newest) in article.xpath(".//a/@href")
+    for entry in newest.meetings:
         assert entry.one_line in text_of(article)
     earlier = article.xpath(
         ".//h2[starts-with(normalize-space(), 'Earlier events')]/following-sibling::ul[1]"
     )
-    assert old.name in text_of(earlier[0])
+    for event in older:
+        assert event.name in text_of(earlier[0])
+
+
+def new_event(catalog):
+    (event,) = [e for e in catalog.events if e.slug == SLUG]
+    return event
 
 
 def test_event_and_meeting_pages_exist(site: Path, catalog):
-    new = catalog.events[0]
+    new = new_event(catalog)
     event_page = page(site, url(new))
     assert heading(event_page) == new.name
     assert event_page.xpath("//article//a[contains(@href, '.ics')]/@href") == [f"../{SLUG}.ics"]
@@ -118,29 +133,31 @@ def test_topics_page_gains_the_new_topics_and_shares_old_ones(site: Path, catalo
     content = lxml_html.tostring(tree.xpath("//article")[0], encoding="unicode")
     for topic in ("synthetic testing", "alpha", "beta"):
         assert topic in content
-    shared = [e.slug for e in catalog.topics["renewable energy"]]
-    assert shared == ["t1-synthetic-energy", "ac1-business-models-finance"]
-    for entry in catalog.topics["renewable energy"]:
+    # "renewable energy" is a topic of a made-up meeting and, perhaps, of real ones.
+    (name,) = [t for t in catalog.topics if t.casefold() == "renewable energy"]
+    tagged = [m for m in catalog.meetings if "renewable energy" in map(str.casefold, m.topics)]
+    assert catalog.topics[name] == tagged
+    assert "t1-synthetic-energy" in [m.slug for m in tagged]
+    for entry in tagged:
         assert f'href="../{url(entry)}"' in content
 
 
 def test_related_meetings_reach_across_events(site: Path, catalog):
-    t1 = catalog.events[0].meetings[0]
-    assert [(r.meeting.slug, r.shared) for r in t1.related] == [
-        ("t2-synthetic-data", ("synthetic testing", "alpha")),
-        ("ac1-business-models-finance", ("renewable energy",)),
-    ]
+    t1 = new_event(catalog).meetings[0]
+    related = [(r.meeting.slug, r.shared) for r in t1.related]
+    assert related[0] == ("t2-synthetic-data", ("synthetic testing", "alpha"))
+    # A real meeting that shares a topic with it is related too, from its own event.
+    sharing = [m for m in REAL.meetings if {t.casefold() for t in m.topics} & {"renewable energy"}]
+    if sharing:
+        assert any(r.meeting.event.slug != SLUG for r in t1.related)
     tree = page(site, url(t1))
     heading = tree.xpath("//article//h2[starts-with(normalize-space(), 'Related meetings')]")[0]
     items = heading.xpath("following-sibling::ul[1]/li")
-    assert [text_of(li.xpath("a")[0]) for li in items] == [
-        "Test Cluster 2 - Synthetic Data meeting",
-        "Action Cluster 1 - Business Models & Finance meeting",
-    ]
+    assert [text_of(li.xpath("a")[0]) for li in items] == [r.meeting.title for r in t1.related]
 
 
 def test_calendars_gain_the_event(site: Path, catalog):
-    new = catalog.events[0]
+    new = new_event(catalog)
     events = icalendar.Calendar.from_ical((site / f"{SLUG}.ics").read_bytes()).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == [m.title for m in new.meetings]
     # The first meeting's times are known: a timed event, in UTC.
@@ -149,10 +166,17 @@ def test_calendars_gain_the_event(site: Path, catalog):
     # The others are all-day events on their day.
     assert events[2].decoded("dtstart") == dt.date(2030, 5, 14)
     assert events[2].decoded("dtend") == dt.date(2030, 5, 15)
-    old = icalendar.Calendar.from_ical((site / "forum-2021.ics").read_bytes()).walk("VEVENT")
-    assert len(old) == len(catalog.events[1].meetings)
+    old = [
+        vevent
+        for event in catalog.events
+        if event is not new
+        for vevent in icalendar.Calendar.from_ical((site / event.calendar).read_bytes()).walk(
+            "VEVENT"
+        )
+    ]
+    assert len(old) == len(REAL.meetings)
     uids = [str(e["uid"]) for e in [*events, *old]]
-    assert len(set(uids)) == 9
+    assert len(set(uids)) == len(catalog.meetings)
     for entry in new.meetings:
         assert (site / entry.calendar).is_file()
 
@@ -161,22 +185,23 @@ def test_feed_gains_the_event(site: Path, catalog):
     feed = feedparser.parse((site / "feed.xml").read_bytes())
     assert not feed.bozo
     assert [e.link for e in feed.entries] == [SITE_URL + url(m) for m in catalog.meetings]
-    assert len(feed.entries) == 9
-    assert feed.feed.updated_parsed[:3] == (2030, 6, 1)  # the newest record
+    # Updated when the newest source a summary quotes was published (undated: the build's).
+    built = dt.datetime.fromtimestamp(int(BUILD_ENV["SOURCE_DATE_EPOCH"]), dt.UTC).date()
+    quoted = [m.event.source(m.cites[0]) for m in catalog.meetings]
+    newest = max(s.published or built for s in quoted)
+    assert feed.feed.updated_parsed[:3] == (newest.year, newest.month, newest.day)
 
 
 def test_meetings_json_gains_the_event(site: Path, catalog):
     data = json.loads((site / "meetings.json").read_bytes())
     schema = json.loads((site / DATA_SCHEMA).read_bytes())
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
-    assert [e["slug"] for e in data["events"]] == [SLUG, "forum-2021"]
-    assert [m["event"] for m in data["meetings"]] == [SLUG] * 3 + ["forum-2021"] * 6
-    assert data["events"][0]["attendance"] == {
-        "mode": "online",
-        "status": "reported",
-        "cites": ["synthetic"],
-    }
-    assert data["meetings"][0]["time"] == {
+    assert [e["slug"] for e in data["events"]] == [e.slug for e in catalog.events]
+    assert [m["event"] for m in data["meetings"]] == [m.event.slug for m in catalog.meetings]
+    (event,) = [e for e in data["events"] if e["slug"] == SLUG]
+    assert event["attendance"] == {"mode": "online", "status": "reported", "cites": ["synthetic"]}
+    (t1,) = [m for m in data["meetings"] if m["slug"] == "t1-synthetic-energy"]
+    assert t1["time"] == {
         "start": "09:30",
         "end": "11:00",
         "timezone": "Europe/Brussels",
@@ -184,7 +209,7 @@ def test_meetings_json_gains_the_event(site: Path, catalog):
 
 
 def test_json_ld_states_what_the_new_records_state(site: Path, catalog):
-    t1, t2, _ = catalog.events[0].meetings
+    t1, t2, _ = new_event(catalog).meetings
     (data,) = [
         json.loads(s.text)
         for s in page(site, url(t1)).xpath("//script[@type='application/ld+json']")

@@ -5,9 +5,10 @@ the made-up events of ``tests/fixtures/``, so that there are several events,
 one of them outside the navigation, and related meetings across events). The
 plugin keeps its work from one rebuild to the next and MkDocs builds again only
 the pages that changed (``meetings.preview``); after each edit, the folder the
-server serves must be, file for file, what a fresh ``mkdocs build`` of the same
-files makes, and the pages the edit concerns must have changed. How fast it is
-is ``make bench``'s business, not the tests'.
+server serves must be, file for file, what a fresh build of the same files
+makes (as a new ``mkdocs serve`` builds them: drafts shown), and the pages the
+edit concerns must have changed. How fast it is is ``make bench``'s business,
+not the tests'.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from click.testing import CliRunner
 from lxml import html as lxml_html
 
 from meetings.banner import BANNER_ID
+from meetings.catalog import collect
 from meetings.cli import main
 from meetings.load import parse_yaml
 
@@ -50,8 +52,74 @@ from .records import add_passages, cut_a_word
 
 FIXTURES = ROOT / "tests" / "fixtures"
 SERVED_ENV = {**BUILD_ENV, "REPO_URL": EXAMPLE_REPO}  # with edit buttons, which name the records
-EVENT = "forum-2021"
-RECORD = f"clusters/{EVENT}/ac2-citizen-focus.yaml"
+HIDDEN = "clusters/synthetic-meetup-2019/m1-synthetic-light.yaml"
+"""A meeting of the made-up event outside the navigation (``tests/fixtures/``)."""
+
+
+@dataclass(frozen=True)
+class Edited:
+    """The meeting the test edits, chosen from the records, whatever they are: the first
+    one (of the records, then of the made-up events) with a topic it shares with a meeting
+    of another event, and another topic, written as the lines edited below are."""
+
+    record: str
+    """Its file, relative to the project."""
+    page: str
+    """Its page under ``docs/``."""
+    event: str
+    """Its event's folder."""
+    topic: str
+    """A topic it shares with a meeting of another event."""
+    date: str
+    """Its ``date:`` line."""
+    title: str
+    """Its ``title:`` line."""
+    slug: str
+    number: int
+    """Its cluster's number: ``number`` of its ``cluster``."""
+    free: int
+    """A cluster number no meeting of its event has."""
+
+
+def edited_meeting(project: Path) -> Edited:
+    catalog = collect(project / "clusters", project)
+    # A meeting of the records first, then of the made-up events.
+    for meeting in sorted(
+        catalog.meetings, key=lambda meeting: (FIXTURES / meeting.event.slug).exists()
+    ):
+        text = (project / meeting.file).read_text(encoding="utf-8")
+        lines = {
+            "date": f"\ndate: {meeting.date.isoformat()}\n",
+            "title": f"\ntitle: {meeting.title}\n",
+            "slug": f"\nslug: {meeting.slug}\n",
+            "number": f"\n  number: {meeting.cluster.number}\n",
+        }
+        shared = [
+            topic
+            for related in meeting.related
+            if related.meeting.event.slug != meeting.event.slug
+            for topic in related.shared
+            if text.count(f"\n  - {topic}\n") == 1
+        ]
+        # A topic can be left out: it has another.
+        if (
+            shared
+            and len(meeting.topics) > 1
+            and all(text.count(line) == 1 for line in lines.values())
+        ):
+            numbers = {other.cluster.number for other in meeting.event.meetings}
+            return Edited(
+                meeting.file,
+                meeting.page,
+                meeting.event.slug,
+                shared[0],
+                lines["date"].strip(),
+                lines["title"].strip(),
+                meeting.slug,
+                meeting.cluster.number,
+                min(set(range(1, 100)) - numbers),
+            )
+    raise AssertionError("no meeting shares a topic with a meeting of another event")
 
 
 @dataclass
@@ -62,6 +130,7 @@ class Preview:
     base: str
     site: Path
     output: Output
+    meeting: Edited
     epoch: int = 0
 
     def rebuilt(self, since: int) -> None:
@@ -121,7 +190,7 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
     try:
         assert wait_for(lambda: fetch(base) is not None, 120), "\n".join(output.lines)
         (site,) = served.glob("mkdocs_*")
-        preview = Preview(project, base, site, output)
+        preview = Preview(project, base, site, output, edited_meeting(project))
         answer = fetch(f"{base}livereload/0/1")
         assert answer is not None
         preview.epoch = int(answer)
@@ -145,12 +214,13 @@ def files_of(site: Path) -> dict[str, bytes]:
 
 
 def fresh_build(preview: Preview, tmp: Path) -> dict[str, bytes]:
-    """What ``mkdocs build`` makes of the same files, for the address the server serves at."""
+    """What a new ``mkdocs serve``'s first build makes of the same files (a new plugin, which
+    has kept nothing; drafts shown), for the address the server serves at."""
     site = tmp / f"fresh-{preview.epoch}"
     with pytest.MonkeyPatch.context() as patch:
         for name, value in {**SERVED_ENV, "SITE_URL": preview.base}.items():
             patch.setenv(name, value)
-        build_in_process(preview.project, site)
+        build_in_process(preview.project, site, command="serve")
     return files_of(site)
 
 
@@ -199,25 +269,27 @@ def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
 
 def test_every_edit_during_serve_shows_as_a_fresh_build_would(preview: Preview, tmp_path: Path):
     start = assert_as_fresh(preview, tmp_path, "the first build")
-    meeting_page = url(f"{EVENT}/ac2-citizen-focus.md") + "index.html"
-    event_page = url(f"{EVENT}/index.md") + "index.html"
+    chosen = preview.meeting
+    record, event = chosen.record, chosen.event
+    meeting_page = url(chosen.page) + "index.html"
+    event_page = url(f"{event}/index.md") + "index.html"
 
     # A record's summary (a word cut, still a quotation of its source): its page, its
     # event's page (which quotes the start of it), the home page, the search index, its
     # calendar, the feed and meetings.json.
-    text, shown = cut_a_word((preview.project / RECORD).read_text(encoding="utf-8"))
-    preview.write(RECORD, text)
+    text, shown = cut_a_word((preview.project / record).read_text(encoding="utf-8"))
+    preview.write(record, text)
     after = assert_as_fresh(preview, tmp_path, "a record's summary")
-    assert shown in page(after, f"{EVENT}/ac2-citizen-focus.md")
+    assert shown in page(after, chosen.page)
     assert {meeting_page, "search/search_index.json", "meetings.json", "feed.xml"} <= changed(
         start, after
     )
 
     # An event's text (a word cut): its page and meetings.json.
     before = after
-    event = f"clusters/{EVENT}/event.yaml"
-    text, _ = cut_a_word((preview.project / event).read_text(encoding="utf-8"), "description")
-    preview.write(event, text)
+    event_file = f"clusters/{event}/event.yaml"
+    text, _ = cut_a_word((preview.project / event_file).read_text(encoding="utf-8"), "description")
+    preview.write(event_file, text)
     after = assert_as_fresh(preview, tmp_path, "an event's description")
     assert {event_page, "meetings.json"} <= changed(before, after)
 
@@ -231,49 +303,62 @@ def test_every_edit_during_serve_shows_as_a_fresh_build_would(preview: Preview, 
     # A topic a meeting shares with another (of another event) left out: the meetings it
     # is related to change, and the topics page.
     before = after
-    preview.edit(RECORD, "  - scaling up\n", "")
+    preview.edit(record, f"\n  - {chosen.topic}\n", "\n")
     after = assert_as_fresh(preview, tmp_path, "a shared topic")
     assert {meeting_page, url("topics.md") + "index.html"} <= changed(before, after)
 
     # A title in the navigation (a name its source is given too): every page shows it.
     before = after
-    title = "Citizen Focus roundtable"
-    source = parse_yaml((preview.project / RECORD).read_text(encoding="utf-8"))["cites"][0]
+    title = "An edited meeting title"
+    source = parse_yaml((preview.project / record).read_text(encoding="utf-8"))["cites"][0]
     since = round(time.monotonic() * 1000)  # the server's clock
-    add_passages(preview.project / "clusters", source, title, event=f"{EVENT}/event.yaml")
+    add_passages(
+        preview.project / "clusters", source, title, event=event_file.removeprefix("clusters/")
+    )
     preview.rebuilt(since)
-    preview.edit(RECORD, "\ntitle: Action Cluster 2 - Citizen Focus meeting", f"\ntitle: {title}")
+    preview.edit(record, f"\n{chosen.title}\n", f"\ntitle: {title}\n")
     after = assert_as_fresh(preview, tmp_path, "a title in the navigation")
     assert url("about.md") + "index.html" in changed(before, after)
 
     # A meeting of an event outside the navigation.
     before = after
-    hidden = "clusters/synthetic-meetup-2019/m1-synthetic-light.yaml"
-    preview.write(hidden, cut_a_word((preview.project / hidden).read_text(encoding="utf-8"))[0])
+    preview.write(HIDDEN, cut_a_word((preview.project / HIDDEN).read_text(encoding="utf-8"))[0])
     after = assert_as_fresh(preview, tmp_path, "a meeting outside the navigation")
     hidden_page = url("synthetic-meetup-2019/m1-synthetic-light.md") + "index.html"
     assert hidden_page in changed(before, after)
 
+    # A meeting made a draft: the preview shows it, marked "Draft"; then published again.
+    before = after
+    text = (preview.project / record).read_text(encoding="utf-8")
+    preview.write(record, text.removesuffix("\n") + "\ndraft: true\n")
+    after = assert_as_fresh(preview, tmp_path, "a meeting made a draft")
+    assert meeting_page in changed(before, after)
+    assert '<p class="admonition-title">Draft</p>' in page(after, chosen.page)
+    preview.write(record, text)
+    after = assert_as_fresh(preview, tmp_path, "a draft published")
+    assert '<p class="admonition-title">Draft</p>' not in page(after, chosen.page)
+
     # A meeting added, then removed: its page and calendar come, then go.
-    added = f"clusters/{EVENT}/ac7-added-meeting.yaml"
-    text = (preview.project / RECORD).read_text(encoding="utf-8")
-    text = text.replace("slug: ac2-citizen-focus", "slug: ac7-added-meeting")
-    text = text.replace("number: 2\n", "number: 7\n")
+    slug = f"ac{chosen.free}-added-meeting"
+    added = f"clusters/{event}/{slug}.yaml"
+    text = (preview.project / record).read_text(encoding="utf-8")
+    text = text.replace(f"\nslug: {chosen.slug}\n", f"\nslug: {slug}\n")
+    text = text.replace(f"\n  number: {chosen.number}\n", f"\n  number: {chosen.free}\n")
     preview.write(added, text)
     after = assert_as_fresh(preview, tmp_path, "a meeting added")
-    assert url(f"{EVENT}/ac7-added-meeting.md") + "index.html" in after
+    assert url(f"{event}/{slug}.md") + "index.html" in after
     preview.write(added, None)
     after = assert_as_fresh(preview, tmp_path, "a meeting removed")
-    assert url(f"{EVENT}/ac7-added-meeting.md") + "index.html" not in after
+    assert url(f"{event}/{slug}.md") + "index.html" not in after
 
     # A record's file renamed, its page the same: the page's edit button opens the new file.
     before = after
-    moved = f"clusters/{EVENT}/ac2-moved.yaml"
-    (preview.project / moved).write_bytes((preview.project / RECORD).read_bytes())
-    preview.write(RECORD, None)
+    moved = record.removesuffix(".yaml") + "-moved.yaml"
+    (preview.project / moved).write_bytes((preview.project / record).read_bytes())
+    preview.write(record, None)
     after = assert_as_fresh(preview, tmp_path, "a record's file renamed")
     assert meeting_page in changed(before, after)
-    preview.write(RECORD, (preview.project / moved).read_text(encoding="utf-8"))
+    preview.write(record, (preview.project / moved).read_text(encoding="utf-8"))
     preview.write(moved, None)
     after = assert_as_fresh(preview, tmp_path, "a record's file renamed back")
 
@@ -286,16 +371,17 @@ def test_every_edit_during_serve_shows_as_a_fresh_build_would(preview: Preview, 
     # A mistake in a record: nothing changes in the folder served, and every page served
     # shows the lines `meetings validate` prints; fixed, the site is as fresh, no banner.
     before = after
-    preview.edit(RECORD, "date: 2021-06-10", "date: 2021-13-10")
+    wrong = chosen.date[:11] + "13" + chosen.date[13:]  # date: YYYY-13-DD
+    preview.edit(record, f"\n{chosen.date}\n", f"\n{wrong}\n")
     assert files_of(preview.site) == before, "a wrong record changed the site"
     result = CliRunner().invoke(main, ["--root", str(preview.project), "validate"])
     problems = [line for line in result.output.splitlines() if ".yaml:" in line]
     assert result.exit_code == 1 and problems, result.output
-    for served in ("", url(f"{EVENT}/ac2-citizen-focus.md"), url("about.md"), "no-such-page/"):
+    for served in ("", url(chosen.page), url("about.md"), "no-such-page/"):
         shown = banner_of(fetch_page(preview.base + served))
         assert shown is not None and all(line in shown for line in problems), served
     assert all(BANNER_ID.encode() not in data for data in files_of(preview.site).values())
-    preview.edit(RECORD, "date: 2021-13-10", "date: 2021-06-10")
+    preview.edit(record, f"\n{wrong}\n", f"\n{chosen.date}\n")
     assert_as_fresh(preview, tmp_path, "a mistake fixed")
     assert banner_of(fetch_page(preview.base)) is None
 
@@ -319,5 +405,7 @@ def test_a_first_rebuild_that_fails_leaves_the_first_build_whole(preview: Previe
     """The first build of ``mkdocs serve`` runs before the plugin wraps the rebuilds: what
     it wrote must stay when the next one fails."""
     first = files_of(preview.site)
-    preview.edit(RECORD, "date: 2021-06-10", "date: 2021-13-10")
+    chosen = preview.meeting
+    wrong = chosen.date[:11] + "13" + chosen.date[13:]  # date: YYYY-13-DD
+    preview.edit(chosen.record, f"\n{chosen.date}\n", f"\n{wrong}\n")
     assert files_of(preview.site) == first

@@ -34,12 +34,13 @@ from meetings.limits import UNSAFE_CHARACTERS
 from meetings.problems import InvalidRecords, field_path
 from meetings.render import environment, render_pages
 
-from .helpers import CLUSTERS, ROOT, make_project
+from .helpers import CLUSTERS, PAGE, ROOT, make_project
 from .records import (
     AC1,
     EVENT,
     EVENT_FIELDS,
     MEETING_FIELDS,
+    SAMPLE,
     Markers,
     TextField,
     complete_event,
@@ -52,8 +53,8 @@ from .records import (
 
 CONFIG = load_config(config_file=str(ROOT / "mkdocs.yml"))
 TEMPLATES = environment()  # compiled once
-MEETING_PAGE = "forum-2021/ac1-business-models-finance.md"
-PAGES = ("index.md", "forum-2021/index.md", MEETING_PAGE)
+MEETING_PAGE = SAMPLE.page
+PAGES = ("index.md", f"{SAMPLE.event}/index.md", MEETING_PAGE)
 
 SYNTAX = "#*_`[](){}<>!&;:=|%\\-+.~^\"'/ \n\t\r\u00a0\u2028\u0085\ufeffabcXYZ019"
 ANY_TEXT = st.one_of(
@@ -217,9 +218,9 @@ def test_built_pages_show_any_valid_text_literally(projects, meeting, event):
     reference = build_site(projects["reference"], markers.values, event_markers.values)
     for page in (
         "index.html",
-        "forum-2021/index.html",
-        "forum-2021/ac1-business-models-finance/index.html",
-        "forum-2021/ac2-citizen-focus/index.html",
+        f"{SAMPLE.event}/index.html",
+        f"{SAMPLE.event}/{SAMPLE.slug}/index.html",
+        f"{PAGE}index.html",
     ):
         got = signature(lxml_html.parse(str(hostile / page)).getroot())
         assert got == signature(lxml_html.parse(str(reference / page)).getroot(), markers), page

@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
 from meetings.catalog import collect
+from meetings.navigation import NAV_EVENTS
 from meetings.render import long_date
 
 from .helpers import CLUSTERS, ROOT, url
@@ -93,22 +93,27 @@ def check_meeting_page(built_site: Path, entry) -> None:
     assert edit and edit[0].endswith(f"/edit/main/{entry.file}")
 
 
-def test_navigation_shows_the_six_meetings(built_site: Path):
+def test_navigation_shows_the_newest_events_and_their_meetings(built_site: Path):
     tree = page(built_site, "")
     nav_links = tree.xpath("//nav[contains(@class, 'md-nav--primary')]//a/@href")
-    for entry in MEETINGS:
+    listed = CATALOG.events[:NAV_EVENTS]
+    meetings = [entry for event in listed for entry in event.meetings]
+    for entry in meetings:
         assert any(href.rstrip("/").endswith(entry.slug) for href in nav_links), url(entry)
     labels = {text_of(a) for a in tree.xpath("//nav[contains(@class, 'md-nav--primary')]//a")}
-    assert {entry.title for entry in MEETINGS} <= labels
-    assert "Forum 2021" in " ".join(tree.xpath("//nav[contains(@class,'md-nav--primary')]//text()"))
+    assert {entry.title for entry in meetings} <= labels
+    words = " ".join(tree.xpath("//nav[contains(@class,'md-nav--primary')]//text()"))
+    assert all(event.nav_title in words for event in listed)
 
 
 def test_home_page_gives_the_overview(built_site: Path):
     tree = page(built_site, "")
     article = text_of(tree.xpath("//article")[0])
     event = CATALOG.events[0]
+    MEETINGS = event.meetings
     assert " ".join(event.description.split()) in article
-    assert " ".join(event.action_clusters.split()) in article
+    if event.action_clusters:
+        assert " ".join(event.action_clusters.split()) in article
     cards = tree.xpath("//article//*[contains(@class, 'meeting-cards')]/ul/li")
     assert len(cards) == len(MEETINGS)
     for card, entry in zip(cards, MEETINGS, strict=True):
@@ -134,9 +139,6 @@ def test_topics_page_links_meetings_sharing_a_topic(built_site: Path):
 
 def test_search_index_holds_every_field(built_site: Path):
     docs = search_docs(built_site)
-    all_text = " ".join(doc["title"] + " " + doc["text"] for doc in docs)
-    for word in ("VARCITIES", "GDPR", "procurement", "Bauhaus", "youth", "charging"):
-        assert word in all_text
     for entry in MEETINGS:
         meeting = entry
         text = html.unescape(
@@ -175,20 +177,20 @@ def test_not_found_page(built_site: Path):
 
 
 def test_meeting_text_lives_only_in_the_records():
-    """`git grep` of a phrase of a summary finds it under clusters/ and nowhere else: in
-    the record, and in the passages of the source it quotes."""
-    entry = MEETINGS[0]
-    phrase = " ".join(entry.summary.split()[-4:])
-    result = subprocess.run(
-        ["git", "grep", "-l", "--fixed-strings", phrase, "--", ".", ":!tests"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    files = result.stdout.split()
-    assert entry.file in files
-    assert {file.rsplit("/", 1)[0] for file in files} == {entry.file.rsplit("/", 1)[0]}
+    """No file of the project outside clusters/ (and the tests) holds a summary's first
+    sentence: the records are the one place of their text."""
+    sentences = {entry.one_line for entry in MEETINGS if len(entry.one_line) >= 40}
+    assert sentences
+    skipped = {".git", ".venv", ".venv-lock", "site", "node_modules", "clusters", "tests"}
+    for path in ROOT.rglob("*"):
+        parts = path.relative_to(ROOT).parts
+        if set(parts) & skipped or not path.is_file() or path.suffix in {".png", ".lock"}:
+            continue
+        try:
+            text = " ".join(path.read_text(encoding="utf-8").split())
+        except (UnicodeDecodeError, OSError):
+            continue
+        assert not [s for s in sentences if s in text], path
 
 
 def test_about_page_lists_every_source_from_the_records(built_site: Path):

@@ -38,6 +38,7 @@ def meeting_template(
     editors' tools (``../../docs/schema/meeting.schema.json``).
     """
     known: dict[tuple[str, ...], Any] = {
+        ("draft",): True,
         ("slug",): slug,
         ("cluster", "number"): number,
         ("title",): title,
@@ -62,7 +63,9 @@ def meeting_template(
         "# Fill in every empty field: 'make validate' lists those still empty.",
         "# Lines starting with '# key:' are optional fields. Use one only when a",
         "# source gives the fact (never guess): remove the '# ' at the start of",
-        "# each line of its block.",
+        "# each line of its block. While 'draft: true' is there, the published",
+        "# site leaves the meeting out and 'make serve' shows it once complete;",
+        "# remove that line to publish it.",
         "",
     ]
     body = _fields(Meeting, (), known, notes)
@@ -71,7 +74,7 @@ def meeting_template(
 
 def event_template(slug: str, name: str | None, schema: str) -> str:
     """The text of a new ``event.yaml``: every field of :class:`Event`, explained."""
-    known: dict[tuple[str, ...], Any] = {("slug",): slug}
+    known: dict[tuple[str, ...], Any] = {("draft",): True, ("slug",): slug}
     if name:
         known[("name",)] = name
     head = [
@@ -79,9 +82,11 @@ def event_template(slug: str, name: str | None, schema: str) -> str:
         "# A new event, made by 'make new-event'. The folder's name is the slug.",
         "#",
         "# Fill in every empty field from the event's sources (never guess):",
-        "# 'make validate' lists those still empty, and the event is not published",
-        "# until they are filled in. Lines starting with '# key:' are optional fields:",
-        "# remove the '# ' at the start of each line of a block to use one.",
+        "# 'make validate' lists those still empty. Lines starting with '# key:' are",
+        "# optional fields: remove the '# ' at the start of each line of a block to",
+        "# use one. While 'draft: true' is there, the published site leaves the",
+        "# event and all its meetings out, and 'make serve' shows it once complete;",
+        "# remove that line to publish it.",
         '# Then add the meetings: make new TITLE="…" EVENT=' + slug,
         "",
     ]
@@ -98,7 +103,7 @@ def _fields(
     for name, info in model.model_fields.items():
         here = (*path, name)
         block = _field(name, info, here, known, notes)
-        if not info.is_required():
+        if not info.is_required() and here not in known:
             block = [_comment_out(line) for line in block]
         if lines and not path:
             lines.append("")  # a blank line between the record's own fields
@@ -159,6 +164,8 @@ def _indent(lines: list[str], prefix: str) -> list[str]:
 
 
 def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, int):

@@ -5,6 +5,10 @@
 order, and what the pages need from all of them at once (the page of every
 record, the topics, the related meetings). Everything here is computed once
 per build; the templates only present it.
+
+Drafts (README, "Drafts") are left out of the catalog, an event with all its
+meetings, and so are the sources that only drafts cite; a preview
+(``mkdocs serve``) keeps each draft that has no problem left.
 """
 
 from __future__ import annotations
@@ -12,15 +16,16 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .load import Entries, ReadFolder, read_records
+from .load import Document, Entries, ReadFolder, read_records
 from .memo import Key, Memo, no_memo
-from .problems import InvalidRecords
+from .problems import InvalidRecords, Problem, in_order
 from .published import EventEntry, MeetingEntry, Related
-from .validate import validate
+from .validate import drafts, mark_drafts, validate
+from .words import number_of
 
 RELATED_LIMIT = 5
 
@@ -30,6 +35,11 @@ class Catalog:
     """Every event and meeting of the site, with their cross-references."""
 
     events: list[EventEntry]
+    warnings: list[Problem] = field(default_factory=list)
+    """The problems of the drafts."""
+    left_out: list[str] = field(default_factory=list)
+    """What the site leaves out, as drafts: their files (an event's as its folder, with its
+    meetings), and the sources only drafts cite."""
 
     @functools.cached_property
     def topics(self) -> dict[str, list[MeetingEntry]]:
@@ -50,7 +60,7 @@ class Catalog:
         """What the pages of ``event`` and of its meetings are made from, as a
         :mod:`~meetings.memo` key: the event, its meetings, and what each meeting's
         page shows of its related meetings (:attr:`MeetingEntry.related_shown`)."""
-        keys = self._shown
+        keys = self._shown_keys
         key = keys.get(event)
         if key is None:
             meetings = tuple(event.meetings)
@@ -60,18 +70,18 @@ class Catalog:
 
     def records(self, event: EventEntry) -> Key:
         """The entries of ``event`` and of its meetings, as a :mod:`~meetings.memo` key."""
-        keys = self._records
+        keys = self._records_keys
         key = keys.get(event)
         if key is None:
             key = keys[event] = Key(event, tuple(event.meetings))
         return key
 
     @functools.cached_property
-    def _shown(self) -> dict[EventEntry, Key]:
+    def _shown_keys(self) -> dict[EventEntry, Key]:
         return {}
 
     @functools.cached_property
-    def _records(self) -> dict[EventEntry, Key]:
+    def _records_keys(self) -> dict[EventEntry, Key]:
         return {}
 
 
@@ -80,6 +90,8 @@ def collect(
     base: Path | None = None,
     reserved: Iterable[str] = (),
     *,
+    preview: bool = False,
+    schema_dir: Path | None = None,
     memo: Memo = no_memo,
     read_folder: ReadFolder | None = None,
     entries: Entries | None = None,
@@ -88,19 +100,87 @@ def collect(
 
     ``base`` is the folder that paths in messages are relative to (the project
     folder); ``reserved`` the top-level addresses of ``docs/`` (see
-    :meth:`~meetings.layout.Site.taken_names`). Raises
+    :meth:`~meetings.layout.Site.taken_names`); ``schema_dir`` the folder of the
+    editors' JSON Schemas, which each record's first line must point to
+    (:func:`~meetings.validate.validate`). Raises
     :class:`~meetings.problems.InvalidRecords` with every problem found in
-    every file when any record is wrong. ``memo``, ``read_folder`` and
-    ``entries`` keep the work of the last build (``mkdocs serve``:
-    :mod:`meetings.memo`, :mod:`meetings.preview`).
+    every file when any record is wrong; the drafts' problems are warnings,
+    in :attr:`Catalog.warnings`. Drafts are left out, unless ``preview``: then
+    each complete one is in (a draft event with its complete meetings).
+    ``memo``, ``read_folder`` and ``entries`` keep the work of the last build
+    (``mkdocs serve``: :mod:`meetings.memo`, :mod:`meetings.preview`).
     """
     documents, problems = read_records(root, base, read_folder, entries)
     unread = {PurePosixPath(problem.file).parent.name for problem in problems}
-    events, invalid = validate(documents, reserved, unread, memo)
-    problems += invalid
-    if problems:
+    events, invalid = validate(documents, reserved, unread, schema_dir, memo)
+    is_draft = drafts(documents)
+    problems = mark_drafts(problems, is_draft) + invalid
+    if any(not problem.warning for problem in problems):
         raise InvalidRecords(problems)
-    return build(events, memo)
+    warnings = in_order(problems)
+    unfinished = {problem.file for problem in warnings} if preview else None
+    events, sources = _shown(events, unfinished)
+    catalog = build(events, memo)
+    catalog.warnings = warnings
+    catalog.left_out = _left_out(documents, is_draft, unfinished) + sources
+    return catalog
+
+
+def _shown(
+    events: list[EventEntry], unfinished: set[str] | None
+) -> tuple[list[EventEntry], list[str]]:
+    """The events and meetings the site shows, and the sources it leaves out with the drafts.
+
+    ``unfinished`` are the files with problems, in a preview; without one, every
+    draft is left out. An event keeps only the sources its shown records cite.
+    """
+
+    def shown(record: EventEntry | MeetingEntry) -> bool:
+        return not record.draft or (unfinished is not None and record.file not in unfinished)
+
+    kept: list[EventEntry] = []
+    sources_left_out: list[str] = []
+    for event in filter(shown, events):
+        meetings = [meeting for meeting in event.meetings if shown(meeting)]
+        cited = set(event.cited).union(*(meeting.cited for meeting in meetings))
+        if len(meetings) < len(event.meetings) or len(cited) < len(event.sources):
+            sources = [source for source in event.sources if source.id in cited]
+            sources_left_out += [
+                f"the source '{source.id}' of {event.file}, which only they cite"
+                for source in event.sources
+                if source.id not in cited
+            ]
+            placed = event.model_copy(update={"sources": sources})
+            placed._file, placed._meetings = event.file, meetings
+            event = placed
+        kept.append(event)
+    return kept, sources_left_out
+
+
+def _left_out(
+    documents: Iterable[Document], is_draft: Callable[[str], bool], unfinished: set[str] | None
+) -> list[str]:
+    """The drafts the site leaves out: a draft event as its folder, with its meetings; a draft
+    meeting of a published (or, in a preview, shown) event as its file. In a preview, only
+    those with problems are left out."""
+    documents = sorted(documents, key=lambda document: document.file)
+    events = {d.folder: d for d in documents if d.kind == "event"}
+    out: list[str] = []
+    for document in filter(lambda d: is_draft(d.file), documents):
+        if unfinished is not None and document.file not in unfinished:
+            continue  # shown
+        event = events.get(document.folder)
+        if document.kind == "event":
+            folder = str(PurePosixPath(document.file).parent)
+            count = sum(d.kind == "meeting" and d.folder == document.folder for d in documents)
+            out.append(f"{folder}/ (the event and its {number_of(count, 'meeting')})")
+        elif (
+            event is None
+            or not event.draft
+            or (unfinished is not None and event.file not in unfinished)
+        ):
+            out.append(document.file)
+    return out
 
 
 def build(events: Iterable[EventEntry], memo: Memo = no_memo) -> Catalog:

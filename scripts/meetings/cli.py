@@ -71,11 +71,13 @@ def main(ctx: click.Context, root: Path) -> None:
 
 
 def _catalog(site: Site) -> Catalog:
-    """The records, or :class:`Failed` with every problem."""
+    """The records as published (no draft), or :class:`Failed` with every problem."""
     try:
-        return collect(site.clusters_dir, site.root, site.taken_names())
+        return collect(site.clusters_dir, site.root, site.taken_names(), schema_dir=site.schema_dir)
     except InvalidRecords as error:
-        raise Failed(f"{error}.", report=error.report()) from None
+        warnings = [problem for problem in error.problems if problem.warning]
+        also = f", and {number_of(len(warnings), 'warning')} about drafts" if warnings else ""
+        raise Failed(f"{error}{also}.", report=error.report()) from None
 
 
 @main.command()
@@ -84,11 +86,24 @@ def validate(site: Site) -> None:
     """Check every record file without building the site.
 
     Prints one line per problem, FILE:LINE:COLUMN: FIELD: MESSAGE, and exits
-    with 1 if there is any.
+    with 1 if there is any. The problems of drafts are printed as warnings
+    (FILE:LINE:COLUMN: warning: FIELD: MESSAGE) and leave the exit status 0:
+    a draft is left out of the site until it is complete and 'draft: true' is
+    removed.
     """
     catalog = _catalog(site)
     events, meetings = len(catalog.events), len(catalog.meetings)
-    click.echo(f"OK: {number_of(events, 'event')}, {number_of(meetings, 'meeting')}, no problem.")
+    for problem in catalog.warnings:
+        click.echo(str(problem))
+    published = f"{number_of(events, 'event')}, {number_of(meetings, 'meeting')}"
+    if catalog.left_out:
+        warned = number_of(len(catalog.warnings), "warning")
+        click.echo(
+            f"OK: {published} to publish; left out as drafts: {', '.join(catalog.left_out)}"
+            + (f" ({warned} above)." if catalog.warnings else ".")
+        )
+    else:
+        click.echo(f"OK: {published}, no problem.")
 
 
 @main.command()

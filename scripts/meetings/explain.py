@@ -38,6 +38,8 @@ def problems_from(
         kind = item["type"]
         at = (item.get("ctx") or {}).get("at")
         loc = tuple(item["loc"]) + (tuple(at.split(".")) if at else _CHECKED_FIELD.get(kind, ()))
+        if any(loc[: len(dropped)] == dropped for dropped in document.dropped):
+            continue  # a value the YAML dialect refused: its problem is listed already
         if kind == "extra_forbidden":
             place = where.of_key(loc)
             message = _unknown_field(model, loc)
@@ -107,6 +109,8 @@ def _explain(item: ErrorDetails, place: Place) -> str:
             "less_than": "less than",
         }[kind]
         return f"{value} is out of range; it must be {words} {bound}"
+    if kind == "bool_type":
+        return f"expected true or false, found {found}"
     if kind in {"list_type", "tuple_type"}:
         return f"expected a list (one '- item' per line), found {found}"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:

@@ -23,6 +23,16 @@ request may hold anything. Each of these gives a
   line breaks that editors do not show (:data:`~meetings.limits.INVISIBLE`,
   anywhere: in a value, a key or a comment), or not in the strict YAML
   dialect (:mod:`meetings.yamlstrict`), with the line where YAML is broken.
+
+Nothing under ``clusters/`` is passed over in silence: a file that is not
+read (``ac7-x.YAML``, ``ac7-x.yml``, ``notes.txt``) and a folder inside an
+event folder are problems naming them. Only hidden files (``.DS_Store``,
+``.ac7.yaml.swp``) and editors' backup files (``ac7.yaml~``, ``#ac7.yaml#``)
+are left alone.
+
+A file that YAML can parse is read whole even when it breaks rules of the
+dialect (a tag, a repeated key): its :class:`Document` carries those
+problems, so that validation lists them with every other problem of the file.
 """
 
 from __future__ import annotations
@@ -41,7 +51,7 @@ import yaml
 from .limits import invisible_problem
 from .locate import Locations, field_at, reader_problem, yaml_problem
 from .problems import Problem, describe_value
-from .yamlstrict import MAX_DEPTH, parse_yaml
+from .yamlstrict import MAX_DEPTH, ValuePath, parse_yaml, read_yaml
 
 __all__ = [
     "EVENT_FILE",
@@ -75,6 +85,15 @@ class Document:
     data: dict[str, Any]
     text: str
     """The file's text, kept to locate problems after validation."""
+    problems: tuple[Problem, ...] = ()
+    """What the strict dialect refused in the file (the values are read as nothing)."""
+    dropped: frozenset[ValuePath] = frozenset()
+    """The paths of those values: what validation would say about them repeats a problem."""
+
+    @property
+    def draft(self) -> bool:
+        """Whether the record says ``draft: true`` (:attr:`meetings.model.Record.draft`)."""
+        return self.data.get("draft") is True
 
     @functools.cached_property
     def locations(self) -> Locations:
@@ -126,7 +145,7 @@ def read_records(
             folder_documents, folder_problems = read_folder(entry, base)
             documents += folder_documents
             problems += folder_problems
-        elif kind == "link" or (kind == "other" and _is_yaml(entry.name)):
+        elif kind != "file":
             problems.append(_problem(shown, _NOT_A_FILE[kind]))
         elif _is_yaml(entry.name):
             problems.append(
@@ -136,6 +155,8 @@ def read_records(
                     "move the file there",
                 )
             )
+        else:
+            problems.append(_problem(shown, _NOT_READ.format(holds="only event folders")))
     return documents, problems
 
 
@@ -149,6 +170,11 @@ _NOT_A_FILE = {
     "other": "this is not a regular file (a pipe or a device?); a record is a text file",
     "folder": "a folder is not a record; give the folder another name than *.yaml",
 }
+_NOT_READ = (
+    "not a record, so it is not read: {holds}; move this file out of the records' folder, "
+    "or remove it"
+)
+_IN_AN_EVENT = "an event's folder holds its event.yaml and one .yaml file per meeting"
 
 
 def folder_entries(folder: Path) -> list[tuple[Path, str]]:
@@ -169,14 +195,28 @@ def read_event_folder(folder: Path, base: Path) -> tuple[list[Document], list[Pr
             )
         )
     for path in sorted(folder.iterdir()):
-        if _ignored(path.name) or not _is_yaml(path.name):
-            continue  # notes, images: not records, never read
+        if _ignored(path.name):
+            continue
         shown = _shown(path, base)
         kind = _kind(path)
-        if kind != "file":
+        if kind == "folder":
+            problems.append(
+                _problem(
+                    shown + "/",
+                    "a folder inside an event folder is not read: each record is a file "
+                    f"directly in {_shown(folder, base)}/; move its files there, or remove it",
+                )
+            )
+        elif kind != "file":
             problems.append(_problem(shown, _NOT_A_FILE[kind]))
-        elif path.name != EVENT_FILE and path.suffix == ".yml":
+        elif not _is_yaml(path.name):
+            problems.append(_problem(shown, _NOT_READ.format(holds=_IN_AN_EVENT)))
+        elif path.suffix.lower() == ".yml":
             problems.append(_problem(shown, "name the file with .yaml, not .yml"))
+        elif path.suffix != ".yaml":
+            problems.append(
+                _problem(shown, f"name the file with .yaml in lowercase, not {path.suffix}")
+            )
         elif path.name != EVENT_FILE and not SLUG_NAME.fullmatch(path.stem):
             message = _NOT_A_SLUG.format(what="a record's file", example="ac7-energy.yaml")
             problems.append(_problem(shown, message))
@@ -228,12 +268,16 @@ def read_document(path: Path, kind: Kind, base: Path) -> tuple[Document | None, 
         return None, Problem(shown, line, column, field_at(text, line), message)
 
     try:
-        data = parse_yaml(text)
+        reading = read_yaml(text)
     except yaml.MarkedYAMLError as error:
         return None, yaml_problem(shown, text, error)
     except yaml.YAMLError as error:
         return None, reader_problem(shown, text, error)
 
+    data = reading.data
+    refused = tuple(yaml_problem(shown, text, error) for error in reading.errors)
+    if refused and not isinstance(data, dict):
+        return None, refused[0]
     if data is None:
         return None, _problem(
             shown, f"the file is empty; it must hold the fields of {_a(kind)} (see the README)"
@@ -247,7 +291,7 @@ def read_document(path: Path, kind: Kind, base: Path) -> tuple[Document | None, 
             f"expected the fields of {_a(kind)} as 'key: value' lines, "
             f"found {describe_value(data)}",
         )
-    return Document(shown, path, kind, path.parent.name, data, text), None
+    return Document(shown, path, kind, path.parent.name, data, text, refused, reading.dropped), None
 
 
 class _NotAFile(OSError):
@@ -308,7 +352,8 @@ def _a(kind: Kind) -> str:
 
 
 def _is_yaml(name: str) -> bool:
-    return name.endswith((".yaml", ".yml"))
+    """Whether the name ends as a YAML file's does, in any case (``.YAML`` and ``.yml`` too)."""
+    return name.lower().endswith((".yaml", ".yml"))
 
 
 def _name(path: Path) -> str:

@@ -44,10 +44,14 @@ class Locations:
 
     def _walk(self, root: Node) -> None:
         stack: list[tuple[Node, tuple[Any, ...]]] = [(root, ())]
+        seen: set[int] = set()
         while stack:
             node, path = stack.pop()
             raw = node.value if isinstance(node, ScalarNode) and not node.style else None
             self.values[path] = Place(node.start_mark.line + 1, node.start_mark.column + 1, raw)
+            if id(node) in seen:
+                continue  # an alias, which the dialect refuses: never walked twice
+            seen.add(id(node))
             if isinstance(node, MappingNode):
                 for key_node, value_node in node.value:
                     if isinstance(key_node, ScalarNode):

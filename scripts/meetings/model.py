@@ -81,6 +81,17 @@ CITES_FIELDS = ("cites", "dates_cites")
 # Records
 # --------------------------------------------------------------------------
 
+DRAFT = Field(
+    False,
+    description=(
+        "While true, the record is a draft (make new and make new-event write it): "
+        "make validate lists its problems as warnings, the published site leaves it out "
+        "(an event with all its meetings), and make serve shows it, marked Draft, once it is "
+        "complete. Remove the line to publish it."
+    ),
+)
+"""The ``draft`` field of an event and of a meeting (README, "Drafts")."""
+
 
 class Record(BaseModel):
     """Base of every record: strict, closed to unknown keys, immutable."""
@@ -384,6 +395,7 @@ class Event(Record):
     event are the other YAML files in that folder.
     """
 
+    draft: bool = DRAFT
     slug: Slug = Field(description="Address of the event's pages, e.g. forum-2021.")
     name: Line = Field(description="The event's full name.")
     short_name: Line | None = Field(
@@ -450,6 +462,7 @@ class Event(Record):
 class Meeting(Record):
     """One Action Cluster meeting: one YAML file in an event's folder."""
 
+    draft: bool = DRAFT
     slug: Slug = Field(
         description="Address of the meeting's page, e.g. ac1-business-models-finance."
     )

@@ -39,10 +39,16 @@ With ``plugins: [meetings]`` in ``mkdocs.yml``, ``mkdocs build`` and
   tell MkDocs which pages changed and keep the site whole
   (:class:`~meetings.preview.Incremental`).
 
-In ``mkdocs serve`` the plugin keeps its work from one rebuild to the next
-(``on_startup`` makes MkDocs keep the plugin; :mod:`meetings.preview`): a
-record is read, validated and rendered again only when its file, its event
-or what its pages show changed (:mod:`meetings.memo`).
+Drafts (README, "Drafts"): ``mkdocs build`` leaves them out of the site,
+with one line saying which; ``mkdocs serve`` (the command, from
+``on_startup``) shows each complete one, marked "Draft" on its page, and
+prints the problems of the others.
+
+The plugin object lives as long as the ``mkdocs`` command (it has
+``on_startup``): ``mkdocs serve`` keeps it, and its work, from one rebuild to
+the next (:mod:`meetings.preview`): a record is read, validated and rendered
+again only when its file, its event or what its pages show changed
+(:mod:`meetings.memo`).
 """
 
 from __future__ import annotations
@@ -162,7 +168,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         """The regular files of ``docs/`` and of the theme (:mod:`meetings.folders`)."""
         self.site_dir: Path | None = None
         self.preview = Preview()
-        """What is kept from one rebuild of ``mkdocs serve`` to the next."""
+        """What is kept from one rebuild of ``mkdocs serve`` to the next; and whether
+        drafts are shown: in ``mkdocs serve`` only (:meth:`on_startup`)."""
         self.pages: Incremental | None = None
         """In ``mkdocs serve --dirty``: which pages MkDocs builds again, and the rest."""
         self.settings: Hashable = None
@@ -172,6 +179,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining this method makes MkDocs keep the plugin for every rebuild of `mkdocs serve`.
+        # Drafts: the preview shows the complete ones; a build to publish never does.
         self.preview = Preview(serving=command == "serve", dirty=dirty)
 
     @_without_gc_pauses
@@ -190,11 +198,14 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         memo = self.preview.memo
         reading = self.preview.read_folder(site.clusters_dir)
         self.pages = self.preview.pages(config.site_dir)
+        self.catalog = None
         try:
             self.catalog = collect(
                 site.clusters_dir,
                 site.root,
                 site.taken_names(),
+                preview=self.preview.serving,
+                schema_dir=site.schema_dir,
                 memo=memo,
                 read_folder=reading,
                 entries=reading.entries if reading is not None else None,
@@ -207,12 +218,13 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         if problems:
             invalid = InvalidRecords(problems)
             for problem in invalid.problems:
-                log.error(str(problem))
+                (log.info if problem.warning else log.error)(str(problem))
             raise RecordsError(
                 f"{invalid}, listed above: nothing was built. "
                 "Fix them and build again ('make validate' checks the files alone)."
             ) from invalid
         assert self.catalog is not None
+        self._report_drafts(self.catalog)
         config.nav = navigation(self.catalog, config.nav, site.docs_dir, site.nav_events)
         if not config.repo_url:
             # No repository known (a clone without a GitHub origin, REPO_URL unset):
@@ -234,6 +246,23 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.blocks = self._about_blocks(site.docs_dir, env, config, templates)
         self.preview.kept.done()
         return config
+
+    def _report_drafts(self, catalog: Catalog) -> None:
+        """One line naming the drafts left out; in a preview, their problems first.
+
+        Said at the INFO level: a draft is not a mistake, and ``--strict`` stops a
+        build at the first warning.
+        """
+        if self.preview.serving:
+            for problem in catalog.warnings:
+                log.info(str(problem))
+        if catalog.left_out:
+            why = (
+                "not complete yet (the problems above)"
+                if self.preview.serving
+                else "shown by 'make serve' once complete; remove 'draft: true' to publish one"
+            )
+            log.info(f"Drafts left out of the site, {why}: {', '.join(catalog.left_out)}")
 
     def _made_files(
         self, config: MkDocsConfig, env: jinja2.Environment, templates: Memo, memo: Memo

@@ -6,7 +6,10 @@ editor's tools can jump to::
     clusters/forum-2021/ac1.yaml:12:3: recording.url: http: links are not allowed; …
 
 Stages collect problems instead of stopping at the first, so that one run
-shows every mistake in every file.
+shows every mistake in every file. A problem of a draft (a record with
+``draft: true``, or any file of a draft event) is a *warning*: it keeps the
+draft out of the site, not the rest of the records, and prints as
+``FILE:LINE:COL: warning: field: message``.
 
 A line never carries a control character to the terminal: a file name or a
 value quoted in a message may hold anything (an escape sequence that clears
@@ -27,7 +30,8 @@ class Problem:
 
     ``line`` and ``column`` count from 1 and are ``None`` when the mistake
     has no place in the file (an unreadable file, a missing ``event.yaml``).
-    ``field`` is the dotted path of the field, e.g. ``topics[2]``.
+    ``field`` is the dotted path of the field, e.g. ``topics[2]``. ``warning``
+    marks a problem of a draft.
     """
 
     file: str
@@ -35,6 +39,7 @@ class Problem:
     column: int | None
     field: str | None
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         place = self.file
@@ -42,22 +47,38 @@ class Problem:
             place += f":{self.line}"
             if self.column is not None:
                 place += f":{self.column}"
+        kind = " warning:" if self.warning else ""
         field = f" {self.field}:" if self.field else ""
-        return visible(f"{place}:{field} {self.message}")
+        return visible(f"{place}:{kind}{field} {self.message}")
 
 
 class InvalidRecords(Exception):
-    """Raised when the records cannot be published; carries every problem found."""
+    """Raised when the records cannot be published; carries every problem found.
+
+    ``problems`` are the errors and the drafts' warnings, in the order of the files;
+    the message counts the errors.
+    """
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(set(problems), key=_sort_key)
-        count = len(self.problems)
-        files = len({p.file for p in self.problems})
-        super().__init__(f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}")
+        self.problems = in_order(problems)
+        errors = [p for p in self.problems if not p.warning]
+        super().__init__(count_problems(errors))
 
     def report(self) -> str:
         """Every problem, one line each."""
         return "\n".join(str(problem) for problem in self.problems)
+
+
+def count_problems(problems: Iterable[Problem]) -> str:
+    """ "3 problems in 2 files"."""
+    problems = list(problems)
+    count, files = len(problems), len({p.file for p in problems})
+    return f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}"
+
+
+def in_order(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems, each once, in the order of their files and places."""
+    return sorted(set(problems), key=_sort_key)
 
 
 def _sort_key(problem: Problem) -> tuple[str, int, int, str]:

@@ -20,6 +20,7 @@ from pydantic import (
     WithJsonSchema,
     model_serializer,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from .model import Event, Meeting, Record, Source, Speaker
 from .values import Slug
@@ -164,9 +165,14 @@ SiteUrl = Annotated[str, Field(min_length=1), WithJsonSchema({"type": "string", 
 """An absolute address on the site (http:// in a local preview)."""
 
 
+_NOT_PUBLISHED: Any = Field(False, exclude=True)
+"""``draft``, which the open data leave out: the published site has no draft."""
+
+
 class PublishedEvent(Event):
     """An event as the open data publishes it: its record and its addresses on the site."""
 
+    draft: SkipJsonSchema[bool] = _NOT_PUBLISHED
     url: SiteUrl = Field(description="The address of the event's page.")
     calendar: SiteUrl = Field(
         description="The address of the event's iCalendar file, with all its meetings."
@@ -180,6 +186,7 @@ class PublishedMeeting(Meeting):
     ``null`` where no source names them, which an empty list would not say.
     """
 
+    draft: SkipJsonSchema[bool] = _NOT_PUBLISHED
     speakers: list[Speaker] | None = Field(
         min_length=1,
         description=(

@@ -230,7 +230,7 @@ def _event_folder(site: Site, documents: list[Document], event: str | None) -> P
     for folder in folders:
         _real_folder(site, folder, f"{under}/")
     return max(
-        folders, key=lambda p: (str(_event_data(documents, p).get("start_date", "")), p.name)
+        folders, key=lambda p: (str(_event_data(documents, p).get("start_date") or ""), p.name)
     )
 
 

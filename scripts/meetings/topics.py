@@ -1,10 +1,15 @@
-"""Topics as the topics page lists them: one entry, one anchor, per topic.
+"""Topics: words of a meeting's own summary, one entry (one anchor) each on the topics page.
+
+A topic links meetings ("related meetings", the topics page), so it must be a
+subject the meeting's own source names: a word or phrase of its summary, case
+aside (:func:`check_topic_words`). "youth" may tag a summary that speaks of
+"the youth"; "young people" may not, unless the summary says so.
 
 Material's tags plugin makes the topics page from the pages' tags, and the
 anchor of each entry from the tag's text, without case or punctuation: two
 topics written differently ("renewable energy", "Renewable-Energy") would
 share one anchor, so a link to one opens the other. Such topics are refused
-as one topic written two ways.
+as one topic written two ways (:func:`check_topics`).
 
 So are two topics that look the same but are written with other characters
 ("fundіng" with a Cyrillic і, "funding"): a visitor would see one topic twice.
@@ -17,8 +22,10 @@ the anchor check above already makes case and punctuation one topic.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import html
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -76,6 +83,47 @@ def check_topics(meetings: Iterable[tuple[Meeting, Document]]) -> list[Problem]:
                 )
                 break
     return problems
+
+
+def check_topic_words(meeting: Meeting, document: Document) -> list[Problem]:
+    """Each topic of a meeting must be a word or phrase of its own summary (case aside)."""
+    summary = " ".join(meeting.summary.split()).casefold()
+    problems: list[Problem] = []
+    for index, topic in enumerate(meeting.topics):
+        if _phrase(topic).search(summary):
+            continue
+        close = difflib.get_close_matches(
+            topic.casefold(), _phrases(summary, topic), n=1, cutoff=0.8
+        )
+        hint = f", e.g. '{close[0]}'" if close else ""
+        message = (
+            f"'{topic}' is not a word or phrase of the meeting's summary; a topic links "
+            "meetings by a subject their own sources name, so write it as the summary does "
+            f"(case aside){hint}, or leave it out"
+        )
+        place = document.locations.of_value(("topics", index))
+        problems.append(
+            Problem(document.file, place.line, place.column, f"topics[{index}]", message)
+        )
+    return problems
+
+
+@functools.lru_cache(maxsize=100_000)
+def _phrase(topic: str) -> re.Pattern[str]:
+    """The topic as whole words of a text written in lowercase, white space runs as one."""
+    words = map(re.escape, topic.casefold().split())
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+
+
+def _phrases(summary: str, topic: str) -> list[str]:
+    """The summary's runs of as many words as the topic has, give or take one."""
+    words = re.findall(r"[\w'’-]+", summary)
+    count = len(topic.split())
+    return [
+        " ".join(words[start : start + size])
+        for size in range(max(1, count - 1), count + 2)
+        for start in range(len(words) - size + 1)
+    ]
 
 
 def _first_other(topic: str, other: str) -> str:

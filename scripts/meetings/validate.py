@@ -1,25 +1,36 @@
 """Stage 2 of the pipeline: check the documents against the data model.
 
-Each document is validated by :mod:`meetings.model`; then the records are
-checked against each other (one meeting per cluster number and per slug in
-an event, meeting dates inside the event's dates, event addresses unique and
-the same as their folders' names, no event's description or sources copied
-from another's, every source id cited listed in the event's sources, and
-every source listed cited, every quoted word found in the sources cited
-beside it: :mod:`meetings.quotes`, and an attendance reported only by sources
-written after the meeting).
+Each document is validated by :mod:`meetings.model`, with the rules of a
+single record the model cannot state alone (each topic is a word of the
+meeting's own summary; the first line points editors' tools to the record's
+JSON Schema); then the records are checked against each other (one meeting
+per cluster number and per slug in an event, meeting dates inside the event's
+dates, event addresses unique and the same as their folders' names, no
+event's description or sources copied from another's, every source id cited
+listed in the event's sources, and every source listed cited, every quoted
+word found in the sources cited beside it: :mod:`meetings.quotes`, and an
+attendance reported only by sources written after the meeting).
 Every mistake becomes a :class:`~meetings.problems.Problem` that names the
 file, the line and column, and the field, says what was expected and, for a
 misspelt key, suggests the nearest valid one.
+
+Drafts (``draft: true`` on a meeting or an event: every file of a draft
+event is one) are checked the same way, but their problems are warnings
+(:attr:`Problem.warning`): they keep the draft out of the site, and the
+rest is published. Where a draft and a published record claim one cluster
+number, slug or spelling of a topic, the draft yields. A meeting that is not
+a draft in a draft event is a mistake: it could never be published.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
-from collections.abc import Collection, Hashable, Iterable, Sequence
+import os
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
 from pydantic import ValidationError
@@ -31,32 +42,42 @@ from .model import Event, Meeting
 from .problems import Problem, field_path
 from .published import EventEntry, MeetingEntry
 from .quotes import check_quotations
-from .topics import check_topics
+from .topics import check_topic_words, check_topics
 from .values import _SLUG
 
 RESERVED_SLUGS = frozenset({"index"})
 """Meeting slugs an event's own pages use."""
 RESERVED_MEETING_SLUG = "'{value}' is the address of the event's own page; choose another slug"
 RESERVED_EVENT_SLUG = "'{value}' is already the address of a page of the site; choose another slug"
+SCHEMA_COMMENT = "# yaml-language-server: $schema="
+"""How a record's first line points editors' tools to its JSON Schema."""
 
 
 def validate(
     documents: Iterable[Document],
     reserved: Iterable[str] = (),
     unread: Iterable[str] = (),
+    schema_dir: Path | None = None,
     memo: Memo = no_memo,
 ) -> tuple[list[EventEntry], list[Problem]]:
     """Validate every document; return the valid events, with their meetings, and every problem.
 
     ``reserved`` names addresses at the top of the site that pages already
     use (``topics``, ``assets``…), which an event may not take. ``unread``
-    names the event folders with a file that could not be read. With a
-    ``memo`` (``mkdocs serve``), an event folder whose documents are those of
-    the last build (not read again: :class:`~meetings.preview.FolderReader`)
-    gives the entries validated before; in a folder read again, a record whose
-    file and event file read as before is the entry validated before. The
-    checks of records against each other are done again only where those
-    entries changed.
+    names the event folders with a file that could not be read. With
+    ``schema_dir``, the folder of the editors' JSON Schemas, each record's
+    first line must point to its schema there. Drafts are among the events
+    and meetings returned (:func:`meetings.catalog.collect` decides which are
+    shown); their problems are warnings; where a draft and a published record
+    claim the same value, the draft yields.
+
+    Each event folder is validated on its own (:func:`_validate_folder`), then
+    the records against those of the other folders. With a ``memo`` (``mkdocs
+    serve``), an event folder whose documents are those of the last build (not
+    read again: :class:`~meetings.preview.FolderReader`) gives the entries
+    validated before; in a folder read again, a record whose file and event
+    file read as before is the entry validated before; the checks across
+    folders are done again only where those entries changed.
     """
     reserved = frozenset(reserved)
     unread = frozenset(unread)
@@ -65,21 +86,34 @@ def validate(
         by_folder.setdefault(document.folder, []).append(document)
     folders = [
         memo(
-            ("folder", tuple(folder_documents), folder in unread),
-            functools.partial(_validate_folder, folder_documents, folder in unread, memo),
+            ("folder", tuple(folder_documents), folder in unread, schema_dir),
+            functools.partial(
+                _validate_folder, folder_documents, folder in unread, schema_dir, memo
+            ),
         )
         for folder, folder_documents in by_folder.items()
     ]
     problems = [problem for folder in folders for problem in folder.problems]
-    events = [folder.event for folder in folders if folder.event is not None]
+    draft_files = set().union(*(folder.draft_files for folder in folders))
+    draft_folders = {folder.draft_folder for folder in folders} - {None}
+    is_draft = _drafts(draft_files, draft_folders)
+    # The published records first, the drafts after them (they yield), as one list would be.
+    events = [f.event for f in sorted(folders, key=lambda f: f.event_is_draft) if f.event]
     every_event = tuple(event for event, _ in events)
-    problems += memo(("events", every_event, reserved), lambda: _check_events(events, reserved))
-    meetings = [pair for folder in folders for pair in folder.meetings]
+    checked = memo(("events", every_event, reserved), lambda: _check_events(events, reserved))
+    problems += mark_drafts(checked, is_draft)
+    meetings = [
+        pair
+        for folder in sorted(folders, key=lambda f: not f.published_meetings)
+        for pair in folder.meetings
+    ]
     # A check that found nothing is not done again while every meeting has the topics it
     # had then (a problem found names lines, which any edit may move: looked for again).
     topics = Key(*(folder.topics for folder in folders))
     found = memo(("topics", topics), lambda: check_topics(meetings))
-    problems += check_topics(meetings) if found and memo is not no_memo else found
+    problems += mark_drafts(
+        check_topics(meetings) if found and memo is not no_memo else found, is_draft
+    )
     return list(every_event), problems
 
 
@@ -89,15 +123,27 @@ class _Folder:
 
     event: tuple[EventEntry, Document] | None
     meetings: list[tuple[MeetingEntry, Document]]
+    """Its meetings, the published ones first."""
     problems: list[Problem]
     topics: Key
     """Each meeting's file and topics."""
+    draft_files: frozenset[str]
+    draft_folder: str | None
+    """The folder, as problems name it, if its event is a draft."""
+    event_is_draft: bool
+    published_meetings: bool
 
 
-def _validate_folder(documents: list[Document], unread: bool, memo: Memo) -> _Folder:
+def _validate_folder(
+    documents: list[Document], unread: bool, schema_dir: Path | None, memo: Memo
+) -> _Folder:
     """Validate the documents of one event folder (``unread``: one of its files could not
     be read) and check them against each other. With a ``memo``, a record whose file and
     event file read as before is the entry validated before."""
+    is_draft = drafts(documents)
+    # The published records first: where a draft and another claim the same value,
+    # the draft yields.
+    documents = sorted(documents, key=lambda document: is_draft(document.file))
     problems: list[Problem] = []
     event: tuple[EventEntry, Document] | None = None
     meetings: list[tuple[MeetingEntry, Document]] = []
@@ -106,6 +152,9 @@ def _validate_folder(documents: list[Document], unread: bool, memo: Memo) -> _Fo
     # A meeting's entry holds its event's (its sources, its page): kept only with it.
     event_text = next((d.text for d in documents if d.kind == "event"), None)
     for document in documents:
+        problems += document.problems
+        if schema_dir is not None:
+            problems += _check_schema_line(document, schema_dir)
         model = EventEntry if document.kind == "event" else MeetingEntry
         try:
             validated = functools.partial(model.model_validate, document.data)
@@ -115,6 +164,11 @@ def _validate_folder(documents: list[Document], unread: bool, memo: Memo) -> _Fo
             )
         except ValidationError as error:
             problems += problems_from(error, document, model)
+            incomplete = True
+            continue
+        if isinstance(record, MeetingEntry):
+            problems += check_topic_words(record, document)
+        if document.problems:  # read as far as it could be: not a record to publish
             incomplete = True
             continue
         record._file = document.file
@@ -129,8 +183,79 @@ def _validate_folder(documents: list[Document], unread: bool, memo: Memo) -> _Fo
         problems += check_quotations(entry, event_document, [(entry, event_document), *meetings])
         problems += _check_reports(entry, event_document, meetings)
         entry._meetings = [meeting for meeting, _ in meetings]
+    problems = mark_drafts(problems, is_draft) + _check_draft_events(documents)
     topics = Key(*((document.file, tuple(meeting.topics)) for meeting, document in meetings))
-    return _Folder(event, meetings, problems, topics)
+    event_documents = [d for d in documents if d.kind == "event"]
+    draft_folder = next(
+        (str(PurePosixPath(d.file).parent) for d in event_documents if d.draft), None
+    )
+    return _Folder(
+        event,
+        meetings,
+        problems,
+        topics,
+        frozenset(d.file for d in documents if d.draft),
+        draft_folder,
+        event is not None and is_draft(event[1].file),
+        any(not is_draft(document.file) for _, document in meetings),
+    )
+
+
+def drafts(documents: Iterable[Document]) -> Callable[[str], bool]:
+    """Whether a file (as problems name it) is a draft's: a record that says ``draft: true``,
+    or any file or folder in the folder of an event that says so."""
+    documents = list(documents)
+    files = {d.file for d in documents if d.draft}
+    folders = {
+        str(PurePosixPath(d.file).parent) for d in documents if d.kind == "event" and d.draft
+    }
+    return lambda file: file in files or str(PurePosixPath(file.rstrip("/")).parent) in folders
+
+
+def _drafts(files: set[str], folders: set[str | None]) -> Callable[[str], bool]:
+    """:func:`drafts` from the draft files and draft event folders already found."""
+    return lambda file: file in files or str(PurePosixPath(file.rstrip("/")).parent) in folders
+
+
+def mark_drafts(problems: Iterable[Problem], is_draft: Callable[[str], bool]) -> list[Problem]:
+    """The problems, those of drafts as warnings."""
+    return [
+        dataclasses.replace(problem, warning=True) if is_draft(problem.file) else problem
+        for problem in problems
+    ]
+
+
+def _check_draft_events(documents: Sequence[Document]) -> list[Problem]:
+    """A meeting that is not a draft in a draft event: it could never be published."""
+    draft_events = {d.folder: d for d in documents if d.kind == "event" and d.draft}
+    problems = []
+    for document in documents:
+        event = draft_events.get(document.folder)
+        if event is not None and document.kind == "meeting" and not document.draft:
+            message = (
+                f"this meeting is not a draft, but its event is ({event.file}), and a meeting "
+                "is published with its event: remove 'draft: true' from the event too, or "
+                "write 'draft: true' here"
+            )
+            problems.append(dataclasses.replace(_at(document, (), message), field=None))
+    return problems
+
+
+def _check_schema_line(document: Document, schema_dir: Path) -> list[Problem]:
+    """The first line points editors' tools (VS Code, with the YAML extension) to the
+    record's JSON Schema, as ``make new`` writes it."""
+    name = "event.schema.json" if document.kind == "event" else "meeting.schema.json"
+    target = Path(os.path.relpath(schema_dir / name, document.path.parent)).as_posix()
+    expected = SCHEMA_COMMENT + target
+    first = document.text.split("\n", 1)[0].rstrip("\r")
+    if first.rstrip() == expected:
+        return []
+    message = (
+        f"the first line must be '{expected}', which gives editors' tools (VS Code with "
+        "the YAML extension) the record's JSON Schema, for completion and checks while typing"
+        + ("; it points elsewhere" if first.startswith(SCHEMA_COMMENT) else "; add it")
+    )
+    return [Problem(document.file, 1, 1, None, message)]
 
 
 # --------------------------------------------------------------------------

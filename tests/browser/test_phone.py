@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from meetings.navigation import NAV_EVENTS
 from tests.browser.browsing import PHONE, catalog
 from tests.helpers import url
 
@@ -23,7 +24,7 @@ def test_page_does_not_scroll_sideways(phone_page: Page, page_path: str) -> None
 def test_menu_opens_and_reaches_every_meeting(phone_page: Page, base_url: str) -> None:
     page = phone_page
     drawer = page.locator("nav.md-nav--primary")
-    for event in catalog().events:
+    for event in catalog().events[:NAV_EVENTS]:  # the newest events; older ones are not in it
         for entry in event.meetings:
             page.goto("")
             expect(drawer).not_to_be_in_viewport()

@@ -1,11 +1,12 @@
 """``make serve`` in a browser: a failed rebuild shows its errors on the page, as text.
 
 ``mkdocs serve --dirty`` (what ``make serve`` runs) on a copy of the project,
-a meeting's page open in chromium. A record file is added whose name holds
-markup: the rebuild fails, and the page the browser reloads (MkDocs reloads
-it after each rebuild) shows, above the last good page, the lines
-``meetings validate`` prints for the same files, as text; nothing in them
-runs. Once the file is gone, the next reload has no banner.
+the first meeting's page open in chromium. A record file whose name holds
+markup is added beside that meeting's: the rebuild fails, and the page the
+browser reloads (MkDocs reloads it after each rebuild) shows, above the last
+good page, the lines ``meetings validate`` prints for the same files, as
+text; nothing in them runs. Once the file is gone, the next reload has no
+banner.
 """
 
 from __future__ import annotations
@@ -21,9 +22,8 @@ from playwright.sync_api import Dialog, Page
 from meetings.banner import BANNER_ID
 from meetings.cli import main
 from tests.browser.browsing import ConsoleErrors
-from tests.helpers import make_project, mkdocs_serve, url
+from tests.helpers import PAGE, RECORD, make_project, mkdocs_serve
 
-MEETING = "forum-2021/ac2-citizen-focus"
 HOSTILE = 'a"><img src=x onerror=alert(1)> %.yaml'
 """A record file named with markup: refused by name, and the name is in the error."""
 BANNER = f"#{BANNER_ID}"
@@ -42,13 +42,14 @@ def test_a_failed_rebuild_shows_its_errors_on_the_last_good_page(
     project, base = served
     dialogs: list[Dialog] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog), dialog.dismiss()))
-    page.goto(base + url(f"{MEETING}.md"))
+    page.goto(base + PAGE)
 
     title = page.locator("article h1").inner_text()
     assert page.locator(BANNER).count() == 0
 
-    hostile = project / "clusters" / "forum-2021" / HOSTILE
-    shutil.copy2(project / "clusters" / f"{MEETING}.yaml", hostile)
+    record = project / RECORD
+    hostile = record.with_name(HOSTILE)
+    shutil.copy2(record, hostile)
     result = CliRunner().invoke(main, ["--root", str(project), "validate"])
     problems = [line for line in result.output.splitlines() if ".yaml:" in line]
     assert result.exit_code == 1 and problems, result.output

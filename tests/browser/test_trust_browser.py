@@ -33,6 +33,7 @@ from tests.helpers import (
     make_project,
     mkdocs_build,
 )
+from tests.records import SAMPLE, add_passages, add_sample
 
 SCRIPT = '"><img src=x onerror=alert(document.domain)>'
 PHONE_390 = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -54,8 +55,9 @@ def hostile_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tu
     for name, value in {**BUILD_ENV, "REPO_URL": EXAMPLE_REPO}.items():
         monkeypatch.setenv(name, value)
     project = make_project(tmp_path / "project")
-    folder = project / "clusters" / "forum-2021"
-    (folder / "ac2-citizen-focus.yaml").rename(folder / f"ac2{SCRIPT}.yaml")
+    add_sample(project)  # the example meeting, whose file gets the script in its name
+    path = project / SAMPLE.file
+    path.rename(path.parent / f"ac2{SCRIPT}.yaml")
     site = tmp_path / "site"
     with serve(site) as url:
         monkeypatch.setenv("SITE_URL", url)
@@ -90,9 +92,15 @@ LONG_TOPIC = "Interoperabilityframeworkforcrossborderdigitalpublicservices"
 @pytest.fixture(scope="module")
 def long_topic_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = make_project(tmp_path_factory.mktemp("long") / "project")
-    record = project / "clusters" / "forum-2021" / "ac2-citizen-focus.yaml"
-    text = record.read_text(encoding="utf-8")
-    record.write_text(text.replace("topics:\n", f"topics:\n  - {LONG_TOPIC}\n", 1), "utf-8")
+    add_sample(project)
+    record = project / SAMPLE.file
+    text = record.read_text(encoding="utf-8").replace(
+        "topics:\n", f"topics:\n  - {LONG_TOPIC}\n", 1
+    )
+    # A topic is a word of the summary, which quotes its source: a paragraph of both.
+    text = re.sub(r"(?m)^(topics:)$", f"  \n  {LONG_TOPIC}.\n\\1", text, count=1)
+    record.write_text(text, "utf-8")
+    add_passages(project / "clusters", SAMPLE.source, f"{LONG_TOPIC}.")
     site = project / "site"
     with serve(site) as url:
         result = mkdocs_build(project, site, env={"SITE_URL": url})
@@ -100,7 +108,7 @@ def long_topic_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.mark.parametrize("path", ["topics/", "forum-2021/ac2-citizen-focus/", ""])
+@pytest.mark.parametrize("path", ["topics/", f"{SAMPLE.event}/{SAMPLE.slug}/", ""])
 def test_a_long_topic_does_not_make_a_phone_scroll_sideways(
     long_topic_site: str, new_context: Callable[..., BrowserContext], path: str
 ):
