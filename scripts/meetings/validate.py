@@ -102,11 +102,10 @@ def validate(
     every_event = tuple(event for event, _ in events)
     checked = memo(("events", every_event, reserved), lambda: _check_events(events, reserved))
     problems += mark_drafts(checked, is_draft)
-    meetings = [
-        pair
-        for folder in sorted(folders, key=lambda f: not f.published_meetings)
-        for pair in folder.meetings
-    ]
+    # Every published meeting first, of every folder, then the drafts: a draft yields to a
+    # published meeting of another event too (each folder's meetings are in that order).
+    meetings = [pair for folder in folders for pair in folder.meetings[: folder.published]]
+    meetings += [pair for folder in folders for pair in folder.meetings[folder.published :]]
     # A check that found nothing is not done again while every meeting has the topics it
     # had then (a problem found names lines, which any edit may move: looked for again).
     topics = Key(*(folder.topics for folder in folders))
@@ -131,7 +130,8 @@ class _Folder:
     draft_folder: str | None
     """The folder, as problems name it, if its event is a draft."""
     event_is_draft: bool
-    published_meetings: bool
+    published: int
+    """How many of its meetings are published (not drafts): the first ones."""
 
 
 def _validate_folder(
@@ -197,7 +197,7 @@ def _validate_folder(
         frozenset(d.file for d in documents if d.draft),
         draft_folder,
         event is not None and is_draft(event[1].file),
-        any(not is_draft(document.file) for _, document in meetings),
+        sum(not is_draft(document.file) for _, document in meetings),
     )
 
 
