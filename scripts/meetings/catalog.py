@@ -113,8 +113,9 @@ def collect(
     documents, problems = read_records(root, base, read_folder, entries)
     unread = {PurePosixPath(problem.file).parent.name for problem in problems}
     events, invalid = validate(documents, reserved, unread, schema_dir, memo)
-    is_draft = drafts(documents)
-    problems = mark_drafts(problems, is_draft) + invalid
+    if problems:  # of reading the files (the drafts' are warnings)
+        problems = mark_drafts(problems, drafts(documents))
+    problems = problems + invalid
     if any(not problem.warning for problem in problems):
         raise InvalidRecords(problems)
     warnings = in_order(problems)
@@ -187,14 +188,11 @@ def _left_out(documents: Iterable[Document], unfinished: set[str] | None) -> lis
     those with problems are left out."""
     documents = list(documents)
     events = {d.folder: d for d in documents if d.kind == "event"}
-
-    def is_draft(document: Document) -> bool:
-        """:func:`~meetings.validate.drafts`, for a document: it says so, or its event does."""
-        event = events.get(document.folder)
-        return document.draft or (event is not None and event.draft)
-
+    # A draft says so, or its event does (meetings.validate.drafts).
+    draft_events = {folder for folder, event in events.items() if event.draft}
     out: list[str] = []
-    for document in sorted(filter(is_draft, documents), key=lambda document: document.file):
+    drafted = [d for d in documents if d.folder in draft_events or d.draft]
+    for document in sorted(drafted, key=lambda document: document.file):
         if unfinished is not None and document.file not in unfinished:
             continue  # shown
         event = events.get(document.folder)
