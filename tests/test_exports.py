@@ -30,7 +30,17 @@ from meetings.load import parse_yaml
 from meetings.model import Event, Meeting, json_schema
 from meetings.published import OpenData
 
-from .helpers import CLUSTERS, PAGE, ROOT, built_site_env, make_project, mkdocs_build, url
+from . import libical
+from .helpers import (
+    CLUSTERS,
+    PAGE,
+    ROOT,
+    built_site_env,
+    make_project,
+    mkdocs_build,
+    png_size,
+    url,
+)
 from .records import SAMPLE, add_passages, add_sample
 
 CATALOG = collect(CLUSTERS)
@@ -115,6 +125,39 @@ def test_calendars_are_byte_for_byte_what_icalendar_writes(built_site: Path):
     for path in paths:
         data = path.read_bytes()
         assert icalendar.Calendar.from_ical(data).to_ical() == data, path
+
+
+def test_libical_finds_no_error_in_any_calendar(built_site: Path):
+    """libical, the iCalendar library of many calendar programs, reads every file
+    and checks it against RFC 5545 (tests/libical.py): not one X-LIC-ERROR."""
+    paths = sorted(built_site.rglob("*.ics"))
+    assert len(paths) == len(CATALOG.events) + len(MEETINGS)
+    found = {
+        path.relative_to(built_site).as_posix(): libical.problems(path.read_bytes())
+        for path in paths
+    }
+    assert {path: errors for path, errors in found.items() if errors} == {}
+
+
+BROKEN_CALENDARS = {
+    # What the calendars said before issue 20: iTIP's PUBLISH requires an ORGANIZER.
+    "METHOD:PUBLISH without an ORGANIZER": (b"CALSCALE:", b"METHOD:PUBLISH\r\nCALSCALE:"),
+    "a VEVENT without DTSTAMP": (b"DTSTAMP:", b"X-STAMP:"),
+    "a VEVENT without UID": (b"UID:", b"X-ID:"),
+    "two UIDs": (b"UID:", b"UID:a\r\nUID:"),
+    "a day that is no day": (b"DTSTART;VALUE=DATE:", b"DTSTART;VALUE=DATE:x"),
+    "a property of no standard": (b"SUMMARY:", b"SUMARY:"),
+    "an unknown value type": (b"DTSTART;VALUE=DATE:", b"DTSTART;VALUE=DAY:"),
+}
+
+
+@pytest.mark.parametrize("change", BROKEN_CALENDARS.values(), ids=BROKEN_CALENDARS)
+def test_libical_finds_what_rfc_5545_refuses(built_site: Path, change: tuple[bytes, bytes]):
+    """The check can fail: each of these changes to a real calendar makes an error."""
+    data = (built_site / EVENT.calendar).read_bytes()
+    old, new = change
+    assert old in data
+    assert libical.problems(data.replace(old, new, 1)) != []
 
 
 def test_calendar_uids_stay_the_same_on_every_copy_of_the_site():
@@ -333,6 +376,8 @@ def check_meeting_json_ld(built_site: Path, entry) -> None:
     assert data["superEvent"]["@type"] == "Event"
     assert data["superEvent"]["name"] == event.name
     assert data["superEvent"]["url"] == SITE_URL + url(event)
+    # Held as the article says, and no record says otherwise (no field for it).
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
     # Only what the records state: an organiser, an attendance mode, a video address each
     # only where a source gives them; no place, which no record has a field for.
     meeting = entry
@@ -370,11 +415,20 @@ def check_meeting_json_ld(built_site: Path, entry) -> None:
     assert og["og:description"] == entry.one_line
     assert og["og:url"] == address
     assert og["og:image"] == SITE_URL + "assets/social.png"
+    # The picture's size and type as the file says, and a text alternative.
+    width, height = png_size(ROOT / "docs" / "assets" / "social.png")
+    assert (og["og:image:type"], og["og:image:width"], og["og:image:height"]) == (
+        "image/png",
+        str(width),
+        str(height),
+    )
+    assert og["og:image:alt"].startswith("Action Cluster meetings")
     twitter = {m.get("name"): m.get("content") for m in head.xpath("meta[@name]")}
     assert twitter["twitter:card"] == "summary_large_image"
     assert twitter["twitter:title"] == entry.title
     assert twitter["twitter:description"] == entry.one_line
     assert twitter["twitter:image"] == og["og:image"]
+    assert twitter["twitter:image:alt"] == og["og:image:alt"]
 
     calendar = tree.xpath("//article//a[normalize-space()='Add to calendar']/@href")
     assert calendar == [f"../{entry.slug}.ics"]
@@ -387,6 +441,7 @@ def test_event_page_describes_the_event_and_links_its_calendar(built_site: Path,
     assert data["@type"] == "Event"
     dates = (record.start_date.isoformat(), record.end_date.isoformat())
     assert (data["startDate"], data["endDate"]) == dates
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
     assert data["@id"] == SITE_URL + url(record) + "#event"
     meeting_ids = [json_ld(page(built_site, url(m)))[0]["@id"] for m in record.meetings]
     assert [sub["@id"] for sub in data.get("subEvent", [])] == meeting_ids
@@ -407,6 +462,15 @@ def test_no_output_names_an_organiser_unless_a_record_does(built_site: Path):
     schemas = {"schema/event.schema.json", "schema/open-data.schema.json"}
     assert schemas <= set(found)
     assert bool(set(found) - schemas) == named, found
+
+
+def test_a_link_preview_picture_that_is_no_png_stops_the_build(tmp_path: Path):
+    project = make_project(tmp_path / "project")
+    (project / "docs" / "assets" / "social.png").write_bytes(b"GIF89a" + bytes(40))
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "social_image: docs/assets/social.png is not a PNG file" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_pages_not_made_from_a_record_have_no_event_data(built_site: Path):

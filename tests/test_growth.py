@@ -43,6 +43,7 @@ ON_THE_COPY = [
     "tests/test_editing_scaffold.py",
     "tests/test_engines.py",
     "tests/test_exports.py",
+    "tests/test_history.py",
     "tests/test_layout.py",
     "tests/test_make_local.py",
     "tests/test_model.py",
@@ -60,6 +61,7 @@ ON_THE_COPY = [
     "tests/browser/test_navigation.py",
     "tests/browser/test_pages.py",
     "tests/browser/test_phone.py",
+    "tests/browser/test_search.py",
     "tests/browser/test_serve_errors.py",
     "tests/browser/test_visitors.py",
 ]

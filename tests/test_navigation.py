@@ -16,10 +16,10 @@ import pytest
 from lxml import html as lxml_html
 
 import bench
-from meetings.catalog import Catalog, collect
-from meetings.navigation import NAV_EVENTS, navigation, outside_nav
+from meetings.catalog import Catalog, build, collect
+from meetings.navigation import NAV_EVENTS, navigation, outside_nav, titles
 
-from .helpers import ROOT, make_project, mkdocs_build, url
+from .helpers import ROOT, fixture_catalog, make_project, mkdocs_build, url
 
 MEETINGS = 60  # 5 to 9 events of 6 to 12 meetings
 STATIC = ["index.md", "topics.md", "about.md"]
@@ -62,13 +62,33 @@ def test_the_newest_events_with_their_meetings_then_the_other_pages(catalog: Cat
     newest = catalog.events[:NAV_EVENTS]
     assert nav == [
         "index.md",
-        *[{e.nav_title: [e.page, *(m.page for m in e.meetings)]} for e in newest],
+        *[
+            {title: [e.page, *(m.page for m in e.meetings)]}
+            for e, title in zip(newest, titles(newest), strict=True)
+        ],
         "topics.md",
         "about.md",
     ]
     assert [e.start_date for e in newest] == sorted(
         (e.start_date for e in catalog.events), reverse=True
     )[:NAV_EVENTS]
+
+
+def test_events_side_by_side_are_named_alike(tmp_path: Path):
+    """Short names when every event listed has one; full names otherwise (issue 20)."""
+    real = collect(ROOT / "clusters", ROOT)
+    one_meeting = fixture_catalog(tmp_path / "clusters")
+    short = [e for e in [*real.events, *one_meeting.events] if e.short_name]
+    long = [e for e in one_meeting.events if not e.short_name]
+    assert short and long, "the records and fixtures no longer have both kinds"
+    assert titles(short) == [e.short_name for e in short]
+    assert titles([*short, long[0]]) == [e.name for e in [*short, long[0]]]
+    assert titles([long[0]]) == [long[0].name]
+    # The newest real event beside the one-meeting fixture: both listed by their names.
+    both = build([collect(ROOT / "clusters", ROOT).events[0], long[0]])
+    sections = [item for item in navigation(both, STATIC, Path("docs")) if isinstance(item, dict)]
+    listed = both.events[:NAV_EVENTS]
+    assert [next(iter(item)) for item in sections] == [e.name for e in listed]
 
 
 def test_every_page_is_either_in_the_navigation_or_outside_it(catalog: Catalog):

@@ -504,22 +504,26 @@ def citations_after(element: lxml_html.HtmlElement) -> list[str]:
 
 
 def test_the_home_page_cites_what_it_quotes(built_site: Path):
+    """The cards quote each meeting's source: a line under them names each one in full
+    (title, publisher, date, linked), since the home page has no list of sources (issue
+    20: the event's page has it, with the event's own text, which only it quotes)."""
     event = CATALOG.events[0]
     tree = page_of(built_site, "")
     article = tree.xpath("//article")[0]
     text = normal(article.text_content())
-    sources = [s.id for s in event.cited_sources]
-    # The cards quote each meeting's source: a line names them.
     cards = article.xpath(".//*[contains(@class, 'meeting-cards')]")[0]
     (line,) = [p for p in cards.itersiblings() if "quoted from" in normal(p.text_content())][:1]
-    firsts = sorted({m.cites[0] for m in event.meetings}, key=sources.index)
-    assert citations_after(line) == firsts
-    # The event's text: quoted from its first source, cited.
-    assert normal(event.description) in text
-    (said,) = [
-        p for p in article.xpath(".//p") if normal(p.text_content()).startswith("Quoted from")
-    ]
-    assert citations_after(said) == event.cites[:1]
+    firsts = [event.source(i) for i in dict.fromkeys(m.cites[0] for m in event.meetings)]
+    named = [(a.get("href"), normal(a.text_content())) for a in line.xpath(".//a")]
+    assert named == [(source.url, normal(source.label)) for source in firsts]
+    for source in firsts:
+        assert source.publisher in normal(line.text_content())
+        if source.published:
+            assert long_date(source.published) in normal(line.text_content())
+    # The event's text is quoted on its page, cited there.
+    assert normal(event.description) not in text
+    event_page = page_of(built_site, url(event))
+    assert normal(event.description) in normal(event_page.xpath("//article")[0].text_content())
 
 
 def test_the_event_page_cites_its_dates_to_their_sources_alone(built_site: Path):

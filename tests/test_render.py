@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import markdown
 import pytest
 import yaml
@@ -11,7 +13,7 @@ from meetings.catalog import RELATED_LIMIT, build, collect
 from meetings.published import MeetingEntry
 from meetings.render import long_date, markdown_inline, paragraphs, render_pages, yaml_string
 
-from .helpers import CLUSTERS
+from .helpers import CLUSTERS, fixture_catalog
 
 CATALOG = collect(CLUSTERS)
 PAGES = render_pages(CATALOG)
@@ -212,3 +214,31 @@ def test_a_meeting_page_says_the_cluster_once():
     page = render_pages(build(catalog.events))[told.page]
     cluster = told.cluster
     assert f"- **Action Cluster:** {cluster.number} · {markdown_inline(cluster.name)} [" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("for 100 % renewable energy", "for 100\u00a0% renewable energy"),
+        ("2.5 ‰ of 3 %", "2.5\u00a0‰ of 3\u00a0%"),
+        ("100 % first", "100\u00a0% first"),
+        ("% 1 per cent, 50%", "% 1 per cent, 50%"),
+    ],
+)
+def test_a_number_and_its_unit_stay_on_one_line(text: str, shown: str):
+    """A no-break space between them in the page (issue 20); the words are the record's."""
+    tree = lxml_html.fragment_fromstring(to_html(paragraphs(text)), create_parent="div")
+    assert tree.text_content() == shown
+    assert " ".join(tree.text_content().split()) == text
+
+
+def test_one_meetings_home_page_says_what_it_discussed(tmp_path: Path):
+    """'1 Action Cluster meeting … what it discussed', never '… what each one discussed'."""
+    records = fixture_catalog(tmp_path / "clusters")
+    events = [event for event in records.events if len(event.meetings) == 1]
+    assert events, "the fixtures no longer have an event of one meeting"
+    home = render_pages(build(events[:1]))["index.md"]
+    assert "1 Action Cluster meeting," in home and "what it discussed" in home
+    assert "each one" not in home
+    several = len(CATALOG.events[0].meetings) > 1
+    assert ("what each one discussed" in PAGES["index.md"]) == several

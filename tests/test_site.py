@@ -6,12 +6,13 @@ import html
 import json
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from lxml import html as lxml_html
 
 from meetings.catalog import collect
-from meetings.navigation import NAV_EVENTS
+from meetings.navigation import NAV_EVENTS, titles
 from meetings.render import long_date
 
 from .helpers import CLUSTERS, ROOT, url
@@ -103,26 +104,100 @@ def test_navigation_shows_the_newest_events_and_their_meetings(built_site: Path)
     labels = {text_of(a) for a in tree.xpath("//nav[contains(@class, 'md-nav--primary')]//a")}
     assert {entry.title for entry in meetings} <= labels
     words = " ".join(tree.xpath("//nav[contains(@class,'md-nav--primary')]//text()"))
-    assert all(event.nav_title in words for event in listed)
+    assert all(title in words for title in titles(listed))
 
 
 def test_home_page_gives_the_overview(built_site: Path):
     tree = page(built_site, "")
     article = text_of(tree.xpath("//article")[0])
     event = CATALOG.events[0]
-    MEETINGS = event.meetings
-    assert " ".join(event.description.split()) in article
-    if event.action_clusters:
-        assert " ".join(event.action_clusters.split()) in article
     cards = tree.xpath("//article//*[contains(@class, 'meeting-cards')]/ul/li")
-    assert len(cards) == len(MEETINGS)
-    for card, entry in zip(cards, MEETINGS, strict=True):
+    assert len(cards) == len(event.meetings)
+    for card, entry in zip(cards, event.meetings, strict=True):
         # Each meeting is named as everywhere else: by its title.
         (link,) = card.xpath(".//strong/a")
         assert (text_of(link), link.get("href")) == (entry.title, url(entry))
-        assert entry.one_line in text_of(card)
-    # The meetings come before the event's longer text.
-    assert article.index(MEETINGS[-1].one_line) < article.index(" ".join(event.description.split()))
+        assert " ".join(entry.one_line.split()) in text_of(card)
+    # The event's own text is on its page, which the home page links (issue 20).
+    assert " ".join(event.description.split()) not in article
+    assert url(event) in tree.xpath("//article//a/@href")
+    event_page = text_of(page(built_site, url(event)).xpath("//article")[0])
+    assert " ".join(event.description.split()) in event_page
+    if event.action_clusters:
+        assert " ".join(event.action_clusters.split()) in event_page
+
+
+def blocks(tree: lxml_html.HtmlElement) -> set[str]:
+    """The text of each paragraph and list item of a page's article."""
+    return {text_of(block) for block in tree.xpath("//article//p | //article//li")}
+
+
+def test_the_home_page_and_the_event_page_say_each_thing_once(built_site: Path):
+    """Issue 20: with one event, they showed the same cards, definition and sources."""
+    for event in CATALOG.events[:1]:
+        home, event_page = page(built_site, ""), page(built_site, url(event))
+        # A meeting's title names it on both (a card, an item of the list): a name, not
+        # a thing said twice.
+        titles = {m.title for m in event.meetings}
+        shared = {text for text in blocks(home) & blocks(event_page) if len(text) > 20}
+        assert shared - titles == set()
+        assert not event_page.xpath("//article//*[contains(@class, 'meeting-cards')]")
+        listed = event_page.xpath("//h2[@id='meetings']/following-sibling::ul[1]/li/a")
+        assert [(text_of(a), a.get("href")) for a in listed] == [
+            (m.title, url(m).removeprefix(url(event))) for m in event.meetings
+        ]
+
+
+def test_quoted_text_names_its_source_on_the_page_that_quotes_it(built_site: Path):
+    """Its title (or address), publisher and date, linked: the cards of the home page
+    (the first sentences of the summaries), the event page (its description), each
+    meeting page (its summary, in check_meeting_page)."""
+
+    def named(tree: lxml_html.HtmlElement, source) -> bool:
+        for link in tree.xpath("//article//a[@href]"):
+            if link.get("href") == source.url and text_of(link) == source.label:
+                around = text_of(link.getparent())
+                date = long_date(source.published) if source.published else "no date given"
+                return source.publisher in around and date in around
+        return False
+
+    event = CATALOG.events[0]
+    home = page(built_site, "")
+    for entry in event.meetings:
+        if not entry.gist:
+            assert named(home, event.source(entry.cites[0])), entry.slug
+    for entry in CATALOG.events:
+        assert named(page(built_site, url(entry)), entry.source(entry.cites[0])), entry.slug
+
+
+def test_no_page_but_about_describes_a_source_or_says_whose_the_text_is(built_site: Path):
+    """What each source gives, and that the quoted text is its publishers', are said once,
+    on the About page; every other page's list of sources points there, and every
+    footer links the licence."""
+    about = page(built_site, "about")
+    about_text = text_of(about.xpath("//article")[0])
+    supports = [" ".join(s.supports.split()) for e in CATALOG.events for s in e.sources]
+    assert all(text in about_text for text in supports)
+    assert "claims no licence" in about_text
+    for path in sorted(built_site.rglob("*.html")):
+        tree = lxml_html.parse(str(path)).getroot()
+        address = path.relative_to(built_site).as_posix()
+        footer = {text_of(a): a.get("href") for a in tree.xpath("//footer//a")}
+        licence = urljoin("https://site.test/" + address, footer.get("Licence", ""))
+        assert licence.endswith("/about/#quoted-text-and-licence"), (address, licence)
+        if address == "about/index.html":
+            continue
+        text = text_of(tree.xpath("//article")[0]) if tree.xpath("//article") else ""
+        assert "claims no licence" not in text, address
+        assert [s for s in supports if s in text] == [], address
+    assert about.xpath("//*[@id='quoted-text-and-licence']")
+    for entry in [*CATALOG.events, *MEETINGS]:
+        event = getattr(entry, "event", entry)
+        tree = page(built_site, url(entry))
+        pointer = tree.xpath("//h2[@id='sources']/following-sibling::p[1]/a/@href")
+        assert [href.split("/")[-1] for href in pointer] == [f"#sources:{event.slug}"]
+        assert pointer[0].split("#")[0].endswith("about/"), pointer
+        assert about.xpath(f"//h3[@id='sources:{event.slug}']")
 
 
 def test_topics_page_links_meetings_sharing_a_topic(built_site: Path):

@@ -20,11 +20,14 @@ MATERIAL = Path(material.__file__).parent / "templates"
 HEADER = re.compile(r"\A\{#-\n(?P<text>.*?)\n-#\}\n", re.S)
 
 CHANGES = {
-    # The accessibility statement and a way to report a problem, on every page.
+    # The accessibility statement, the licence (on the About page) and a way to report a
+    # problem, on every page.
     "partials/copyright.html": [
         (
             "  {% if not config.extra.generator == false %}\n    Made with",
             "  <a href=\"{{ 'accessibility/' | url }}\">Accessibility statement</a>\n"
+            "  ·\n"
+            "  <a href=\"{{ 'about/' | url }}#quoted-text-and-licence\">Licence</a>\n"
             "  {% if config.repo_url %}\n"
             "    ·\n"
             "    <a href=\"{{ config.repo_url | trim('/') | e }}/issues\">Report a problem</a>\n"
@@ -32,15 +35,29 @@ CHANGES = {
             "  {% if not config.extra.generator == false %}\n    ·\n    Made with",
         )
     ],
-    # Each topic's number of meetings, under its heading on the topics page.
+    # Each topic a disclosure on the topics page: its heading and number of meetings,
+    # which open its meetings.
     "fragments/tags/default/listing.html": [
         (
-            "  {{ listing.content }}\n",
-            "  {{ listing.content }}\n"
+            "  {{ listing.content }}\n  <ul>\n",
             "  {% set count = listing.mappings | length %}\n"
-            '  <p class="topic-count">{{ count }} '
-            '{{ "meeting" if count == 1 else "meetings" }}</p>\n',
-        )
+            '  <details class="topic">\n'
+            "  <summary>\n"
+            "  {{ listing.content }}\n"
+            '  <span class="topic-count">{{ count }} '
+            '{{ "meeting" if count == 1 else "meetings" }}</span>\n'
+            "  </summary>\n"
+            "  <ul data-search-exclude>\n",
+        ),
+        ("  </ul>\n{% endmacro %}", "  </ul>\n  </details>\n{% endmacro %}"),
+    ],
+    # The previous and next pages' names escaped once in their links' aria-label.
+    "partials/footer.html": [
+        (
+            "{{ page.previous_page.title | e }}",
+            "{{ page.previous_page.title | striptags | e }}",
+        ),
+        ("{{ page.next_page.title | e }}", "{{ page.next_page.title | striptags | e }}"),
     ],
     # Names the search dialog (axe: aria-dialog-name).
     "partials/search.html": [

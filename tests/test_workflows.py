@@ -268,6 +268,12 @@ def test_properdocs_builds_the_site_in_its_own_job(site: dict[str, Any]) -> None
     assert (ROOT / "tests" / "test_engines.py").is_file()
 
 
+def test_the_published_build_sees_the_whole_history(site: dict[str, Any]) -> None:
+    """The record pages' dates of last change come from git (meetings/history.py)."""
+    checkout = step_using(site["jobs"]["test"], "actions/checkout")
+    assert checkout["with"]["fetch-depth"] == 0
+
+
 def test_the_tests_run_on_debian(site: dict[str, Any]) -> None:
     # Ubuntu's `chromium` package is a stub that installs a snap.
     image = site["jobs"]["test"]["container"]["image"]

@@ -93,12 +93,15 @@ def calendar_head(name: str | None = None) -> bytes:
     icalendar, and that end, byte for byte what icalendar writes for the whole
     calendar (a test reads the files back). ``name`` names a calendar meant to
     be subscribed to, such as an event's.
+
+    No ``METHOD``: RFC 5545 does not need one for a file to import, and
+    ``METHOD:PUBLISH`` (RFC 5546, iTIP) requires an ``ORGANIZER``, which no
+    source gives (libical refused every file for it; a test checks them with it).
     """
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
     if name is not None:
         cal.add("name", name)
         cal.add("x-wr-calname", name)

@@ -19,11 +19,12 @@ import click
 from .catalog import Catalog, collect
 from .exports import DATA_SCHEMA, build_time, export_files
 from .folders import check_folders
+from .history import last_changed
 from .layout import Site
 from .model import Event, Meeting, Record, json_schema
 from .problems import InvalidRecords, visible
 from .published import OpenData
-from .render import environment, fill_markers, render_pages
+from .render import environment, fill_markers, render_pages, sources_page
 from .scaffold import ScaffoldError, new_event, new_meeting
 from .words import number_of
 
@@ -128,12 +129,15 @@ def render(site: Site, out: Path) -> None:
     # An editor's lock link (.#name) is copied as the link it is, never followed.
     shutil.copytree(site.docs_dir, out, dirs_exist_ok=True, symlinks=True)
     env = environment(site.templates_dir)
-    for page in out.rglob("*.md"):  # the About page's lists, made from the records
-        text = page.read_text(encoding="utf-8")
-        filled = fill_markers(text, page.relative_to(out).as_posix(), catalog, env, site.repo_url)
+    written = {
+        page.relative_to(out).as_posix(): page.read_text("utf-8") for page in out.rglob("*.md")
+    }
+    for page, text in written.items():  # the About page's lists, made from the records
+        filled = fill_markers(text, page, catalog, env, site.repo_url)
         if filled != text:
-            page.write_text(filled, encoding="utf-8")
-    pages = render_pages(catalog, env)
+            (out / page).write_text(filled, encoding="utf-8")
+    changed = last_changed(site.root, site.clusters_dir)
+    pages = render_pages(catalog, env, sources_page(written), changed)
     files: dict[str, str | bytes] = {**pages, **exports}
     for path, content in files.items():
         target = out / path

@@ -13,9 +13,12 @@ values (not the HTML-escaped text of the front matter):
   shows an event as a rich result, and an invented one would be worse than
   none. The sources of the page are its ``subjectOf`` (works about it); each
   speaker (``performer``) names its own sources the same way.
+  Its ``eventStatus`` is ``EventScheduled``: no record has a field for a
+  cancelled or moved meeting, and the sources say the meetings were held.
 * Open Graph and Twitter card tags: title, description, address and the
   site's picture for link previews (``social_image``, drawn by
-  ``scripts/social-image.py``).
+  ``scripts/social-image.py``), with its size, type and text alternative
+  (:class:`Picture`, read from the file).
 
 Every other page (home, topics, about, the not-found page) gets the same tags
 from its own title and description (:func:`plain_head`), without JSON-LD.
@@ -29,7 +32,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import struct
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -46,6 +51,9 @@ ATTENDANCE_MODES = {
     "offline": "https://schema.org/OfflineEventAttendanceMode",
     "mixed": "https://schema.org/MixedEventAttendanceMode",
 }
+
+EVENT_SCHEDULED = "https://schema.org/EventScheduled"
+"""Every meeting's and event's ``eventStatus``: held (or to be held) as the records say."""
 
 # In a <script> element, only these could end the element or start markup.
 # JSON writes them as \u escapes inside strings, where alone they can occur.
@@ -67,15 +75,39 @@ class PageHead:
     """Twitter card ``<meta name=… content=…>`` pairs, raw text."""
 
 
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass(frozen=True)
+class Picture:
+    """The link-preview picture (the plugin's ``social_image``): what its tags say of it."""
+
+    path: str
+    """Relative to ``docs/``, e.g. ``assets/social.png``."""
+    width: int
+    height: int
+    type: str = "image/png"
+
+    @classmethod
+    def read(cls, docs_dir: Path, path: str) -> Picture:
+        """The picture at ``docs_dir / path``, its size read from the file; ValueError if
+        it is not a PNG file (what ``make social-image`` draws)."""
+        with open(docs_dir / path, "rb") as file:
+            head = file.read(24)
+        if len(head) < 24 or head[:8] != _PNG or head[12:16] != b"IHDR":
+            raise ValueError("is not a PNG file (draw it with 'make social-image')")
+        width, height = struct.unpack(">II", head[16:24])
+        return cls(path, width, height)
+
+
 def page_heads(
-    catalog: Catalog, site: Site, image: str | None = None, memo: Memo = no_memo
+    catalog: Catalog, site: Site, image: Picture | None = None, memo: Memo = no_memo
 ) -> dict[str, PageHead]:
     """The metadata of every page made from a record, by its Markdown page path.
 
-    ``image`` is the link-preview picture's path relative to ``docs/``. With a
-    ``memo`` (scoped by the site's settings and ``image``), an event's head is
-    made again when the event or its meetings changed, a meeting's when the
-    meeting or its event did.
+    ``image`` is the link-preview picture. With a ``memo`` (scoped by the site's
+    settings and ``image``), an event's head is made again when the event or its
+    meetings changed, a meeting's when the meeting or its event did.
     """
     heads: dict[str, PageHead] = {}
     for event in catalog.events:
@@ -84,7 +116,7 @@ def page_heads(
     return heads
 
 
-def _event_heads(event: EventEntry, site: Site, image: str | None) -> dict[str, PageHead]:
+def _event_heads(event: EventEntry, site: Site, image: Picture | None) -> dict[str, PageHead]:
     """The heads of an event's page and of its meetings' pages."""
     heads = {event.page: _event_head(event, site, image)}
     for meeting in event.meetings:
@@ -92,7 +124,7 @@ def _event_heads(event: EventEntry, site: Site, image: str | None) -> dict[str, 
     return heads
 
 
-def _event_head(event: EventEntry, site: Site, image: str | None) -> PageHead:
+def _event_head(event: EventEntry, site: Site, image: Picture | None) -> PageHead:
     description = " ".join(event.description.split())
     return plain_head(
         event.name, description, site.address(event.page), site, image,
@@ -100,7 +132,7 @@ def _event_head(event: EventEntry, site: Site, image: str | None) -> PageHead:
     )  # fmt: skip
 
 
-def _meeting_head(meeting: MeetingEntry, site: Site, image: str | None) -> PageHead:
+def _meeting_head(meeting: MeetingEntry, site: Site, image: Picture | None) -> PageHead:
     return plain_head(
         meeting.title, meeting.one_line, site.address(meeting.page), site, image,
         json_ld=script_json(meeting_data(meeting, site)),
@@ -112,15 +144,16 @@ def plain_head(
     description: str,
     url: str | None,
     site: Site,
-    image: str | None = None,
+    image: Picture | None = None,
     *,
     json_ld: Markup | None = None,
 ) -> PageHead:
     """A page's Open Graph and Twitter card tags (and its JSON-LD, if it has one).
 
     ``url`` is the page's absolute address (None for the not-found page, which
-    has none of its own); ``image`` the picture's path relative to ``docs/``,
-    given only with an absolute address, which link previews need.
+    has none of its own); ``image`` the picture, given only with an absolute
+    address, which link previews need. Its text alternative is the text it
+    shows: the site's name and description.
     """
     properties = [
         ("og:type", "website"),
@@ -132,9 +165,23 @@ def plain_head(
     if url:
         properties.append(("og:url", url))
     if image and site.url:
-        picture = site.address(image)
-        properties += [("og:image", picture), ("og:image:alt", site.name)]
-        names = [("twitter:card", "summary_large_image"), *names, ("twitter:image", picture)]
+        picture = site.address(image.path)
+        alt = (
+            " ".join(f"{site.name}: {site.description}".split()) if site.description else site.name
+        )
+        properties += [
+            ("og:image", picture),
+            ("og:image:type", image.type),
+            ("og:image:width", str(image.width)),
+            ("og:image:height", str(image.height)),
+            ("og:image:alt", alt),
+        ]
+        names = [
+            ("twitter:card", "summary_large_image"),
+            *names,
+            ("twitter:image", picture),
+            ("twitter:image:alt", alt),
+        ]
     else:
         names.insert(0, ("twitter:card", "summary"))
     return PageHead(json_ld=json_ld, properties=tuple(properties), names=tuple(names))
@@ -150,6 +197,7 @@ def meeting_data(meeting: MeetingEntry, site: Site) -> dict[str, Any]:
         "description": meeting.summary,
         "url": site.address(meeting.page),
         **_dates(meeting),
+        "eventStatus": EVENT_SCHEDULED,
         "superEvent": {
             "@type": "Event",
             "@id": _id(meeting.event, site),
@@ -190,6 +238,7 @@ def event_data(event: EventEntry, site: Site) -> dict[str, Any]:
         "url": site.address(event.page),
         "startDate": event.start_date.isoformat(),
         "endDate": event.end_date.isoformat(),
+        "eventStatus": EVENT_SCHEDULED,
         **_about_event(event),
         "subEvent": [{"@type": "Event", "@id": _id(m, site)} for m in event.meetings],
         "subjectOf": [_work(source) for source in event.cited_sources],

@@ -399,7 +399,12 @@ class Event(Record):
     slug: Slug = Field(description="Address of the event's pages, e.g. forum-2021.")
     name: Line = Field(description="The event's full name.")
     short_name: Line | None = Field(
-        None, max_length=40, description="A short name for the navigation, e.g. Forum 2021."
+        None,
+        max_length=40,
+        description=(
+            "A short name for the navigation, e.g. Forum 2021; used when every event the "
+            "navigation lists has one."
+        ),
     )
     start_date: IsoDate = Field(description="First day, YYYY-MM-DD.")
     end_date: IsoDate = Field(description="Last day, YYYY-MM-DD.")
@@ -449,10 +454,6 @@ class Event(Record):
                 {"end": self.end_date.isoformat(), "start": self.start_date.isoformat()},
             )
         return self
-
-    @property
-    def nav_title(self) -> str:
-        return self.short_name or self.name
 
     def source(self, source_id: str) -> Source:
         """The listed source with this id (validation has checked that there is one)."""

@@ -15,10 +15,12 @@ its meetings; their pages are outside the navigation (:func:`outside_nav`).
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
+from .model import Event
 
 NavItem = str | dict[str, Any]
 
@@ -39,10 +41,11 @@ def navigation(
     home page, the events, then the other pages at the top of ``docs/`` by
     file name.
     """
+    shown = catalog.events[:events]
     sections: list[NavItem] = [
         # Material prints navigation titles without escaping them.
-        {html.escape(event.nav_title): [event.page, *(m.page for m in event.meetings)]}
-        for event in catalog.events[:events]
+        {html.escape(title): [event.page, *(m.page for m in event.meetings)]}
+        for event, title in zip(shown, titles(shown), strict=True)
     ]
     if nav is None:
         others = (
@@ -53,6 +56,15 @@ def navigation(
         return ["index.md", *sections, *others]
     position = next((i + 1 for i, item in enumerate(nav) if _is_home(item)), 0)
     return [*nav[:position], *sections, *nav[position:]]
+
+
+def titles(events: Sequence[Event]) -> list[str]:
+    """The names the navigation gives ``events``, side by side: their short names
+    (``short_name``) when every one has one, otherwise their full names, so that
+    "Forum 2021" never stands beside a "Synthetic Test Meetup 2019"."""
+    if all(event.short_name for event in events):
+        return [event.short_name or event.name for event in events]
+    return [event.name for event in events]
 
 
 def outside_nav(catalog: Catalog, events: int = NAV_EVENTS) -> set[str]:

@@ -82,14 +82,15 @@ from .catalog import Catalog, collect, sort_key
 from .config import MeetingsConfig
 from .exports import DATA_FILE, FEED_FILE, build_time, export_files, source_date_epoch
 from .folders import check_folders
+from .history import last_changed
 from .layout import Site
 from .memo import Memo, scoped
-from .metadata import PageHead, page_heads, plain_head
+from .metadata import PageHead, Picture, page_heads, plain_head
 from .navigation import navigation
 from .preview import Incremental, Preview
 from .problems import InvalidRecords, visible
 from .published import EventEntry
-from .render import ABOUT_BLOCKS, environment, fill_markers, render_pages
+from .render import ABOUT_BLOCKS, environment, fill_markers, render_pages, sources_page
 from .values import web_address
 
 if TYPE_CHECKING:  # only for annotations: `mkdocs build` need not import the server
@@ -160,6 +161,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         self.catalog: Catalog | None = None
         self.site: Site | None = None
         self.heads: dict[str, PageHead] = {}
+        self.picture: Picture | None = None
+        """The link-preview picture (``social_image``), read at each build."""
         self.files: list[File] = []
         """Every page and open data file made from the records, as MkDocs will build them."""
         self.blocks: dict[str, dict[str, str]] = {}
@@ -242,8 +245,9 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 settings_file.read_bytes(),
                 _texts(Path(overrides)) if overrides else (),
             )
-        self.files = self._made_files(config, env, templates, memo)
-        self.blocks = self._about_blocks(site.docs_dir, env, config, templates)
+        written = self._hand_written(site.docs_dir)
+        self.files = self._made_files(config, env, sources_page(written), templates, memo)
+        self.blocks = self._about_blocks(written, env, config, templates)
         self.preview.kept.done()
         return config
 
@@ -265,12 +269,18 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             log.info(f"Drafts left out of the site, {why}: {', '.join(catalog.left_out)}")
 
     def _made_files(
-        self, config: MkDocsConfig, env: jinja2.Environment, templates: Memo, memo: Memo
+        self,
+        config: MkDocsConfig,
+        env: jinja2.Environment,
+        listed_at: str | None,
+        templates: Memo,
+        memo: Memo,
     ) -> list[File]:
         """The pages and open data files made from the records, as MkDocs' files.
 
         MkDocs' :class:`File` gives each page its address (``use_directory_urls``
-        and all); the page heads and the open data give those addresses. In
+        and all); the page heads and the open data give those addresses.
+        ``listed_at`` is the hand-written page with the list of every source. In
         ``mkdocs serve``, the files of an event whose pages and calendars are
         those of the last build are that build's (making 20,000 files, and
         working out their addresses, took longer than the rest of a one-record
@@ -298,7 +308,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 made.edit_uri = quote(Path(relative).as_posix(), safe="/")
             return made
 
-        pages = render_pages(catalog, env, templates)
+        changed = last_changed(site.root, site.clusters_dir)
+        pages = render_pages(catalog, env, listed_at, changed, templates)
 
         def page_files(event: EventEntry, inclusion: InclusionLevel) -> list[File]:
             records = [event, *event.meetings]
@@ -317,13 +328,21 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 f"social_image: {site.shown(site.docs_dir / image)} does not exist "
                 "(draw it with 'make social-image', or change the path in mkdocs.yml)"
             )
+        self.picture = None
+        if image:
+            try:
+                self.picture = Picture.read(site.docs_dir, image)
+            except ValueError as error:
+                shown = site.shown(site.docs_dir / image)
+                raise PluginError(f"social_image: {shown} {error}") from None
         try:
             built = build_time(catalog)
         except ValueError as error:
             raise PluginError(str(error)) from None
-        settings = (site.url, site.name, site.description, site.use_directory_urls, image)
+        picture = self.picture
+        settings = (site.url, site.name, site.description, site.use_directory_urls, picture)
         published = scoped(memo, ("site", settings))
-        self.heads = page_heads(catalog, site, image, published)
+        self.heads = page_heads(catalog, site, picture, published)
         exports = export_files(catalog, site, built, published)
 
         def calendar_files(event: EventEntry) -> list[File]:
@@ -347,18 +366,29 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
                 )
         return made
 
+    def _hand_written(self, docs_dir: Path) -> dict[str, str]:
+        """The Markdown of each hand-written page, by its path under ``docs/``: its
+        regular files (folders.py), not hidden ones."""
+        written: dict[str, str] = {}
+        for path in self.docs_files:
+            page = path.relative_to(docs_dir).as_posix() if path.is_relative_to(docs_dir) else ""
+            if not page.endswith(".md") or any(p.startswith(".") for p in page.split("/")):
+                continue
+            written[page] = path.read_text(encoding="utf-8")
+        return written
+
     def _about_blocks(
-        self, docs_dir: Path, env: jinja2.Environment, config: MkDocsConfig, memo: Memo
+        self,
+        written: dict[str, str],
+        env: jinja2.Environment,
+        config: MkDocsConfig,
+        memo: Memo,
     ) -> dict[str, dict[str, str]]:
         """The blocks that hand-written pages ask for with a marker, made now, not while
         MkDocs reads the pages (after it has cleaned the site folder)."""
         assert self.catalog is not None
         blocks: dict[str, dict[str, str]] = {}
-        for path in self.docs_files:  # regular files (folders.py), not hidden ones
-            page = path.relative_to(docs_dir).as_posix() if path.is_relative_to(docs_dir) else ""
-            if not page.endswith(".md") or any(p.startswith(".") for p in page.split("/")):
-                continue
-            text = path.read_text(encoding="utf-8")
+        for page, text in written.items():
             for marker in ABOUT_BLOCKS:
                 if marker in text:
                     block = fill_markers(marker, page, self.catalog, env, config.repo_url, memo)
@@ -423,7 +453,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             title = site.name if page.is_homepage else page.meta.get("title") or page.title
             description = page.meta.get("description") or site.description or str(title)
             url = page.canonical_url if site.url else None
-            head = plain_head(str(title), description, url, site, self.config.social_image)
+            head = plain_head(str(title), description, url, site, self.picture)
         # The theme's context takes more keys than MkDocs' own TypedDict lists.
         cast(dict[str, Any], context)["meetings_head"] = head
         if page.canonical_url:
@@ -457,7 +487,7 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     ) -> TemplateContext | None:
         # The not-found page (404.html) is a theme template, not a page.
         if self.site is not None and template_name == "404.html":
-            site, image = self.site, self.config.social_image
+            site, image = self.site, self.picture
             head = plain_head("Page not found", site.description or site.name, None, site, image)
             cast(dict[str, Any], context)["meetings_head"] = head
         return context

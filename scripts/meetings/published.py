@@ -73,13 +73,21 @@ class EventEntry(Event, _Placed):
 
     @property
     def cited_sources(self) -> list[Source]:
-        """Every source of the event's page (and of an overview of it, like the home page).
+        """Every source of the event's page.
 
-        Those of its own facts, then the source each meeting's summary quotes (its
-        first), since the list of meetings quotes the start of each summary.
+        Those of its own facts, then each meeting's own first source (which gives
+        its title and summary), since the page lists its meetings.
         """
         ids = [*self.cited, *(meeting.cites[0] for meeting in self.meetings)]
         return [self.source(source_id) for source_id in dict.fromkeys(ids)]
+
+    @property
+    def summary_sources(self) -> list[Source]:
+        """The sources an overview of its meetings quotes (the home page's cards): each
+        meeting's line (its gist, or its summary's first sentence) is quoted from its
+        summary's source, its first."""
+        ids = dict.fromkeys(meeting.cites[0] for meeting in self.meetings)
+        return [self.source(source_id) for source_id in ids]
 
     @property
     def calendar(self) -> str:

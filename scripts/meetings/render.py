@@ -20,11 +20,12 @@ which ``finalize`` lets through unchanged.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -61,6 +62,9 @@ _BACKSLASH_AT_START = frozenset("+-.!")
 _ENTITY_AT_START = {"~": "&#126;", "=": "&#61;", ":": "&#58;", "%": "&#37;", "^": "&#94;"}
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
 _YAML_UNSAFE = re.compile(r"[\x80-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# A number and the sign of its unit after a space ("100 %"), which a line must not
+# part: the space is shown as a no-break space (the record and the open data keep theirs).
+_NUMBER_AND_UNIT = re.compile(r"(\d) ([%‰])")
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -69,6 +73,7 @@ def markdown_inline(text: str) -> Markup:
 
     Runs of white space, line breaks included, become one space (as Markdown
     would show them anyway), so the text can never start a block of its own.
+    A number and its unit ("100 %") are kept on one line (a no-break space between them).
     Remembered: the same names, topics and dates recur on thousands of pages.
     """
     text = " ".join(text.split())  # also splits at \x85, \u2028 and \u2029
@@ -80,6 +85,8 @@ def markdown_inline(text: str) -> Markup:
         escaped = _ENTITY_AT_START[first] + escaped[1:]
     elif first.isdigit():
         escaped = _LEADING_NUMBER.sub(r"\1\\\2", escaped)
+    if "%" in escaped or "‰" in escaped:
+        escaped = _NUMBER_AND_UNIT.sub(r"\1&nbsp;\2", escaped)
     return Markup(escaped)
 
 
@@ -156,13 +163,25 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     }
     env.filters.update(filters)
     env.globals["source_anchor"] = SOURCE_ANCHOR
+    # What render_pages gives a record page, where it knows it: none by default.
+    env.globals["sources_page"] = None  # the page listing every source
+    env.globals["record_date"] = None  # when the page's record was last changed
     return env
 
 
 def render_pages(
-    catalog: Catalog, env: jinja2.Environment | None = None, memo: Memo = no_memo
+    catalog: Catalog,
+    env: jinja2.Environment | None = None,
+    sources_page: str | None = None,
+    changed: Mapping[str, dt.date] | None = None,
+    memo: Memo = no_memo,
 ) -> dict[str, str]:
     """Every generated page: its path under ``docs/`` and its Markdown.
+
+    ``sources_page`` is the hand-written page that lists every source with what it
+    gives (the About page: :func:`sources_page`), which the pages' lists point to.
+    ``changed`` is when each record's file was last changed, where the history is
+    known (:func:`meetings.history.last_changed`).
 
     With a ``memo`` (scoped by the templates' text: :mod:`meetings.memo`), the
     pages of an event are rendered again only when what their templates show
@@ -171,9 +190,10 @@ def render_pages(
     meetings; an event's page its event and its meetings; a meeting's page its
     meeting, its event and the event's meetings, and of its related meetings
     what :attr:`~meetings.published.MeetingEntry.related_shown` holds (title,
-    page, event's name, shared topics). A template that shows more must say so
-    in its key.
+    page, event's name, shared topics); both the list of sources' page and their
+    records' dates. A template that shows more must say so in its key.
     """
+    changed = changed or {}
     env = env or environment()
     home = env.get_template("home.md.j2")
     event_page = env.get_template("event.md.j2")
@@ -183,24 +203,44 @@ def render_pages(
     earlier = Key(*((event, len(event.meetings)) for event in catalog.events[1:]))
     pages = {"index.md": memo(("index.md", newest, earlier), index)}
     for event in catalog.events:
-        made = functools.partial(_event_pages, event, event_page, meeting_page)
-        pages.update(memo(("pages", catalog.shown(event)), made))
+        dates = tuple(changed.get(record.file) for record in (event, *event.meetings))
+        made = functools.partial(
+            _event_pages, event, event_page, meeting_page, sources_page, changed
+        )
+        pages.update(memo(("pages", catalog.shown(event), sources_page, dates), made))
     return pages
 
 
 def _event_pages(
-    event: EventEntry, event_page: jinja2.Template, meeting_page: jinja2.Template
+    event: EventEntry,
+    event_page: jinja2.Template,
+    meeting_page: jinja2.Template,
+    sources_page: str | None,
+    changed: Mapping[str, dt.date],
 ) -> dict[str, str]:
     """The pages of an event and of its meetings."""
-    pages = {event.page: event_page.render(event=event, link=_linker(event.page))}
+    pages = {
+        event.page: event_page.render(
+            event=event,
+            link=_linker(event.page),
+            sources_page=sources_page,
+            record_date=changed.get(event.file),
+        )
+    }
     for meeting in event.meetings:
-        link = _linker(meeting.page)
-        pages[meeting.page] = meeting_page.render(meeting=meeting, event=event, link=link)
+        pages[meeting.page] = meeting_page.render(
+            meeting=meeting,
+            event=event,
+            link=_linker(meeting.page),
+            sources_page=sources_page,
+            record_date=changed.get(meeting.file),
+        )
     return pages
 
 
+SOURCES_MARKER = "<!-- meetings/sources -->"
 ABOUT_BLOCKS = {
-    "<!-- meetings/sources -->": "about-sources.md.j2",
+    SOURCES_MARKER: "about-sources.md.j2",
     "<!-- meetings/unknown -->": "about-unknown.md.j2",
     "<!-- meetings/correct -->": "about-correct.md.j2",
     "<!-- meetings/report -->": "report.md.j2",
@@ -211,6 +251,12 @@ source gives, made from the records so that they are never written twice; and
 how to propose a correction or report a problem, which depends on whether the
 site knows its repository (``repo_url``): a page never promises an edit button
 or a link that the build does not have."""
+
+
+def sources_page(pages: dict[str, str]) -> str | None:
+    """Of hand-written ``pages`` (path under ``docs/``: Markdown), the first (by path)
+    that holds the list of every source (:data:`SOURCES_MARKER`), or None."""
+    return next((page for page in sorted(pages) if SOURCES_MARKER in pages[page]), None)
 
 
 def fill_markers(

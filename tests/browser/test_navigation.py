@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.browsing import catalog
 from tests.helpers import url
@@ -69,27 +69,34 @@ def test_search_finds_the_meeting_and_opens_it(
     expect(page.locator("article h1")).to_have_text(entry.title, use_inner_text=True)
 
 
+def topic_meetings(page: Page, topic: str) -> Locator:
+    """The links to the meetings listed under ``topic`` on the topics page."""
+    heading = page.locator("article h2", has=page.locator(".md-tag", has_text=exactly(topic)))
+    expect(heading).to_have_count(1)
+    return heading.locator("xpath=ancestor::details[1]/ul//a")
+
+
 def test_topics_page_lists_every_meeting_tagged_with_each_topic(page: Page, base_url: str) -> None:
     topics = catalog().topics
     page.goto("topics/")
-    headings = page.locator("article h2:has(.md-tag)")
-    expect(headings).to_have_count(len(topics))
+    expect(page.locator("article h2:has(.md-tag)")).to_have_count(len(topics))
     for topic, entries in topics.items():
-        heading = headings.filter(has=page.locator(".md-tag", has_text=exactly(topic)))
-        expect(heading).to_have_count(1)
-        links = heading.locator("xpath=following-sibling::ul[1]//a")
+        links = topic_meetings(page, topic)
         listed = links.evaluate_all("links => links.map((link) => link.href)")
         assert sorted(listed) == sorted(base_url + url(entry) for entry in entries), topic
 
 
 def test_a_meetings_topic_leads_to_the_others_tagged_with_it(page: Page, base_url: str) -> None:
+    """The topic's meetings are shown at once: its disclosure opens (Material's script
+    opens the details that hold the address's target)."""
     records = catalog()
     entry = records.meetings[0]
     topic = entry.topics[0]
     page.goto(url(entry))
     page.locator("nav.md-tags").get_by_role("link", name=topic, exact=True).click()
     expect(page).to_have_url(re.compile(rf"^{re.escape(base_url)}topics/#tag:"))
-    heading = page.locator("article h2", has=page.locator(".md-tag", has_text=exactly(topic)))
-    listed = heading.locator("xpath=following-sibling::ul[1]//a")
+    listed = topic_meetings(page, topic)
     for tagged in records.topics[topic]:
-        expect(listed.filter(has_text=exactly(tagged.title))).to_have_count(1)
+        link = listed.filter(has_text=exactly(tagged.title))
+        expect(link).to_have_count(1)
+        expect(link).to_be_in_viewport()

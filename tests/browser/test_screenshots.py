@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import struct
 from pathlib import Path
 
 from playwright.sync_api import Browser
 
 import screenshots
+from tests.helpers import png_size
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    data = path.read_bytes()[:24]
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    return struct.unpack(">II", data[16:24])
 
 
 def test_screenshots_of_home_and_meeting_on_desktop_and_phone(
@@ -25,10 +19,12 @@ def test_screenshots_of_home_and_meeting_on_desktop_and_phone(
 
     sizes = {path.name: png_size(path) for path in written}
     assert sizes == {
-        "home-desktop.png": (1280, 800),
-        "meeting-desktop.png": (1280, 800),
+        "home-desktop.png": (1280, 900),
+        "meeting-desktop.png": (1280, 900),
+        "topics-desktop.png": (1280, 900),
         "home-phone.png": (780, 1688),
         "meeting-phone.png": (780, 1688),
+        "topics-phone.png": (780, 1688),
     }
     # Not blank: a page's screenshot compresses far less than an empty one.
     assert all(path.stat().st_size > 20_000 for path in written)

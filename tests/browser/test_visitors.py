@@ -181,6 +181,58 @@ def test_topics_with_capitals_and_accents_sort_among_the_others(
         context.close()
 
 
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+TODAYS_TOPICS = 24
+"""How many topics the records had when the topics page was laid out to fit one
+1280 × 900 screen (issue 20; docs/assets/screenshots/topics-desktop.png)."""
+
+
+def test_the_topics_fit_a_desktop_screen_in_rows(new_context: Any) -> None:
+    """Every topic side by side, closed: with as many as today, the whole page fits one
+    1280 × 900 screen; with more, it grows by rows of several topics, not one a line."""
+    page = new_context(**DESKTOP).new_page()
+    page.goto("topics/")
+    topics = page.locator("article details.topic")
+    expect(topics).to_have_count(len(catalog().topics))
+    boxes = topics.evaluate_all(
+        "ds => ds.map((d) => { const r = d.getBoundingClientRect();"
+        " return [Math.round(r.left), r.height, d.open]; })"
+    )
+    columns = len({left for left, _, _ in boxes})
+    assert columns >= 4, boxes
+    assert not any(opened for _, _, opened in boxes)
+    # A topic closed is its name (two lines at most) and its number of meetings.
+    assert max(height for _, height, _ in boxes) < 90, boxes
+    if len(boxes) <= TODAYS_TOPICS:
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height <= DESKTOP["viewport"]["height"], height
+
+
+def test_a_topics_meetings_are_one_tap_away_on_a_phone(new_context: Any, base_url: str) -> None:
+    page = new_context(**BIG_PHONE).new_page()
+    page.goto("topics/")
+    for topic, entries in catalog().topics.items():
+        summary = page.locator("article details.topic > summary").filter(
+            has=page.locator(".md-tag", has_text=re.compile(rf"^\s*{re.escape(topic)}\s*$"))
+        )
+        links = summary.locator("xpath=following-sibling::ul//a")
+        expect(links.first).to_be_hidden()
+        summary.tap()
+        for entry in entries:
+            link = links.filter(has_text=entry.title)
+            expect(link).to_be_visible()
+            assert link.get_attribute("href") and base_url + url(entry) == link.evaluate(
+                "a => a.href"
+            )
+        summary.tap()  # closed again
+        expect(links.first).to_be_hidden()
+    # Two topics side by side, even on a phone.
+    lefts = page.locator("article details.topic").evaluate_all(
+        "ds => ds.map((d) => Math.round(d.getBoundingClientRect().left))"
+    )
+    assert len(set(lefts)) == min(2, len(lefts)), lefts
+
+
 # --- Words -------------------------------------------------------------------------------
 
 
