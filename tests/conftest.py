@@ -161,7 +161,8 @@ def _a_build(args: Any) -> str | None:
     for engine in ("mkdocs", "properdocs"):
         if engine in names and BUILD_COMMANDS & set(words):
             return f"runs `{engine} {next(w for w in words if w in BUILD_COMMANDS)}`"
-    if names and names[0] in {"make", "gmake"} and MAKE_TARGETS & set(words):
+    dry_run = {"-n", "--dry-run", "--just-print", "--recon"} & set(words)
+    if names and names[0] in {"make", "gmake"} and MAKE_TARGETS & set(words) and not dry_run:
         return f"runs `make {' '.join(sorted(MAKE_TARGETS & set(words)))}`"
     if "pytest" in names and "-m" in words:
         return "runs pytest, whose tests build"
