@@ -332,6 +332,15 @@ LINE = re.compile(
 )
 
 
+def far_date_files() -> tuple[str, str]:
+    """Issue 10's overflow, which validation accepted and the build failed on (fixed in
+    a6e04b5): a time east of UTC on 0001-01-01, a day Python cannot write in UTC."""
+    meeting, event = real(AC1), real(EVENT)
+    meeting["date"] = event["start_date"] = "0001-01-01"
+    meeting["time"] = {"start": "00:30", "timezone": "Asia/Tokyo"}
+    return dump(meeting, "meeting"), dump(event, "event")
+
+
 @pytest.mark.build
 @settings(
     max_examples=EXAMPLES,
@@ -339,6 +348,7 @@ LINE = re.compile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(files=yaml_files())
+@example(files=far_date_files())
 def test_what_validate_accepts_builds_and_what_it_refuses_is_located(project: Path, files):
     meeting_text, event_text = files
     assert meeting_text.startswith(SCHEMA_LINE.format("meeting"))
