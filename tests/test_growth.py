@@ -98,6 +98,7 @@ NOT_ON_THE_COPY = {
         "theme and templates, which the copy's new pages share with the others"
     ),
     "tests/browser/test_screenshots.py": "draws the README's pictures of a fresh build",
+    "tests/browser/test_tabs.py": "the browser tests' shared tabs; reads no record",
     "tests/browser/test_trust_browser.py": (
         "hostile names and text in pages an example meeting makes; no expectation from the "
         "real records"
@@ -307,6 +308,7 @@ def test_the_grown_copy_is_valid_and_has_grown(grown):
     assert not list((project / "clusters").glob(f"*/{gone}.yaml"))
 
 
+@pytest.mark.build
 def test_the_record_reading_tests_pass_on_the_grown_copy(grown):
     project, _ = grown
     result = subprocess.run(
