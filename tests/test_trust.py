@@ -660,7 +660,7 @@ def test_make_new_does_not_write_through_a_dangling_link(tmp_path: Path):
     project = make_full_project(tmp_path / "project")
     target = tmp_path / "elsewhere.yaml"
     os.symlink(target, project / NEW_FILE)
-    result = run_make(project, "new", TITLE=NEW_TITLE)
+    result = run_meetings(project, "new", "--title", NEW_TITLE)  # make new: test_editing_scaffold
     assert result.returncode != 0
     assert result.stderr.splitlines()[0] == (
         f"meetings new: {NEW_FILE} is a symbolic link; remove it, or give another TITLE or a SLUG"
@@ -670,6 +670,7 @@ def test_make_new_does_not_write_through_a_dangling_link(tmp_path: Path):
 
 @pytest.mark.parametrize("target", ["new", "new-event"])
 def test_make_new_refuses_a_linked_folder(tmp_path: Path, target: str):
+    """In this process: make new and make new-event are run through make elsewhere."""
     project = make_full_project(tmp_path / "project")
     elsewhere = tmp_path / "elsewhere"
     if target == "new":
@@ -682,7 +683,7 @@ def test_make_new_refuses_a_linked_folder(tmp_path: Path, target: str):
         )
         os.symlink(elsewhere / "forum-2022", project / "clusters" / "forum-2022")
         before = snapshot(elsewhere)
-        result = run_make(project, "new", TITLE=NEW_TITLE, EVENT="forum-2022")
+        result = run_meetings(project, "new", "--title", NEW_TITLE, "--event", "forum-2022")
         message = (
             "meetings new: clusters/forum-2022/ is a symbolic link, which is not read; "
             "make it a folder of clusters/"
@@ -691,7 +692,7 @@ def test_make_new_refuses_a_linked_folder(tmp_path: Path, target: str):
         shutil.move(project / "clusters", elsewhere)
         os.symlink(elsewhere, project / "clusters")
         before = snapshot(elsewhere)
-        result = run_make(project, "new-event", SLUG="forum-2022")
+        result = run_meetings(project, "new-event", "--slug", "forum-2022")
         message = (
             "meetings new-event: clusters/ is a symbolic link, which is not read; "
             "make it a folder of the project"
