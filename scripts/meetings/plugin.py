@@ -333,8 +333,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
             try:
                 self.picture = Picture.read(site.docs_dir, image)
             except ValueError as error:
-                shown = site.shown(site.docs_dir / image)
-                raise PluginError(f"social_image: {shown} {error}") from None
+                path = site.shown(site.docs_dir / image)
+                raise PluginError(f"social_image: {path} {error}") from None
         try:
             built = build_time(catalog)
         except ValueError as error:
