@@ -92,13 +92,15 @@ def committed() -> Table:
     return Table(
         skeletons=_characters(data["skeletons"]),
         decompositions=_characters(data["decompositions"]),
-        combining_classes={_text(key): value for key, value in data["combining_classes"].items()},
+        combining_classes={
+            chr(int(key, 16)): value for key, value in data["combining_classes"].items()
+        },
     )
 
 
 def _text(code_points: str) -> str:
     """The text of hexadecimal code points: ``"0066 0069"`` is ``"fi"``."""
-    return "".join(chr(int(point, 16)) for point in code_points.split())
+    return "".join([chr(int(point, 16)) for point in code_points.split()])
 
 
 def _code_points(text: str) -> str:
@@ -107,7 +109,8 @@ def _code_points(text: str) -> str:
 
 
 def _characters(entries: dict[str, str]) -> dict[str, str]:
-    return {_text(key): _text(value) for key, value in entries.items()}
+    """Each character (one code point, the key) with its text."""
+    return {chr(int(key, 16)): _text(value) for key, value in entries.items()}
 
 
 def make_table() -> str:
