@@ -43,6 +43,8 @@ PYTHON_UNICODE = (14, 0)
 
 @dataclass(frozen=True)
 class Table:
+    """What ICU knows that skeletons need, as :func:`committed` reads it from :data:`TABLE`."""
+
     skeletons: dict[str, str]
     decompositions: dict[str, str]
     combining_classes: dict[str, int]
@@ -123,8 +125,8 @@ def make_table() -> str:
     python_unicode = tuple(int(n) for n in unicodedata.unidata_version.split(".")[:2])
     if python_unicode < PYTHON_UNICODE:
         raise ValueError(
-            f"Python {unicodedata.unidata_version} is older than the Unicode "
-            f"{'.'.join(map(str, PYTHON_UNICODE))} the table adds to"
+            f"this Python's Unicode, {unicodedata.unidata_version}, is older than the "
+            f"{'.'.join(map(str, PYTHON_UNICODE))} to which the table adds what ICU knows"
         )
     checker = icu.SpoofChecker()
     nfd = icu.Normalizer2.getNFDInstance()
