@@ -100,7 +100,7 @@ test: lint $(ACTIONLINT) chromium libical ## make lint, then run every test
 
 # The markers are in tests/conftest.py; CONTRIBUTING.md, "Tests", says when to run which.
 check: lint $(ACTIONLINT) libical ## While editing: make lint, then every test that needs neither a browser nor a whole build (seconds)
-	$(BIN)/pytest -m "not build and not browser"
+	$(BIN)/pytest -n 2 -m "not build and not browser"
 
 test-deep: $(TEST_STAMP) libical ## The property tests at their full size (TEST_DEEP=1), as CI runs them too
 	TEST_DEEP=1 $(BIN)/pytest -m property

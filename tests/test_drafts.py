@@ -27,7 +27,15 @@ from meetings.memo import KeptWork
 from meetings.model import Meeting
 from meetings.quotes import NAME, paragraphs_of
 
-from .helpers import ROOT, fetch, make_full_project, mkdocs_serve, run_make, wait_for
+from .helpers import (
+    ROOT,
+    fetch,
+    make_full_project,
+    mkdocs_serve,
+    run_make,
+    run_meetings,
+    wait_for,
+)
 from .records import SAMPLE, add_passages, add_sample, quoted_values
 
 DRAFT = "draft: true\n"
@@ -185,8 +193,10 @@ def test_a_source_only_a_draft_cites_is_left_out_with_it(project: Path):
 def test_a_draft_event_is_left_out_with_every_meeting(project: Path):
     """``make new-event`` and ``make new`` write drafts; a meeting of a draft event that is
     not a draft itself could never be published: it is refused."""
-    assert run_make(project, "new-event", SLUG="forum-2098").returncode == 0
-    new = run_make(project, "new", TITLE="Action Cluster 1 - Drafted meeting", EVENT="forum-2098")
+    # In this process: make new and make new-event are run through make in their own tests.
+    assert run_meetings(project, "new-event", "--slug", "forum-2098").returncode == 0
+    title = "Action Cluster 1 - Drafted meeting"
+    new = run_meetings(project, "new", "--title", title, "--event", "forum-2098")
     assert new.returncode == 0, new.stderr
     written = re.match(r"Wrote (\S+):", new.stdout)[1]
     code, lines, _ = validate(project)

@@ -23,7 +23,7 @@ from mkdocs.config import load_config
 
 from meetings.calendars import fold, uid, vevent, when
 from meetings.catalog import collect
-from meetings.cli import SCHEMAS, main
+from meetings.cli import main, schemas
 from meetings.exports import DATA_SCHEMA, build_time, export_files
 from meetings.layout import Site
 from meetings.load import parse_yaml
@@ -332,11 +332,11 @@ def test_published_fields_do_not_shadow_record_fields():
 
 
 def test_schemas_are_generated_from_the_model(tmp_path: Path):
-    assert SCHEMAS[Path(DATA_SCHEMA).name] is OpenData
+    assert schemas()[Path(DATA_SCHEMA).name] is OpenData
     runner = CliRunner()
     result = runner.invoke(main, ["--root", str(ROOT), "schema", "--check"])
     assert result.exit_code == 0, result.output
-    for name, model in SCHEMAS.items():
+    for name, model in schemas().items():
         written = json.loads((ROOT / "docs" / "schema" / name).read_text(encoding="utf-8"))
         assert written == json_schema(model)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from meetings.load import parse_yaml
 from meetings.model import Event, Meeting
 from meetings.problems import InvalidRecords
 
-from .helpers import CLUSTERS, ROOT, make_project
+from .helpers import CLUSTERS, ROOT, make_project, run_meetings
 from .records import SAMPLE, add_passages, add_sample
 
 AC1 = SAMPLE.file.removeprefix(SAMPLE.folder + "/")
@@ -307,13 +306,9 @@ def _line_of(path: Path, text: str) -> int:
 
 
 def _validate(root: Path) -> subprocess.CompletedProcess[str]:
-    """``meetings validate``, what ``make validate`` runs, on a copy of the project."""
-    return subprocess.run(
-        [sys.executable, "-m", "meetings", "--root", str(root), "validate"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """``meetings validate``, what ``make validate`` runs, on a copy of the project (in
+    this process: tests/test_quotes.py runs it through make, as editors do)."""
+    return run_meetings(root, "validate")
 
 
 def test_a_cited_id_that_is_not_listed_is_refused_where_it_is_cited(clusters: Path):

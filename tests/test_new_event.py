@@ -26,7 +26,7 @@ from meetings.load import parse_yaml, read_records
 from meetings.model import Event
 from meetings.validate import validate
 
-from .helpers import CLUSTERS, examples, make_full_project, run_make
+from .helpers import CLUSTERS, examples, make_full_project, run_make, run_meetings
 from .records import paths_in
 from .test_editing_scaffold import schema_paths, uncomment_everything
 
@@ -151,7 +151,7 @@ def test_the_event_of_a_copied_folder_is_refused_until_rewritten(project: Path):
     text = re.sub(r"(?m)^slug: .*$", f"slug: {SLUG}", old, count=1)
     path.write_text(text, encoding="utf-8")
 
-    result = run_make(project, "validate")
+    result = run_meetings(project, "validate")  # make validate: the test above
     assert result.returncode != 0
     lines = text.splitlines()
 
@@ -180,7 +180,7 @@ def test_the_event_of_a_copied_folder_is_refused_until_rewritten(project: Path):
     # quotes (a source no record cites is refused).
     text = re.sub(r"(?m)^cites: \[(.*)\]$", r"cites: [another-article, \1]", text, count=1)
     path.write_text(text, encoding="utf-8")
-    result = run_make(project, "validate")
+    result = run_meetings(project, "validate")
     assert result.returncode == 0, result.stdout
     assert event["sources"][0]["url"] in text
 

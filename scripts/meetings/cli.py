@@ -17,25 +17,29 @@ from typing import IO, Any
 import click
 
 from .catalog import Catalog, collect
-from .confusables import TABLE, make_table
-from .exports import DATA_SCHEMA, build_time, export_files
-from .folders import check_folders
-from .history import last_changed
+from .confusables import TABLE, make_table  # validation reads its table anyway
 from .layout import Site
 from .model import Event, Meeting, Record, json_schema
 from .problems import InvalidRecords, visible
-from .published import OpenData
-from .render import environment, fill_markers, render_pages, sources_page
-from .scaffold import ScaffoldError, new_event, new_meeting
 from .words import number_of
 
-SCHEMAS: dict[str, type[Record]] = {
-    "event.schema.json": Event,
-    "meeting.schema.json": Meeting,
-    PurePosixPath(DATA_SCHEMA).name: OpenData,
-}
-"""The JSON Schemas editors' tools read, and the one of ``meetings.json``, by file
-name under ``docs/schema/``."""
+# Each command runs in its own process, often from an editor's tool or a test: the
+# stages only some commands need (exports with feedgen, lxml and icalendar; the
+# templates; the scaffold; git history) are imported inside those commands, so that
+# 'meetings validate' does not pay for them.
+
+
+def schemas() -> dict[str, type[Record]]:
+    """The JSON Schemas editors' tools read, and the one of ``meetings.json``, by file
+    name under ``docs/schema/``."""
+    from .exports import DATA_SCHEMA  # deferred: see above
+    from .published import OpenData
+
+    return {
+        "event.schema.json": Event,
+        "meeting.schema.json": Meeting,
+        PurePosixPath(DATA_SCHEMA).name: OpenData,
+    }
 
 
 class Failed(click.ClickException):
@@ -118,6 +122,11 @@ def render(site: Site, out: Path) -> None:
     them, with the addresses of mkdocs.yml's site_url. OUT can then be built by
     any MkDocs-like tool without the plugin.
     """
+    from .exports import build_time, export_files  # deferred: see the imports
+    from .folders import check_folders
+    from .history import last_changed
+    from .render import environment, fill_markers, render_pages, sources_page
+
     _, wrong = check_folders(site.read_folders, site.root)  # docs/ is copied: no link
     if wrong:
         problems = InvalidRecords(wrong)
@@ -160,7 +169,7 @@ def schema(site: Site, check: bool) -> None:
     """Write the JSON Schemas of the data model into docs/schema/."""
     folder = site.schema_dir
     stale = []
-    for name, model in SCHEMAS.items():
+    for name, model in schemas().items():
         text = json.dumps(json_schema(model), indent=2, ensure_ascii=False) + "\n"
         path = folder / name
         if path.is_file() and path.read_text(encoding="utf-8") == text:
@@ -209,6 +218,8 @@ def confusables(check: bool) -> None:
 @click.pass_obj
 def new(site: Site, title: str, number: int | None, event: str | None, slug: str | None) -> None:
     """Write a new meeting file with every field, for an editor to fill in."""
+    from .scaffold import ScaffoldError, new_meeting  # deferred: see the imports
+
     try:
         made = new_meeting(site, title, number, event, slug)
     except ScaffoldError as error:
@@ -225,6 +236,8 @@ def new(site: Site, title: str, number: int | None, event: str | None, slug: str
 @click.pass_obj
 def new_event_command(site: Site, slug: str, name: str | None) -> None:
     """Make an event's folder with an event.yaml whose every field is explained."""
+    from .scaffold import ScaffoldError, new_event  # deferred: see the imports
+
     try:
         made = new_event(site, slug, name)
     except ScaffoldError as error:

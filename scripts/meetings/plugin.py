@@ -80,12 +80,10 @@ from pydantic_core import PydanticCustomError
 from .banner import ErrorLines, serving_errors
 from .catalog import Catalog, collect, sort_key
 from .config import MeetingsConfig
-from .exports import DATA_FILE, FEED_FILE, build_time, export_files, source_date_epoch
 from .folders import check_folders
 from .history import last_changed
 from .layout import Site
 from .memo import Memo, scoped
-from .metadata import PageHead, Picture, page_heads, plain_head
 from .navigation import navigation
 from .preview import Incremental, Preview
 from .problems import InvalidRecords, visible
@@ -95,6 +93,12 @@ from .values import web_address
 
 if TYPE_CHECKING:  # only for annotations: `mkdocs build` need not import the server
     from mkdocs.livereload import LiveReloadServer
+
+    from .metadata import PageHead, Picture
+
+# The open data (feedgen, lxml, icalendar) and the pages' heads are imported where they
+# are made, not here: loading mkdocs.yml imports this plugin, and so does every
+# 'meetings' command (meetings.layout.Site), most of which never publish.
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -286,6 +290,9 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
         working out their addresses, took longer than the rest of a one-record
         rebuild at 10,000 meetings).
         """
+        from .exports import DATA_FILE, FEED_FILE, build_time, export_files  # deferred: above
+        from .metadata import Picture, page_heads
+
         catalog, site = self.catalog, self.site
         assert catalog is not None and site is not None
         # Which pages are left out of the navigation: outside_nav's, by event.
@@ -417,6 +424,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment | None:
+        from .exports import FEED_FILE  # deferred: see the imports
+
         if self.config.enabled and env.bytecode_cache is None:
             env.bytecode_cache = _COMPILED_TEMPLATES
         if self.site is not None:
@@ -443,6 +452,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
+        from .metadata import plain_head  # deferred: see the imports
+
         if self.pages is not None:
             self.pages.searching(_search_plugin(config))
         # JSON-LD, Open Graph and Twitter card tags of the pages made from a record;
@@ -487,6 +498,8 @@ class MeetingsPlugin(BasePlugin[MeetingsConfig]):
     ) -> TemplateContext | None:
         # The not-found page (404.html) is a theme template, not a page.
         if self.site is not None and template_name == "404.html":
+            from .metadata import plain_head  # deferred: see the imports
+
             site, image = self.site, self.picture
             head = plain_head("Page not found", site.description or site.name, None, site, image)
             cast(dict[str, Any], context)["meetings_head"] = head
@@ -533,6 +546,8 @@ _CANNOT_WRITE = frozenset(
 def _check_settings(config: MkDocsConfig) -> None:
     """The addresses and the date the build is made with, before anything is built: https://
     addresses (or http:// on this machine), a ``SOURCE_DATE_EPOCH`` MkDocs can use."""
+    from .exports import source_date_epoch  # deferred: see the imports
+
     for name, variable, value in (
         ("site_url", "SITE_URL", config.site_url),
         ("repo_url", "REPO_URL", config.repo_url),
