@@ -1,0 +1,42 @@
+"""Property: each shortcut the build takes for speed gives what the plain way gives.
+
+The cold build keeps its processor time low (CONTRIBUTING.md, "Performance") with
+a few shortcuts that a rule of the site depends on. Each is compared here with
+the plain way it stands for, on any input Hypothesis makes.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from meetings.limits import INVISIBLE, UNSAFE_CHARACTERS
+
+# Text near the edges of the character classes: text of ASCII only, of the Basic
+# Multilingual Plane only, or of any plane, with one of the characters the classes
+# name (their ranges' ends) or a neighbour of one, surrogates and noncharacters among them.
+_NAMED = {ord(ch) for c in (UNSAFE_CHARACTERS, INVISIBLE) for ch in c.pattern.pattern} - {
+    ord("["),
+    ord("]"),
+    ord("-"),
+}
+_EDGES = sorted({n + d for n in _NAMED for d in (-1, 0, 1)} & set(range(0x11_0000)))
+
+
+def _around(plane: int) -> st.SearchStrategy[str]:
+    text = st.text(st.characters(max_codepoint=plane), max_size=12)
+    edge = st.sampled_from([chr(n) for n in _EDGES if n <= plane])
+    return st.builds(lambda *parts: "".join(parts), text, edge, text)
+
+
+TEXT = st.one_of(_around(0x7F), _around(0xFFFF), _around(0x10_FFFF))
+
+
+@given(TEXT, st.integers(0, 8))
+def test_character_classes_are_searched_as_the_whole_class(text: str, start: int):
+    """:class:`meetings.limits.Characters` searches ASCII and BMP text with a part of the
+    class: it finds the same first character, and every one, as the whole class does."""
+    for characters in (UNSAFE_CHARACTERS, INVISIBLE):
+        fast, plain = characters.search(text, start), characters.pattern.search(text, start)
+        assert (fast and (fast.start(), fast.group())) == (plain and (plain.start(), plain.group()))
+        assert characters.findall(text, start) == characters.pattern.findall(text, start)
