@@ -7,9 +7,12 @@ the plain way it stands for, on any input Hypothesis makes.
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from meetings.layout import join_url
 from meetings.limits import INVISIBLE, UNSAFE_CHARACTERS
 
 # Text near the edges of the character classes: text of ASCII only, of the Basic
@@ -40,3 +43,27 @@ def test_character_classes_are_searched_as_the_whole_class(text: str, start: int
         fast, plain = characters.search(text, start), characters.pattern.search(text, start)
         assert (fast and (fast.start(), fast.group())) == (plain and (plain.start(), plain.group()))
         assert characters.findall(text, start) == characters.pattern.findall(text, start)
+
+
+# Addresses as MkDocs and the site write them, and odd ones: dots, empty parts, slashes
+# at either end, a scheme, a query, a fragment.
+PART = st.one_of(
+    st.sampled_from(["", ".", "..", "...", "index.md", "forum-2021", "ac1.md", "a.b", "x:y"]),
+    st.text("ab.-%:?#;/", max_size=5),
+)
+PATH = st.lists(PART, max_size=5).map("/".join)
+
+
+@given(
+    st.one_of(
+        st.sampled_from(
+            ["https://example.org/", "https://example.org/site/", "http://127.0.0.1:8000/"]
+        ),
+        PATH.map(lambda path: f"https://example.org/{path}"),
+    ),
+    PATH,
+)
+def test_addresses_are_joined_as_urljoin_joins_them(base: str, relative: str):
+    """``layout.join_url`` appends a plain relative address, and gives anything else to
+    ``urljoin``: the same address either way."""
+    assert join_url(base, relative) == urljoin(base, relative)
