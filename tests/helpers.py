@@ -125,12 +125,13 @@ def mkdocs_build(
     )
 
 
-def build_in_process(project: Path, site_dir: Path) -> None:
-    """``mkdocs build --strict`` on ``project`` into ``site_dir``, in this process (faster)."""
+def build_in_process(project: Path, site_dir: Path, command: str = "build") -> None:
+    """``mkdocs build --strict`` on ``project`` into ``site_dir``, in this process (faster);
+    with ``command="serve"``, the first build of ``mkdocs serve`` (drafts shown)."""
     config = load_config(
         config_file=str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=True
     )
-    config.plugins.on_startup(command="build", dirty=False)
+    config.plugins.on_startup(command=command, dirty=False)
     try:
         build(config)
     finally:
