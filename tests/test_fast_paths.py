@@ -12,8 +12,13 @@ from urllib.parse import urljoin
 from hypothesis import given
 from hypothesis import strategies as st
 
+from meetings.catalog import collect
 from meetings.layout import join_url
 from meetings.limits import INVISIBLE, UNSAFE_CHARACTERS
+from meetings.model import Event, Meeting, Record
+
+from .helpers import CLUSTERS, ROOT
+from .records import complete_event, complete_meeting
 
 # Text near the edges of the character classes: text of ASCII only, of the Basic
 # Multilingual Plane only, or of any plane, with one of the characters the classes
@@ -67,3 +72,53 @@ def test_addresses_are_joined_as_urljoin_joins_them(base: str, relative: str):
     """``layout.join_url`` appends a plain relative address, and gives anything else to
     ``urljoin``: the same address either way."""
     assert join_url(base, relative) == urljoin(base, relative)
+
+
+def _all_citations(record: Record, path: tuple = ()) -> list[tuple[tuple, str]]:
+    """Every ``cites`` at any depth, every field walked: what ``Record.citations`` gave
+    before it learnt which fields to skip."""
+    found = []
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if name in ("cites", "dates_cites"):
+            found += [((*path, name, index), source) for index, source in enumerate(value)]
+        for index, item in _records_under(value):
+            found += _all_citations(item, (*path, name, *index))
+    return found
+
+
+def _all_quotations(record: Record, path: tuple = (), cites: tuple = ()) -> list[tuple]:
+    """Every quoted field at any depth, every field walked (``Record.quotations`` before)."""
+    own = getattr(record, "cites", None)
+    if own is not None:
+        cites = tuple(own[:1]) if record.quotes_first_source() else tuple(own)
+    found: list[tuple] = []
+    for name, info in type(record).model_fields.items():
+        value = getattr(record, name)
+        if isinstance(info.json_schema_extra, dict) and isinstance(value, str):
+            found.append(((*path, name), str(info.json_schema_extra["x-quoted"]), value, cites))
+        for index, item in _records_under(value):
+            found += _all_quotations(item, (*path, name, *index), cites)
+    return found
+
+
+def _records_under(value: object) -> list[tuple[tuple, Record]]:
+    if isinstance(value, Record):
+        return [((), value)]
+    if isinstance(value, list):
+        return [((index,), item) for index, item in enumerate(value) if isinstance(item, Record)]
+    return []
+
+
+def test_citations_and_quotations_skip_only_fields_that_hold_none():
+    """``Record.citations`` and ``Record.quotations`` walk only the fields whose type can
+    hold a citation or a quotation: on every record of the site, and on a meeting and an
+    event with every optional field, they find what a walk of every field finds."""
+    catalog = collect(CLUSTERS, ROOT)
+    records: list[Record] = [*catalog.events, *catalog.meetings]
+    records += [Meeting.model_validate(complete_meeting()), Event.model_validate(complete_event())]
+    for record in records:
+        assert list(record.citations()) == _all_citations(record)
+        assert list(record.quotations()) == _all_quotations(record)
+    assert any(_all_citations(record) for record in records)
+    assert any(_all_quotations(record) for record in records)
