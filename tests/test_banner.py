@@ -81,3 +81,17 @@ def test_html_pages_get_the_banner_while_there_are_errors_and_nothing_else_does(
     assert call(data)[2] == b'{"a": 1}'
     errors.clear()
     assert call(page)[2] == PAGE
+
+
+def test_a_page_asked_for_during_a_rebuild_carries_that_rebuild_s_errors():
+    """MkDocs' server holds a request until the rebuild under way ends; a page asked for
+    meanwhile is answered after it, with its errors (a race the growth test met under load)."""
+    errors: list[str] = []
+    page = html_app(PAGE, "text/html")
+
+    def rebuilding(environ, start_response):  # the rebuild ends, failed, while it waits
+        errors.append("clusters/forum-2021/ac1.yaml:3:1: summary: a problem")
+        return page(environ, start_response)
+
+    body = call(serving_errors(rebuilding, lambda: errors))[2]
+    assert BANNER_ID.encode() in body and b"ac1.yaml:3:1: summary: a problem" in body

@@ -66,19 +66,19 @@ def serving_errors(app: WSGIApp, errors: Callable[[], list[str]]) -> WSGIApp:
     gives any."""
 
     def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        shown = errors()
-        if not shown:
-            return app(environ, start_response)
         answered: list[Any] = []
 
         def hold(status: str, headers: list[tuple[str, str]], *more: Any) -> Any:
             answered[:] = [status, headers, *more]
             return lambda data: None  # the server's app writes nothing through it
 
+        # The errors are read once the server's app has answered: it waits for a rebuild
+        # under way to end, and the page must carry that rebuild's errors, not the last's.
         body = app(environ, hold)
+        shown = errors()
         status, headers, *more = answered
         kind = next((value for name, value in headers if name.lower() == "content-type"), "")
-        if not kind.startswith("text/html"):
+        if not shown or not kind.startswith("text/html"):
             start_response(status, headers, *more)
             return body
         try:
