@@ -10,6 +10,8 @@ and without installing anything (``STAMP=``), as an editor runs it.
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
 import os
 import shutil
 import socket
@@ -17,20 +19,25 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from lxml import html as lxml_html
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
 import bench
 from meetings.catalog import Catalog, collect
 from meetings.layout import Site
 from meetings.published import EventEntry, MeetingEntry
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 ROOT = bench.ROOT
 CLUSTERS = ROOT / "clusters"
@@ -41,6 +48,29 @@ BUILD_ENV = bench.BUILD_ENV
 TESTED_SITE = os.environ.get("TESTED_SITE")
 """A site already built from this project (``make test TESTED_SITE=site``): CI
 builds the site once, for its Pages address, tests that build and publishes it."""
+
+
+DEEP = bool(os.environ.get("TEST_DEEP"))
+"""``make test-deep``: the property tests at their full size."""
+
+
+def examples(default: int, deep: int) -> int:
+    """How many examples a property test tries: ``default`` in ``make test`` and
+    ``make check`` (enough to find each bug it was written for: CONTRIBUTING.md,
+    "Tests"), ``deep`` in ``make test-deep``."""
+    return deep if DEEP else default
+
+
+def building(fixture: F) -> F:
+    """Mark a fixture function as one that builds the site (``@pytest.fixture`` above
+    it): the tests that take it are marked ``build`` (``tests/conftest.py``)."""
+    fixture.builds_the_site = True  # type: ignore[attr-defined]
+    return fixture
+
+
+def builds_the_site(function: object) -> bool:
+    """Whether ``function`` is a fixture marked by :func:`building`."""
+    return getattr(function, "builds_the_site", False) is True
 
 
 def tested_site() -> Path:
@@ -114,20 +144,70 @@ def make_project(dest: Path, clusters: Path | None = CLUSTERS) -> Path:
 def mkdocs_build(
     project: Path, site_dir: Path, *, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``mkdocs build --strict`` on ``project`` into ``site_dir``."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project,
-        env={**os.environ, **BUILD_ENV, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=300,
+    """``mkdocs build --strict`` on ``project`` into ``site_dir``, as the command line runs it.
+
+    In this process (a second Python, with its imports, adds nothing but half a second
+    of processor time): with the environment the command would get (``BUILD_ENV``, then
+    ``env``) while the configuration is read and the site built, and MkDocs' log lines
+    as the command prints them (``WARNING -  …``) in ``stderr``. ``returncode`` is 1 if
+    the build stopped (a warning in strict mode, a problem of the records, an error).
+    The tests of what the commands themselves do (``make build``, ``scripts/build-site``,
+    ``mkdocs serve``) run them as editors do, in processes of their own.
+    """
+    lines = io.StringIO()
+    handler = logging.StreamHandler(lines)
+    handler.setFormatter(_CommandLineFormat())
+    logger = logging.getLogger("mkdocs")
+    level, propagate = logger.level, logger.propagate
+    # What `mkdocs` sets up (mkdocs.__main__.State): INFO and up, printed, not propagated.
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    logger.addHandler(handler)
+    code = 0
+    try:
+        with environment({**BUILD_ENV, **(env or {})}):
+            build_in_process(project, site_dir)
+    except Abort as error:
+        lines.write(f"{error}\n")  # what click prints for an Abort
+        code = 1
+    except Exception:
+        lines.write(traceback.format_exc())
+        code = 1
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+    return subprocess.CompletedProcess(
+        ["mkdocs", "build", "--strict", "--site-dir", str(site_dir)], code, "", lines.getvalue()
     )
 
 
+class _CommandLineFormat(logging.Formatter):
+    """A log line as ``mkdocs`` prints it, without colours: ``WARNING -  message``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname:<8}-  {super().format(record)}"
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """``os.environ`` with ``values`` set, as a child process would get it; restored after."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def build_in_process(project: Path, site_dir: Path, command: str = "build") -> None:
-    """``mkdocs build --strict`` on ``project`` into ``site_dir``, in this process (faster);
-    with ``command="serve"``, the first build of ``mkdocs serve`` (drafts shown)."""
+    """``mkdocs build --strict`` on ``project`` into ``site_dir``, in this process, with
+    this process's environment; raises what the build raises (``Abort``...); with
+    ``command="serve"``, the first build of ``mkdocs serve`` (drafts shown)."""
     config = load_config(
         config_file=str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=True
     )

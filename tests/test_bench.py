@@ -17,6 +17,7 @@ from pathlib import Path
 from unittest import mock
 
 import jinja2
+import pytest
 
 import bench
 from meetings.catalog import collect
@@ -56,6 +57,7 @@ def test_the_same_seed_gives_the_same_records(tmp_path: Path):
         assert (tmp_path / "a" / path).read_text() == (tmp_path / "b" / path).read_text()
 
 
+@pytest.mark.build
 def test_report_has_the_documented_shape(tmp_path: Path):
     out = tmp_path / "bench.json"
     command = [sys.executable, str(ROOT / "scripts" / "bench.py")]
@@ -115,6 +117,7 @@ def test_theme_templates_are_compiled_once_and_again_when_edited(tmp_path: Path)
     assert render(3) == "two 3"  # an edited template is compiled anew
 
 
+@pytest.mark.build
 def test_the_preview_is_timed_in_its_two_parts(tmp_path: Path):
     """A one-record edit in ``mkdocs serve --dirty`` (the real records, one edit): the
     plugin's part and the whole rebuild, in processor time, and the record as it was."""

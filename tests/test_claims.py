@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from .helpers import make_project, mkdocs_build
+from .helpers import building, make_project, mkdocs_build
 
 
 def normal(text: str) -> str:
@@ -25,6 +25,7 @@ def page_of(site: Path, address: str) -> lxml_html.HtmlElement:
 
 
 @pytest.fixture(scope="module")
+@building
 def without_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = make_project(tmp_path_factory.mktemp("norepo") / "project")
     site = project.parent / "site"

@@ -71,6 +71,7 @@ def published(project: Path) -> set[str]:
     return {e.file for e in catalog.events} | {m.file for m in catalog.meetings}
 
 
+@pytest.mark.build
 def test_a_complete_draft_is_valid_and_left_out_of_the_build(project: Path):
     code, lines, _ = validate(project)
     assert code == 0
@@ -90,6 +91,7 @@ def test_a_complete_draft_is_valid_and_left_out_of_the_build(project: Path):
     assert "Sample Procurement" not in (site / "search" / "search_index.json").read_text("utf-8")
 
 
+@pytest.mark.build
 def test_a_draft_s_problems_are_warnings_and_the_rest_is_built(project: Path):
     path = project / SAMPLE.file
     text = unfinished(path.read_text(encoding="utf-8"))
@@ -112,6 +114,7 @@ def test_a_draft_s_problems_are_warnings_and_the_rest_is_built(project: Path):
     assert not (project / "site" / SAMPLE.event / SAMPLE.slug).exists()
 
 
+@pytest.mark.build
 def test_without_draft_true_the_record_is_checked_strictly(project: Path):
     path = project / SAMPLE.file
     path.write_text(unfinished(path.read_text(encoding="utf-8")).replace(DRAFT, ""), "utf-8")
@@ -153,6 +156,7 @@ def test_a_draft_yields_to_a_published_meeting(project: Path):
     assert first.file in published(project)
 
 
+@pytest.mark.build
 def test_a_source_only_a_draft_cites_is_left_out_with_it(project: Path):
     event = project / SAMPLE.event_file
     event.write_text(
@@ -207,6 +211,7 @@ def test_a_draft_event_is_left_out_with_every_meeting(project: Path):
     ) in error
 
 
+@pytest.mark.build
 def test_the_preview_shows_a_complete_draft_marked_as_such(project: Path):
     """``mkdocs serve``: the complete draft is there, marked "Draft"; an unfinished one is
     not, and its problems are printed; without ``draft: true`` the mark goes."""

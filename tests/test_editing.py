@@ -133,6 +133,7 @@ def site_texts(site: Path) -> dict[str, str]:
     return texts
 
 
+@pytest.mark.build
 def test_deleting_a_record_removes_all_it_made(tmp_path: Path):
     project = make_full_project(tmp_path / "project")
     add_sample(project)
@@ -184,6 +185,7 @@ def test_deleting_a_record_removes_all_it_made(tmp_path: Path):
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.build
 def test_two_builds_of_one_commit_are_byte_identical(tmp_path: Path):
     """``make build; cp -r site /tmp/a; make build; diff -r /tmp/a site``, made harder:
     the second build runs in another folder, with another hash seed, time zone and locale."""
@@ -205,6 +207,7 @@ def test_two_builds_of_one_commit_are_byte_identical(tmp_path: Path):
     assert {"meetings.json", "feed.xml", "forum-2021.ics"} <= set(one)
 
 
+@pytest.mark.build
 def test_the_sitemap_dates_come_from_the_commit(tmp_path: Path):
     project = make_full_project(tmp_path / "project")
     assert run_make(project, "build").returncode == 0
@@ -224,6 +227,7 @@ def without_reload(page: str | None) -> str:
     return re.sub(r"reload\(\d+, \d+\)", "", page)
 
 
+@pytest.mark.build
 def test_serve_prints_the_lines_of_validate_and_keeps_the_last_good_page(project: Path):
     record = project / RECORD
     text = record.read_text(encoding="utf-8")

@@ -179,6 +179,7 @@ def fill_in(text: str) -> str:
     return re.sub(r"(?m)^date:$", f"date: {DAY}", text)
 
 
+@pytest.mark.build
 def test_make_new_fill_in_make_build_gives_one_more_meeting_page(project: Path):
     assert run_make(project, "new", TITLE=TITLE).returncode == 0
     path = project / NEW

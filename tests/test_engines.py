@@ -24,7 +24,7 @@ from meetings.catalog import collect
 from meetings.exports import export_files
 from meetings.layout import Site
 
-from .helpers import BUILD_ENV, CLUSTERS, ROOT, mkdocs_build, url
+from .helpers import BUILD_ENV, CLUSTERS, ROOT, building, mkdocs_build, url
 
 CATALOG = collect(CLUSTERS)
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
@@ -56,6 +56,7 @@ def files_of(site: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
+@building
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """The real project built by MkDocs and by ProperDocs: every file of each."""
     folder = tmp_path_factory.mktemp("engines")

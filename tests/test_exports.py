@@ -35,7 +35,9 @@ from .helpers import (
     CLUSTERS,
     PAGE,
     ROOT,
+    building,
     built_site_env,
+    examples,
     make_project,
     mkdocs_build,
     png_size,
@@ -503,6 +505,7 @@ def scripts(tree: lxml_html.HtmlElement) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
+@building
 def attacked_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built with a meeting (the example) whose title, summary and a topic try to end
     the JSON-LD."""
@@ -598,7 +601,7 @@ LINES = st.text(
 ESCAPES = st.from_regex(r"[a-z\\^é ]{60,200}", fullmatch=True)  # backslashes at the folds
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(60, 300))
 @given(LINES | ESCAPES)
 def test_lines_are_folded_as_icalendar_folds_them(line: str):
     assert fold(line) == _foldline(line).encode()
@@ -637,7 +640,7 @@ DAYS = st.dates().map(
 TIMES = st.tuples(UTC_TIMES, st.none() | UTC_TIMES)
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(40, 200))
 @given(
     uid=st.uuids().map(str) | TEXT,
     stamp=UTC_TIMES,

@@ -193,6 +193,7 @@ def test_each_record_page_says_when_its_record_was_last_changed(built_site: Path
         assert changed_line(page(built_site, url(entry))) == expected, entry.file
 
 
+@pytest.mark.build
 def test_two_builds_of_one_commit_with_history_are_byte_identical(tmp_path: Path):
     """The dates come from the commits: the same in any time zone, at any time."""
     project = make_full_project(tmp_path / "project")

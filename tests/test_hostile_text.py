@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from .helpers import CLUSTERS, make_project, mkdocs_build
+from .helpers import CLUSTERS, building, make_project, mkdocs_build
 from .records import (
     EVENT_FIELDS,
     MEETING_FIELDS,
@@ -157,6 +157,7 @@ def test_every_text_field_of_the_model_is_filled():
 
 
 @pytest.fixture(scope="module", params=FAMILIES)
+@building
 def sites(request, tmp_path_factory) -> tuple[Path, Path, Markers, dict]:
     """The hostile site of one family, its reference site, and the markers."""
     family = request.param

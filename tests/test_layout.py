@@ -66,6 +66,7 @@ def _urls(data: object) -> list[str]:
     return [data] if isinstance(data, str) and data.startswith(SITE_URL) else []
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("directory_urls", [True, False])
 def test_every_published_address_is_a_file_of_the_site(tmp_path: Path, directory_urls: bool):
     project = make_project(tmp_path / "project")
@@ -94,6 +95,7 @@ def test_every_published_address_is_a_file_of_the_site(tmp_path: Path, directory
     assert bool(pages_named) == (not directory_urls)
 
 
+@pytest.mark.build
 def test_the_records_can_live_in_another_folder(tmp_path: Path):
     project = make_full_project(tmp_path / "project")
     (project / "clusters").rename(project / "records")

@@ -75,6 +75,7 @@ BUILD_LOCK, TEST_LOCK = "requirements.txt", "requirements-test.txt"
         (("lint",), [BUILD_LOCK, TEST_LOCK]),
         (("test",), [BUILD_LOCK, TEST_LOCK]),
         (("bench",), [BUILD_LOCK, TEST_LOCK]),
+        (("confusables",), [BUILD_LOCK, TEST_LOCK]),  # ICU is a test tool
     ],
 )
 def test_each_command_installs_the_locks_it_needs(tmp_path: Path, arguments, locks):
@@ -97,6 +98,7 @@ def test_each_command_installs_the_locks_it_needs(tmp_path: Path, arguments, loc
     assert installed == locks, result.stdout
 
 
+@pytest.mark.build
 def test_make_build_ends_by_naming_the_site_folder(project: Path):
     """Its last line names site/, not the temporary folder MkDocs built in."""
     settings = ["STAMP=", f"BIN={Path(sys.executable).parent}"]
@@ -141,6 +143,7 @@ def make_serve(project: Path, *arguments: str) -> Iterator[subprocess.Popen[str]
         process.wait(timeout=20)
 
 
+@pytest.mark.build
 def test_make_serve_serves_on_the_port_given(project: Path):
     port = free_port()
     with make_serve(project, f"PORT={port}") as process:
@@ -161,6 +164,7 @@ def held(port: int) -> Iterator[None]:
         yield
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("arguments", [(), ("PORT=8123",)])
 def test_a_busy_port_stops_make_serve_with_one_line(project: Path, arguments: tuple[str, ...]):
     port = int(arguments[0].split("=")[1]) if arguments else 8000  # the Makefile's default
@@ -174,6 +178,7 @@ def test_a_busy_port_stops_make_serve_with_one_line(project: Path, arguments: tu
     assert f"make serve PORT={port + 1}" in printed[0]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize(
     ("host", "port", "message"),
     [
@@ -208,6 +213,7 @@ def site_text(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("origin", [None, "/srv/git/action-cluster-meetings"])
 def test_a_clone_without_a_github_origin_links_no_repository(project: Path, origin: str | None):
     if origin:
@@ -223,6 +229,7 @@ def test_a_clone_without_a_github_origin_links_no_repository(project: Path, orig
     assert [name for name, html in pages.items() if 'class="md-source"' in html] == []
 
 
+@pytest.mark.build
 def test_a_clone_of_a_github_repository_links_its_records(project: Path):
     repo = "https://github.com/someone/a-fork"
     subprocess.run(

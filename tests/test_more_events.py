@@ -24,7 +24,7 @@ from meetings.catalog import collect
 from meetings.exports import DATA_SCHEMA
 from meetings.navigation import NAV_EVENTS, titles
 
-from .helpers import BUILD_ENV, CLUSTERS, ROOT, make_project, mkdocs_build, url
+from .helpers import BUILD_ENV, CLUSTERS, ROOT, building, make_project, mkdocs_build, url
 
 FIXTURE = Path(__file__).parent / "fixtures" / "synthetic-forum-2030"
 SLUG = FIXTURE.name
@@ -41,6 +41,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+@building
 def site(project: Path) -> Path:
     site = project.parent / "site"
     result = mkdocs_build(project, site)

@@ -19,7 +19,7 @@ import bench
 from meetings.catalog import Catalog, build, collect
 from meetings.navigation import NAV_EVENTS, navigation, outside_nav, titles
 
-from .helpers import ROOT, fixture_catalog, make_project, mkdocs_build, url
+from .helpers import ROOT, building, fixture_catalog, make_project, mkdocs_build, url
 
 MEETINGS = 60  # 5 to 9 events of 6 to 12 meetings
 STATIC = ["index.md", "topics.md", "about.md"]
@@ -38,6 +38,7 @@ def catalog(project: Path) -> Catalog:
 
 
 @pytest.fixture(scope="module")
+@building
 def site(project: Path) -> Path:
     site = project.parent / "site"
     result = mkdocs_build(project, site)

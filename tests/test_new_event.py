@@ -26,7 +26,7 @@ from meetings.load import parse_yaml, read_records
 from meetings.model import Event
 from meetings.validate import validate
 
-from .helpers import CLUSTERS, make_full_project, run_make
+from .helpers import CLUSTERS, examples, make_full_project, run_make
 from .records import paths_in
 from .test_editing_scaffold import schema_paths, uncomment_everything
 
@@ -115,6 +115,7 @@ def fill_in(text: str, description: str, url: str) -> str:
     return text
 
 
+@pytest.mark.build
 def test_a_filled_in_event_is_built_with_its_own_page_once_no_draft(project: Path):
     assert run_make(project, "new-event", SLUG=SLUG, NAME=NAME).returncode == 0
     path = project / NEW
@@ -218,7 +219,9 @@ def test_make_new_event_without_a_slug_says_how(project: Path):
 SLUGS = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=examples(10, 40), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(folder=SLUGS, slug=SLUGS)
 def test_an_event_is_valid_only_in_the_folder_named_by_its_slug(folder: str, slug: str):
     """Any folder name and slug: the event is refused, at its slug, unless they are equal."""

@@ -34,7 +34,7 @@ from meetings.limits import UNSAFE_CHARACTERS
 from meetings.problems import InvalidRecords, field_path
 from meetings.render import environment, render_pages
 
-from .helpers import CLUSTERS, PAGE, ROOT, make_project
+from .helpers import CLUSTERS, PAGE, ROOT, examples, make_project
 from .records import (
     AC1,
     EVENT,
@@ -116,7 +116,7 @@ SLOW = settings(
 )
 
 
-@settings(SLOW, max_examples=100)
+@settings(SLOW, max_examples=examples(25, 100))
 @given(meeting=texts_for(MEETING_FIELDS, ANY_TEXT), event=texts_for(EVENT_FIELDS, ANY_TEXT))
 def test_any_text_is_refused_clearly_or_shown_literally(clusters: Path, meeting, event):
     try:
@@ -132,7 +132,7 @@ def test_any_text_is_refused_clearly_or_shown_literally(clusters: Path, meeting,
     assert_literal(clusters, meeting, event)
 
 
-@settings(SLOW, max_examples=100)
+@settings(SLOW, max_examples=examples(20, 100))
 @given(meeting=texts_for(MEETING_FIELDS), event=texts_for(EVENT_FIELDS))
 def test_valid_text_is_shown_literally(clusters: Path, meeting, event):
     assert_literal(clusters, meeting, event)
@@ -207,7 +207,8 @@ def projects(tmp_path_factory) -> dict[str, Path]:
     }
 
 
-@settings(SLOW, max_examples=3)
+@pytest.mark.build
+@settings(SLOW, max_examples=examples(2, 3))
 @given(meeting=texts_for(MEETING_FIELDS), event=texts_for(EVENT_FIELDS))
 def test_built_pages_show_any_valid_text_literally(projects, meeting, event):
     """Built with --strict: a warning would stop the build."""

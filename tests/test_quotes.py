@@ -31,7 +31,7 @@ from meetings.quotes import Words
 from meetings.words import long_date
 from meetings.yamlstrict import compose
 
-from .helpers import CLUSTERS, make_full_project, make_project, run_make, url
+from .helpers import CLUSTERS, examples, make_full_project, make_project, run_make, url
 from .records import EVENT_FIELDS, MEETING_FIELDS, dump
 
 CATALOG = collect(CLUSTERS)
@@ -384,7 +384,7 @@ def words_of(*passages: str, corrections=()) -> Words:
     )
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(40, 200))
 @given(sentences=passages(), data=st.data())
 def test_whole_sentences_are_quoted_and_any_changed_word_is_not(sentences, data):
     found = words_of(" ".join(sentences))
@@ -398,7 +398,7 @@ def test_whole_sentences_are_quoted_and_any_changed_word_is_not(sentences, data)
     assert not found.has_quotation(" ".join([*words[:index], stranger, *words[index + 1 :]]))
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(40, 200))
 @given(sentences=passages(), data=st.data())
 def test_a_cut_is_a_quotation_only_with_its_mark(sentences, data):
     found = words_of(" ".join(sentences))
@@ -422,6 +422,7 @@ def test_a_cut_is_a_quotation_only_with_its_mark(sentences, data):
             assert found.has_quotation(lead + " ".join(marked) + trail)
 
 
+@settings(max_examples=examples(25, 100))
 @given(sentences=passages(), data=st.data())
 def test_only_a_listed_correction_changes_a_word(sentences, data):
     from meetings.model import Correction

@@ -16,7 +16,7 @@ import pytest
 
 from meetings.catalog import collect
 
-from .helpers import EXAMPLE_REPO, make_project, mkdocs_build
+from .helpers import EXAMPLE_REPO, building, make_project, mkdocs_build
 from .test_exports import check_feed, check_meeting_json_ld, check_meetings_json
 from .test_site import check_meeting_page
 
@@ -25,6 +25,7 @@ VIDEO = "https://www.youtube.com/watch?v=scratch-copy-only"
 
 
 @pytest.fixture(scope="module")
+@building
 def grown(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     project = make_project(tmp_path_factory.mktemp("grown") / "project")
     catalog = collect(project / "clusters")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from meetings.catalog import RELATED_LIMIT, Catalog, build
 from meetings.published import EventEntry, MeetingEntry
 
-from .helpers import url
+from .helpers import examples, url
 
 SOURCE = {
     "id": "a-source",
@@ -119,7 +119,7 @@ topic_lists = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(30, 150), deadline=None)
 @given(first=topic_lists, second=topic_lists)
 def test_same_as_comparing_every_pair(first, second):
     catalog = build(

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import PAGE, RECORD, fetch, mkdocs_serve, wait_for
+from .helpers import PAGE, RECORD, building, fetch, mkdocs_serve, wait_for
 from .records import cut_a_word
 
 
 @pytest.fixture
+@building
 def served(project: Path) -> Iterator[tuple[Path, str]]:
     """``mkdocs serve`` running on a copy of the project."""
     with mkdocs_serve(project) as (base, _output):

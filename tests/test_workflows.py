@@ -268,6 +268,28 @@ def test_properdocs_builds_the_site_in_its_own_job(site: dict[str, Any]) -> None
     assert (ROOT / "tests" / "test_engines.py").is_file()
 
 
+def test_the_property_tests_run_at_full_size_on_every_change(site: dict[str, Any]) -> None:
+    """``make test-deep`` in a job of its own, on every pull request and push (the same
+    triggers as the tests), in the 90 minutes it may take; the target runs the property
+    tests with TEST_DEEP=1."""
+    job = site["jobs"]["test-deep"]
+    assert "if" not in job
+    step_running(job, "make test-deep")
+    assert job["timeout-minutes"] <= 90
+    assert job["container"]["image"] == site["jobs"]["test"]["container"]["image"]
+    recipe = subprocess.run(
+        ["make", "--no-print-directory", "--dry-run", "test-deep", "STAMP=", "TEST_STAMP="],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert recipe.returncode == 0, recipe.stderr
+    assert re.search(r"^TEST_DEEP=1 \S*pytest -m property$", recipe.stdout, re.MULTILINE), (
+        recipe.stdout
+    )
+
+
 def test_the_published_build_sees_the_whole_history(site: dict[str, Any]) -> None:
     """The record pages' dates of last change come from git (meetings/history.py)."""
     checkout = step_using(site["jobs"]["test"], "actions/checkout")
@@ -400,6 +422,7 @@ def test_the_build_gets_the_pages_url_and_the_repository(
     assert github_env.read_text().splitlines() == expected
 
 
+@pytest.mark.build
 def test_a_fork_gets_its_own_urls_in_the_site(tmp_path: Path) -> None:
     site_url = "https://someone.github.io/a-fork/"
     repo_url = "https://github.com/someone/a-fork"

@@ -24,7 +24,7 @@ from ruamel.yaml import YAML
 from meetings.load import parse_yaml
 from meetings.yamlstrict import read_yaml
 
-from .helpers import CLUSTERS, build_in_process, make_project, snapshot
+from .helpers import CLUSTERS, build_in_process, building, make_project, snapshot
 
 RECORDS = sorted(CLUSTERS.glob("*/*.yaml"))
 
@@ -54,6 +54,7 @@ WRITERS = {
 
 
 @pytest.fixture(scope="module")
+@building
 def original(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     project = make_project(tmp_path_factory.mktemp("original") / "project")
     build_in_process(project, project / "site")

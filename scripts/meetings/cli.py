@@ -1,8 +1,8 @@
 """The ``meetings`` command: the pipeline's stages for editors and maintainers.
 
-``make validate``, ``make render``, ``make schema`` and ``make new`` call these commands;
-``mkdocs build`` and ``mkdocs serve`` use the plugin instead. Both read where the
-records are, and where the site is published, from ``mkdocs.yml``
+``make validate``, ``make render``, ``make schema``, ``make confusables`` and ``make new``
+call these commands; ``mkdocs build`` and ``mkdocs serve`` use the plugin instead. Both
+read where the records are, and where the site is published, from ``mkdocs.yml``
 (:class:`~meetings.layout.Site`). Every failure is a :class:`Failed`, which Click
 prints and turns into exit status 1.
 """
@@ -17,6 +17,7 @@ from typing import IO, Any
 import click
 
 from .catalog import Catalog, collect
+from .confusables import TABLE, make_table
 from .exports import DATA_SCHEMA, build_time, export_files
 from .folders import check_folders
 from .history import last_changed
@@ -172,6 +173,32 @@ def schema(site: Site, check: bool) -> None:
         names = ", ".join(str(p) for p in stale)
         raise Failed(f"Out of date with the data model: {names}; run 'make schema'.")
     click.echo("Schemas " + ("are up to date." if check or not stale else "written."))
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only check that the table is up to date.")
+def confusables(check: bool) -> None:
+    """Write the look-alike table, scripts/meetings/confusables.json, from ICU.
+
+    The skeletons (UTS #39) that validation compares topics by, made from ICU
+    (pyicu-wheels, one of the test tools: 'make confusables' installs them).
+    """
+    try:
+        text = make_table()
+    except ImportError:
+        raise Failed(
+            "meetings confusables: needs ICU (pyicu-wheels, one of the test tools); "
+            "run 'make confusables', which installs them"
+        ) from None
+    except ValueError as error:
+        raise Failed(f"meetings confusables: {error}") from None
+    if TABLE.is_file() and TABLE.read_text(encoding="utf-8") == text:
+        click.echo("The look-alike table is up to date.")
+    elif check:
+        raise Failed(f"Out of date with ICU: {TABLE}; run 'make confusables'.")
+    else:
+        TABLE.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {TABLE}: commit it.")
 
 
 @main.command()

@@ -14,10 +14,11 @@ as one topic written two ways (:func:`check_topics`).
 So are two topics that look the same but are written with other characters
 ("fundіng" with a Cyrillic і, "funding"): a visitor would see one topic twice.
 What a topic looks like is its *skeleton* (Unicode's confusables, UTS #39),
-as ICU computes it, of its text in lower case. Two topics of plain ASCII are
-never look-alikes of each other, although their skeletons may be the same
-("modern" and "modem", "clean" and "dean"): each is typed as it is meant, and
-the anchor check above already makes case and punctuation one topic.
+as ICU computes it (:func:`meetings.confusables.skeleton`), of its text as
+written and in lower case. Two topics of plain ASCII are never look-alikes of
+each other, although their skeletons may be the same ("modern" and "modem",
+"clean" and "dean"): each is typed as it is meant, and the anchor check above
+already makes case and punctuation one topic.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
 
 from material.plugins.tags.config import TagsConfig
 
+from .confusables import skeleton
 from .load import Document
 from .model import Meeting
 from .problems import Problem
@@ -134,13 +135,6 @@ def _first_other(topic: str, other: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, 'an unnamed character')}"
 
 
-@functools.cache
-def _spoof_checker() -> Any:
-    import icu  # ICU (pyicu-wheels): its import and data cost is paid only here
-
-    return icu.SpoofChecker()
-
-
 @functools.lru_cache(maxsize=100_000)
 def topic_looks(topic: str) -> tuple[str, ...]:
     """What a topic looks like: the UTS #39 skeletons of its words, as written and in
@@ -151,8 +145,7 @@ def topic_looks(topic: str) -> tuple[str, ...]:
     like :func:`topic_anchor`.
     """
     words = " ".join(topic.split())
-    checker = _spoof_checker()
-    return tuple(dict.fromkeys(str(checker.getSkeleton(0, w)) for w in (words, words.casefold())))
+    return tuple(dict.fromkeys(skeleton(w) for w in (words, words.casefold())))
 
 
 @functools.cache

@@ -29,6 +29,7 @@ from tests.helpers import (
     BUILD_ENV,
     EXAMPLE_REPO,
     build_in_process,
+    building,
     built_for,
     make_project,
     mkdocs_build,
@@ -47,6 +48,7 @@ def every_page(site: Path) -> list[str]:
 
 
 @pytest.fixture
+@building
 def hostile_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, str]]:
     """The site built with a script in a record's file name, the name check off.
 
@@ -90,6 +92,7 @@ LONG_TOPIC = "Interoperabilityframeworkforcrossborderdigitalpublicservices"
 
 
 @pytest.fixture(scope="module")
+@building
 def long_topic_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = make_project(tmp_path_factory.mktemp("long") / "project")
     add_sample(project)
@@ -175,6 +178,7 @@ def test_feed_readers_discover_the_feed_on_every_page(served_site: tuple[Path, s
 
 
 @pytest.fixture(scope="module")
+@building
 def source_titled_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """The real site with the first meeting titled "Source <id of the source it cites first>"."""
     project = make_project(tmp_path_factory.mktemp("source-title") / "project")
