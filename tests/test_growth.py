@@ -43,6 +43,7 @@ ON_THE_COPY = [
     "tests/test_editing_scaffold.py",
     "tests/test_engines.py",
     "tests/test_exports.py",
+    "tests/test_fast_paths.py",
     "tests/test_history.py",
     "tests/test_layout.py",
     "tests/test_make_local.py",

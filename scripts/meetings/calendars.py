@@ -32,7 +32,13 @@ PRODID = "-//Action Cluster meetings//meetings.exports//EN"
 
 def uid(entry: MeetingEntry) -> str:
     """The meeting's stable identifier, the same in every build and on every copy of the site."""
-    return str(uuid.uuid5(NAMESPACE, f"{entry.event.slug}/{entry.slug}"))
+    return _uuid(f"{entry.event.slug}/{entry.slug}")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _uuid(name: str) -> str:
+    """Remembered: the feed and both calendars of a meeting give its identifier."""
+    return str(uuid.uuid5(NAMESPACE, name))
 
 
 def when(meeting: Meeting) -> tuple[dt.date | dt.datetime, dt.datetime | None]:

@@ -11,7 +11,7 @@ read:
   meetings (``forum-2021.ics``) and one per meeting, beside its page
   (``forum-2021/ac1-business-models-finance.ics``). A meeting is an all-day
   event on its day unless a source gives its times.
-* ``feed.xml``: an Atom feed, made with ``feedgen``, one entry per meeting.
+* ``feed.xml``: an Atom feed, written with ``lxml``, one entry per meeting.
 
 :func:`export_files` gives them all as ``{path: bytes}``; the plugin adds them
 to the site and ``meetings render`` writes them beside the Markdown.
@@ -55,7 +55,6 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from .calendars import CALENDAR_END, NAMESPACE, calendar_event, calendar_head, quoted_from, uid
@@ -69,6 +68,7 @@ DATA_FILE = "meetings.json"
 DATA_SCHEMA = f"{SCHEMA_FOLDER}/open-data.schema.json"
 """Where the site publishes the JSON Schema of ``meetings.json`` (from ``docs/``)."""
 FEED_FILE = "feed.xml"
+_ATOM = "{http://www.w3.org/2005/Atom}"
 
 ATTRIBUTION = (
     "Each meeting's title, summary (and gist) and each event's description and text on "
@@ -235,30 +235,30 @@ def feed(
     """The Atom feed: one entry per meeting, newest event first, each its source's text.
 
     ``built`` is the ``updated`` of an entry whose source gives no date (by
-    default :func:`build_time`). feedgen writes the feed's own elements; each
-    entry is written here with lxml, as feedgen and lxml wrote it in the whole
-    feed (indented, with the entry's sources as Atom's ``via`` links after its
-    own link, which feedgen 1.0 cannot write: it loses a link's ``rel`` and
-    ``title``), one event at a time, kept by ``memo``: the feed is the same
-    bytes, put together from its entries.
+    default :func:`build_time`). The feed's own elements and each entry are written
+    with lxml (each entry as feedgen 1.0 and lxml wrote it in the whole feed: indented,
+    with the entry's sources as Atom's ``via`` links after its own link), one event
+    at a time, kept by ``memo``: the feed is put together from its entries. The bytes
+    are those feedgen and lxml wrote, but for feedgen's ``<generator>``, which named
+    feedgen: half the processor time, and one dependency less.
     """
     built = built or build_time(catalog)
-    generator = FeedGenerator()
-    generator.id(f"urn:uuid:{uuid.uuid5(NAMESPACE, FEED_FILE)}")
-    generator.title(site.name)
-    if site.description:
-        generator.subtitle(" ".join(site.description.split()))
-    generator.author({"name": site.name})
-    generator.link(href=site.address(FEED_FILE), rel="self")
-    generator.link(href=site.address("index.md"), rel="alternate")
-    generator.language("en")
     groups = [
         memo(("atom", catalog.records(e), built), functools.partial(_feed_entries, e, site, built))
         for e in catalog.events
     ]
     dates = [newest for _, newest in groups if newest is not None]
-    generator.updated(max(dates, default=_midnight(dt.date(1970, 1, 1))))
-    root = etree.fromstring(generator.atom_str())
+    root = etree.Element(f"{_ATOM}feed", nsmap={None: _ATOM[1:-1]})
+    root.set(_XML_LANG, "en")
+    _text(root, "id", f"urn:uuid:{uuid.uuid5(NAMESPACE, FEED_FILE)}")
+    _text(root, "title", site.name)
+    _text(root, "updated", max(dates, default=_midnight(dt.date(1970, 1, 1))).isoformat())
+    _person(root, "author", site.name)
+    etree.SubElement(root, _LINK, href=site.address(FEED_FILE), rel="self")
+    etree.SubElement(root, _LINK, href=site.address("index.md"), rel="alternate")
+    subtitle = " ".join((site.description or "").split())
+    if subtitle:
+        _text(root, "subtitle", subtitle)
     etree.indent(root)
     head = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return memo(("feed.xml", head, Key(*groups)), functools.partial(_feed_document, head, groups))
@@ -274,7 +274,7 @@ def _feed_entries(
 
 def _feed_document(head: bytes, groups: list[tuple[bytes, dt.datetime | None]]) -> bytes:
     end = b"</feed>\n"
-    if not head.endswith(end):  # pragma: no cover - feedgen or lxml changed how they write
+    if not head.endswith(end):  # pragma: no cover - lxml changed how it writes
         raise RuntimeError("the feed's head does not end with </feed>")
     return b"".join([head.removesuffix(end), *(entries for entries, _ in groups), end])
 
@@ -312,6 +312,21 @@ def _feed_entry(meeting: MeetingEntry, site: Site, built: dt.datetime) -> tuple[
     etree.indent(entry, level=1)
     entry.tail = "\n"
     return b"  " + etree.tostring(entry, encoding="UTF-8", xml_declaration=False), date
+
+
+_LINK = f"{_ATOM}link"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _text(parent: etree._Element, name: str, text: str) -> None:
+    """An Atom element holding ``text``."""
+    etree.SubElement(parent, f"{_ATOM}{name}").text = text
+
+
+def _person(parent: etree._Element, role: str, name: str) -> None:
+    """An Atom ``author`` or ``contributor`` with its name (Atom requires one)."""
+    if name:
+        _text(etree.SubElement(parent, f"{_ATOM}{role}"), "name", name)
 
 
 def _midnight(day: dt.date) -> dt.datetime:

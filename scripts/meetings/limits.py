@@ -34,22 +34,88 @@ _INVISIBLE = (
     "\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U0001343f"
 )
-INVISIBLE = re.compile(f"[{YAML_LINE_BREAKS}{_INVISIBLE}]")
+
+
+def _within(body: str, last: str) -> str:
+    """The part of a character class's ``body`` (characters and ranges ``a-b``, nothing
+    else) up to the character ``last``."""
+    kept: list[str] = []
+    index = 0
+    while index < len(body):
+        if body[index + 1 : index + 2] == "-" and index + 2 < len(body):
+            first, end = body[index], body[index + 2]
+            index += 3
+        else:
+            first = end = body[index]
+            index += 1
+        if first <= last:
+            end = min(end, last)
+            kept.append(first if first == end else f"{first}-{end}")
+    return "".join(kept)
+
+
+def _class(body: str) -> re.Pattern[str]:
+    """``[body]``, or a pattern that finds nothing if ``body`` is empty."""
+    return re.compile(f"[{body}]" if body else "(?!)")
+
+
+def _in_bmp(text: str) -> bool:
+    """Whether every character of ``text`` is of the Basic Multilingual Plane (to U+FFFF)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+
+
+class Characters:
+    """A set of characters to find in text: a regular expression's ``[...]``, read fast.
+
+    Python's regular expressions test a character against a class holding
+    characters beyond U+FFFF one range after another: finding one of
+    :data:`UNSAFE_CHARACTERS` in 400 characters took 50 µs, a tenth of
+    validating 10,000 meetings. Text of ASCII or of the Basic Multilingual
+    Plane (nearly all text) is searched with the part of the class it can hold,
+    which Python reads as a table: the same answer, 10 to 40 times sooner (a
+    property test compares them).
+    """
+
+    def __init__(self, body: str) -> None:
+        self.pattern = re.compile(f"[{body}]")
+        """The whole class."""
+        self._ascii = _class(_within(body, chr(0x7F)))
+        self._bmp = _class(_within(body, chr(0xFFFF)))
+
+    def _for(self, text: str) -> re.Pattern[str]:
+        if text.isascii():
+            return self._ascii
+        return self._bmp if _in_bmp(text) else self.pattern
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        """The first of the characters in ``text`` from ``pos``, as ``re.search`` finds it."""
+        return self._for(text).search(text, pos)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """Whether ``text`` starts with one of the characters, as ``re.match`` says."""
+        return self.pattern.match(text)
+
+    def findall(self, text: str, pos: int = 0) -> list[str]:
+        """Every one of the characters in ``text`` from ``pos``."""
+        return self._for(text).findall(text, pos)
+
+
+INVISIBLE = Characters(f"{YAML_LINE_BREAKS}{_INVISIBLE}")
 """Characters that no file of the records may hold, anywhere (a value, a key, a comment):
 YAML's extra line breaks, and invisible characters (zero-width spaces and joiners,
 direction marks, a byte order mark inside the text, the "tag" characters U+E0000 to
 U+E007F that can spell a whole hidden sentence, Hangul fillers, variation selectors).
 A text written with one looks like another, or hides what it says."""
 
-UNSAFE_CHARACTERS = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f"  # C0 and C1 controls (a tab too), but for the line break
+UNSAFE_CHARACTERS = Characters(
+    "\x00-\x09\x0b-\x1f\x7f-\x9f"  # C0 and C1 controls (a tab too), but for the line break
     "\u2028\u2029"  # line and paragraph separators
     "\u202a-\u202e\u2066-\u2069"  # bidirectional controls
     + _INVISIBLE
     + "\ud800-\udfff"  # surrogates, which are not characters
     "\ufdd0-\ufdef\ufffe\uffff"  # noncharacters...
-    + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0x10000, 0x110000, 0x10000))
-    + "]"  # ...of every plane
+     + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0x10000, 0x110000, 0x10000))
+    # ...of every plane
 )
 """Characters no text of a record may hold: they can hide or reorder text on a page,
 rewrite a terminal, or make the feed invalid XML (which refuses them)."""

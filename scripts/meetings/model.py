@@ -30,9 +30,10 @@ sources' passages.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 from urllib.parse import quote_plus
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -104,7 +105,7 @@ class Record(BaseModel):
         Found wherever the model has a ``cites`` field, at any depth, so that a fact
         added to the model with its own ``cites`` is checked and shown without more code.
         """
-        for name in type(self).model_fields:
+        for name in _fields_holding(type(self), CITES):
             value = getattr(self, name)
             if name in CITES_FIELDS:
                 for index, source in enumerate(value):
@@ -144,9 +145,10 @@ class Record(BaseModel):
         own = getattr(self, "cites", None)
         if own is not None:
             cites = tuple(own[:1]) if self.quotes_first_source() else tuple(own)
-        for name, info in type(self).model_fields.items():
+        fields = type(self).model_fields
+        for name in _fields_holding(type(self), QUOTED):
             value = getattr(self, name)
-            extra = info.json_schema_extra
+            extra = fields[name].json_schema_extra
             if isinstance(extra, dict) and isinstance(value, str):
                 yield (*path, name), str(extra["x-quoted"]), value, cites
             elif isinstance(value, Record):
@@ -155,6 +157,60 @@ class Record(BaseModel):
                 for index, item in enumerate(value):
                     if isinstance(item, Record):
                         yield from item.quotations((*path, name, index), cites)
+
+
+CITES = "cites"
+QUOTED = "quoted"
+
+
+@functools.cache
+def _fields_holding(model: type[Record], what: str) -> tuple[str, ...]:
+    """The fields of ``model`` where :meth:`Record.citations` (``what`` is :data:`CITES`)
+    or :meth:`Record.quotations` (:data:`QUOTED`) can find something, in their order: a
+    ``cites`` field or a quoted one, or one whose type can hold a record with such a
+    field. The others (dates, names, a source's passages) are not walked: citations
+    and quotations are asked for every record several times a build.
+    """
+    _walking.add(model)
+    try:
+        found = []
+        for name, info in model.model_fields.items():
+            holds = name in CITES_FIELDS if what == CITES else _is_quoted(info.json_schema_extra)
+            inner = _records_in(info.annotation)
+            if (
+                holds
+                or inner is None
+                or any(record in _walking or _fields_holding(record, what) for record in inner)
+            ):
+                found.append(name)
+        return tuple(found)
+    finally:
+        _walking.discard(model)
+
+
+_walking: set[type[Record]] = set()
+"""The models :func:`_fields_holding` is working out: a model that holds itself holds
+whatever it holds."""
+
+
+def _is_quoted(extra: object) -> bool:
+    return isinstance(extra, dict)
+
+
+def _records_in(annotation: Any) -> set[type[Record]] | None:
+    """The record types a field's type can hold (``list[Speaker] | None``: Speaker);
+    None where the type does not say (``Any``)."""
+    if annotation is Any:
+        return None
+    if get_origin(annotation) is None and isinstance(annotation, type):
+        return {annotation} if issubclass(annotation, Record) else set()
+    found: set[type[Record]] = set()
+    for argument in get_args(annotation):
+        inner = _records_in(argument)
+        if inner is None:
+            return None
+        found |= inner
+    return found
 
 
 class Correction(Record):
