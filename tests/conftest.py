@@ -34,11 +34,11 @@ import pytest
 from hypothesis import is_hypothesis_test, settings
 
 from .helpers import (
-    EXAMPLE_REPO,
     ROOT,
     TESTED_SITE,
     building,
     builds_the_site,
+    built_site_env,
     make_project,
     mkdocs_build,
     tested_site,
@@ -62,7 +62,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if TESTED_SITE:
         return tested_site()
     site = tmp_path_factory.mktemp("built") / "site"
-    result = mkdocs_build(ROOT, site, env={"REPO_URL": os.environ.get("REPO_URL") or EXAMPLE_REPO})
+    result = mkdocs_build(ROOT, site, env=built_site_env())
     assert result.returncode == 0, result.stderr
     return site
 
