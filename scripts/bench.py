@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -57,6 +58,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -69,10 +71,12 @@ SITE_SOURCES = ("mkdocs.yml", "docs", "overrides")
 SIZES = (6, 1_000, 10_000)
 FULL_ONLY = 10_000
 """Sizes whose MkDocs builds run only with ``BENCH_FULL=1`` (minutes each)."""
+PREVIEW_SIZES = (1_000, 10_000)
+"""Sizes at which a one-record edit in the preview is timed (at a size whose MkDocs builds
+do not run, the plugin's part alone)."""
 RELOAD_RUNS = 5
 RELOAD_PAGE = "forum-2021/ac2-citizen-focus/"
 RELOAD_RECORD = "clusters/forum-2021/ac2-citizen-focus.yaml"
-RELOAD_ANCHOR = "cross-city cooperation."
 BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1625443200"}
 
 # --------------------------------------------------------------------------
@@ -448,6 +452,8 @@ class SizeResult:
         default_factory=lambda: {"render": None, "build": None, "floor": None}
     )
     """Processor time (user + system), less disturbed than wall time on a busy machine."""
+    preview: dict[str, Any] | None = None
+    """A one-record edit in the preview (:func:`measure_preview`)."""
 
     @property
     def overhead_ratio(self) -> float | None:
@@ -478,6 +484,7 @@ class SizeResult:
             "peak_rss_mib": _round(self.peak_rss_mib, 1),
             "page_kib": _round(self.page_kib, 1),
             "rss_mib": {k: _round(v, 1) for k, v in self.rss_mib.items()},
+            "preview": self.preview,
         }
 
 
@@ -485,7 +492,9 @@ def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def measure_size(meetings: int, runs: int, build: bool, work: Path) -> SizeResult:
+def measure_size(
+    meetings: int, runs: int, build: bool, work: Path, preview: bool = True
+) -> SizeResult:
     result = SizeResult(meetings)
     say(f"{meetings:,} meetings: generating the records")
     project = make_project(work / f"site-{meetings}", meetings)
@@ -503,6 +512,9 @@ def measure_size(meetings: int, runs: int, build: bool, work: Path) -> SizeResul
     result.render_s = median([seconds for seconds, _, _ in renders])
     result.cpu_s["render"] = median([cpu for _, cpu, _ in renders])
     result.rss_mib["render"] = max(peak for _, _, peak in renders)
+    if preview and meetings in PREVIEW_SIZES:
+        say(f"{meetings:,} meetings: a one-record edit in the preview ({RELOAD_RUNS} edits)")
+        result.preview = measure_preview(project, build, RELOAD_RUNS, work)
     if not build:
         return result
 
@@ -535,42 +547,186 @@ def largest_meeting_page(project: Path, site: Path) -> float:
 
 
 # --------------------------------------------------------------------------
-# Live reload on the real site
+# The preview: mkdocs serve --dirty, as make serve runs it
 # --------------------------------------------------------------------------
 
 
-def measure_reload(work: Path) -> list[float]:
-    """``mkdocs serve``: seconds from saving a record to the served page showing the change."""
-    project = make_project(work / "reload", None)
+def measure_reload(project: Path, page: str, record: Path, runs: int = RELOAD_RUNS) -> list[float]:
+    """``mkdocs serve --dirty`` (``make serve``): seconds from saving ``record`` to the
+    served ``page`` showing the change (a word of its summary cut: :func:`cut_word`), wall
+    time. It includes the time MkDocs' watcher takes to see the change (it looks every
+    half second, then waits a tenth of a second for more changes)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/{RELOAD_PAGE}"
-    log = (work / "serve.log").open("w", encoding="utf-8")
+    url = f"http://127.0.0.1:{port}/{page}"
+    log = (project.parent / f"serve-{project.name}.log").open("w", encoding="utf-8")
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project,
-        env={**os.environ, **BUILD_ENV},
+        env={**os.environ, **BUILD_ENV, "SITE_URL": f"http://127.0.0.1:{port}/"},
         stdout=log,
         stderr=log,
     )
-    record = project / RELOAD_RECORD
     original = record.read_text(encoding="utf-8")
     times = []
     try:
-        _wait_for(lambda: RELOAD_ANCHOR in _fetch(url), timeout=120)
-        for index in range(RELOAD_RUNS):
-            marker = f"Reload check number {index + 1}."
+        _wait_for(lambda: bool(_fetch(url)), timeout=600)
+        for index in range(runs):
+            text, marker = cut_word(original, index)
             time.sleep(1.0)  # let the server settle after the previous rebuild
-            record.write_text(original.replace(RELOAD_ANCHOR, f"{RELOAD_ANCHOR} {marker}"), "utf-8")
+            record.write_text(text, "utf-8")
             start = time.perf_counter()
-            _wait_for(lambda marker=marker: marker in _fetch(url), timeout=60)
+            _wait_for(lambda marker=marker: marker in _fetch(url), timeout=120)
             times.append(time.perf_counter() - start)
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+        record.write_text(original, "utf-8")
     return times
+
+
+def edited_record(project: Path) -> tuple[Path, str]:
+    """The record a preview figure edits: the first meeting of the newest event (on the home
+    page, in the navigation); its file and its page's address."""
+    from meetings.catalog import collect
+    from meetings.layout import Site
+
+    meeting = collect(project / "clusters", project).events[0].meetings[0]
+    return project / meeting.file, Site(None, "").page_url(meeting.page)
+
+
+def cut_word(text: str, index: int) -> tuple[str, str]:
+    """A record's text with a word of its summary cut ("…"), a different one for each
+    ``index``: still a quotation of its source (its topics, words of its summary, kept);
+    and the words around the cut, as its page shows them."""
+    summary = re.search(r"(?m)^summary: >-\n((?:  .*\n)+)", text)
+    if summary is None:
+        raise SystemExit("bench: the edited record's summary is not a folded block")
+    words = summary[1].split()
+    topics = re.search(r"(?m)^topics:\n((?:  - .*\n)+)", text)
+    kept = {w for line in (topics[1] if topics else "").splitlines() for w in line[4:].split()}
+    cuts = [
+        i
+        for i in range(1, len(words) - 1)
+        if words[i].isalpha() and words[i - 1].isalpha() and words[i + 1].isalpha()
+        if not {words[i - 1], words[i], words[i + 1]} & kept
+    ]
+    if not cuts:
+        raise SystemExit("bench: no word of the edited record's summary can be cut")
+    at = cuts[index % len(cuts)]
+    cut = " ".join([*words[:at], "…", *words[at + 1 :]])
+    block = "".join(f"  {line}\n" for line in textwrap.wrap(cut, 94, break_on_hyphens=False))
+    return text[: summary.start(1)] + block + text[
+        summary.end(1) :
+    ], f"{words[at - 1]} … {words[at + 1]}"
+
+
+PREVIEW_HOOKS = (
+    "on_config", "on_files", "on_nav", "on_env", "on_page_markdown", "on_page_context",
+    "on_post_page", "on_post_template", "on_post_build",
+)  # fmt: skip
+
+
+def preview_child(project: Path, whole: bool, runs: int) -> None:
+    """Time one-record edits in ``mkdocs serve --dirty``, in this process, in processor time:
+    the plugin's part (its hooks, and the pages MkDocs leaves out, which it gives back) and,
+    with ``whole``, MkDocs' part (the rest of the rebuild). The watcher is MkDocs' (watchdog's
+    polling observer); without ``whole``, only the plugin's ``on_config``, ``on_files`` and
+    ``on_env`` run, as for ``cpu_s.render``. Prints the runs as JSON."""
+    os.chdir(project)
+    import types
+
+    import jinja2
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+    from watchdog.observers.polling import PollingObserver
+
+    url = "http://127.0.0.1:8000/"
+    site = Path(tempfile.mkdtemp(prefix="mkdocs_"))
+
+    def config() -> Any:
+        loaded = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
+        loaded.site_url = url
+        return loaded
+
+    spent = [0.0]  # processor time in the plugin's code, outermost calls only
+    depth = [0]
+
+    def timed(method: Any) -> Any:
+        @functools.wraps(method)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            depth[0] += 1
+            start = time.process_time()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                if not depth[0]:
+                    spent[0] += time.process_time() - start
+
+        return run
+
+    first = config()
+    first.plugins.on_startup(command="serve", dirty=True)
+    plugin = first.plugins["meetings"]
+    for name in PREVIEW_HOOKS:
+        setattr(plugin, name, timed(getattr(plugin, name)))
+
+    def rebuild(loaded: Any) -> None:
+        if whole:
+            build(loaded, serve_url=url, dirty=True)
+            return
+        loaded.plugins._current_plugin = "meetings"  # as MkDocs sets it while running a hook
+        loaded = plugin.on_config(loaded) or loaded
+        files = plugin.on_files(Files([]), config=loaded) or Files([])
+        plugin.on_env(jinja2.Environment(), config=loaded, files=files)
+        plugin.on_post_build(config=loaded)  # the build is the last good one
+        if plugin.pages is not None:
+            plugin.pages.journal.keep()  # as the server's rebuild does
+
+    rebuild(first)
+    if plugin.pages is not None:  # the pages MkDocs leaves out: the plugin gives them back
+        plugin.pages._is_modified = timed(plugin.pages._is_modified)
+    observer = PollingObserver(timeout=0.1)
+    plugin.preview.folders.watch(types.SimpleNamespace(observer=observer), project / "clusters")
+    observer.start()
+    record, _ = edited_record(project)
+    original = record.read_text(encoding="utf-8")
+    measured = []
+    try:
+        for index in range(runs):
+            record.write_text(cut_word(original, index)[0], "utf-8")
+            _wait_for(plugin.preview.folders.heard, timeout=30)
+            spent[0], cpu, wall = 0.0, time.process_time(), time.perf_counter()
+            rebuild(config())
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            measured.append({"ours": spent[0], "rebuild": cpu, "rebuild_s": wall})
+    finally:
+        observer.stop()
+        record.write_text(original, "utf-8")
+    print(json.dumps(measured))
+
+
+def measure_preview(project: Path, whole: bool, runs: int, work: Path) -> dict[str, Any]:
+    """One-record edits in the preview at this size: processor time, ours and MkDocs', and
+    (with ``whole``) the wall time until the page served shows the edit."""
+    command = [sys.executable, __file__, "--preview-child", str(project), "--runs", str(runs)]
+    outcome = run([*command, *(["--whole"] if whole else [])], project, work / "preview.log")
+    measured = json.loads(outcome.output.splitlines()[-1])
+    ours = median([m["ours"] for m in measured])
+    figures: dict[str, Any] = {"cpu_s": {"ours": _round(ours)}, "runs": measured}
+    if whole:
+        rebuild = median([m["rebuild"] for m in measured])
+        figures["cpu_s"].update(mkdocs=_round(rebuild - ours), rebuild=_round(rebuild))
+        figures["rebuild_s"] = _round(median([m["rebuild_s"] for m in measured]))
+        record, page = edited_record(project)
+        visible = measure_reload(project, page, record, runs)
+        figures["visible_s"] = _round(median(visible))
+        figures["visible_runs_s"] = [_round(seconds) for seconds in visible]
+    return figures
 
 
 def _fetch(url: str) -> str:
@@ -629,6 +785,8 @@ TARGETS = (
     ("peak_rss_mib", 10_000, 1024, "peak memory <= 1 GiB at 10,000 meetings"),
     ("page_kib", 1_000, 40, "meeting page <= 40 KiB at 1,000 meetings"),
     ("page_kib", 10_000, 40, "meeting page <= 40 KiB at 10,000 meetings"),
+    ("preview.cpu_s.ours", 10_000, 0.1, "preview, one-record edit: ours <= 0.1 s at 10,000"),
+    ("preview.visible_s", 1_000, 1.0, "preview, one-record edit visible <= 1.0 s at 1,000"),
 )
 
 
@@ -685,6 +843,24 @@ def table(report: dict[str, Any]) -> str:
             f"| {cell(size['floor_s'])} | {cell(size['overhead_ratio'], 3)} "
             f"| {cell(size['page_kib'], 1)} | {cell(size['peak_rss_mib'], 0)} |"
         )
+    rows += [
+        "",
+        "Preview (make serve: mkdocs serve --dirty), a one-record edit, median of the edits:",
+        "processor time of the plugin's part and of MkDocs' part of the rebuild; its wall time;",
+        "and the wall time from saving to the page served showing it (watcher included):",
+        "",
+        "| meetings | ours | MkDocs | rebuild | rebuild_s | visible_s |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in report["sizes"]:
+        preview = size.get("preview")
+        if preview:
+            cpu = preview["cpu_s"]
+            rows.append(
+                f"| {size['meetings']:,} | {cell(cpu.get('ours'), 3)} | {cell(cpu.get('mkdocs'))} "
+                f"| {cell(cpu.get('rebuild'))} | {cell(preview.get('rebuild_s'))} "
+                f"| {cell(preview.get('visible_s'))} |"
+            )
     rows.append("")
     runs = ", ".join(f"{seconds:.2f}" for seconds in report["reload_runs_s"])
     reload = cell(report["reload_s"])
@@ -710,11 +886,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="meetings, e.g. 6,1000")
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--no-reload", action="store_true", help="skip reload_s")
+    parser.add_argument("--no-preview", action="store_true", help="skip the preview's figures")
     parser.add_argument("--render-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--preview-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--whole", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.render_child:
         render_child(args.render_child, args.floor)
+        return
+    if args.preview_child:
+        preview_child(args.preview_child, args.whole, args.runs)
         return
 
     full = os.environ.get("BENCH_FULL") == "1"
@@ -722,11 +904,15 @@ def main(argv: list[str] | None = None) -> None:
     load = load_average()
     with tempfile.TemporaryDirectory(prefix="meetings-bench-") as tmp:
         work = Path(tmp)
-        results = [measure_size(n, args.runs, full or n < FULL_ONLY, work) for n in sizes]
+        results = [
+            measure_size(n, args.runs, full or n < FULL_ONLY, work, not args.no_preview)
+            for n in sizes
+        ]
         reloads: list[float] = []
         if not args.no_reload:
             say(f"reload_s on the real site ({RELOAD_RUNS} saves)")
-            reloads = measure_reload(work)
+            real = make_project(work / "reload", None)
+            reloads = measure_reload(real, RELOAD_PAGE, real / RELOAD_RECORD)
     report = {
         "sizes": [result.as_json() for result in results],
         "reload_s": _round(median(reloads)) if reloads else None,

@@ -206,13 +206,14 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def build_in_process(project: Path, site_dir: Path) -> None:
+def build_in_process(project: Path, site_dir: Path, command: str = "build") -> None:
     """``mkdocs build --strict`` on ``project`` into ``site_dir``, in this process, with
-    this process's environment; raises what the build raises (``Abort``...)."""
+    this process's environment; raises what the build raises (``Abort``...). With
+    ``command="serve"``, the first build of ``mkdocs serve`` (drafts shown)."""
     config = load_config(
         config_file=str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=True
     )
-    config.plugins.on_startup(command="build", dirty=False)
+    config.plugins.on_startup(command=command, dirty=False)
     try:
         build(config)
     finally:

@@ -362,13 +362,14 @@ def write_records(clusters: Path, meeting: dict[str, Any], event: dict[str, Any]
     (clusters / EVENT).write_text(dump(event, "event", **kw), encoding="utf-8")
 
 
-def cut_a_word(text: str) -> tuple[str, str]:
-    """A record's text with a word of its summary cut ("…"), still a quotation of its
-    source, its topics still its summary's words; and the words around the cut."""
-    summary = re.search(r"(?m)^summary: >-\n((?:  .*\n)+)", text)
-    assert summary, "the record's summary is a folded block"
+def cut_a_word(text: str, field: str = "summary") -> tuple[str, str]:
+    """A record's text with a word of its summary (or of another quoted ``field``) cut
+    ("…"), still a quotation of its source, its topics still its summary's words; and the
+    words around the cut."""
+    summary = re.search(rf"(?m)^{field}: >-\n((?:  .*\n)+)", text)
+    assert summary, f"the record's {field} is a folded block"
     words = summary[1].split()
-    topics = {word for topic in parse_yaml(text)["topics"] for word in topic.split()}
+    topics = {word for topic in parse_yaml(text).get("topics", []) for word in topic.split()}
     index = next(
         i
         for i in range(len(words) // 2, len(words) - 2)

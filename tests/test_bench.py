@@ -84,6 +84,8 @@ def test_report_has_the_documented_shape(tmp_path: Path):
         assert len(report["load_average"][moment]) == 3
     (size,) = report["sizes"]
     assert size["meetings"] == 6
+    assert size["preview"] is None  # timed at 1,000 and 10,000 meetings only
+    assert "| meetings | ours | MkDocs | rebuild | rebuild_s | visible_s |" in lines
     for key in ("render_s", "build_s", "floor_s", "overhead_ratio", "peak_rss_mib", "page_kib"):
         assert isinstance(size[key], float) and size[key] > 0, key
     for key in ("render", "build", "floor"):
@@ -113,3 +115,24 @@ def test_theme_templates_are_compiled_once_and_again_when_edited(tmp_path: Path)
         assert render(2) == "one 2"  # a new environment, the same compiled code
     template.write_text("two {{ x }}")
     assert render(3) == "two 3"  # an edited template is compiled anew
+
+
+def test_the_preview_is_timed_in_its_two_parts(tmp_path: Path):
+    """A one-record edit in ``mkdocs serve --dirty`` (the real records, one edit): the
+    plugin's part and the whole rebuild, in processor time, and the record as it was."""
+    project = bench.make_project(tmp_path / "project", None)
+    record, _ = bench.edited_record(project)
+    before = record.read_bytes()
+    command = [sys.executable, str(ROOT / "scripts" / "bench.py"), "--preview-child"]
+    result = subprocess.run(
+        [*command, str(project), "--runs", "1", "--whole"],
+        env={**os.environ, **BUILD_ENV},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    (edit,) = json.loads(result.stdout.splitlines()[-1])
+    assert 0 < edit["ours"] < edit["rebuild"]
+    assert edit["rebuild_s"] > 0
+    assert record.read_bytes() == before

@@ -12,17 +12,23 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
-from meetings.catalog import collect
+from meetings.catalog import Catalog, collect
 from meetings.cli import main
+from meetings.load import parse_yaml
+from meetings.memo import KeptWork
+from meetings.model import Meeting
+from meetings.quotes import NAME, paragraphs_of
 
-from .helpers import fetch, make_full_project, mkdocs_serve, run_make, wait_for
-from .records import SAMPLE, add_sample
+from .helpers import ROOT, fetch, make_full_project, mkdocs_serve, run_make, wait_for
+from .records import SAMPLE, add_passages, add_sample, quoted_values
 
 DRAFT = "draft: true\n"
 LEFT_OUT = (
@@ -245,3 +251,93 @@ def test_the_preview_shows_a_complete_draft_marked_as_such(project: Path):
             return served is not None and "admonition-title" not in served
 
         assert wait_for(unmarked), "\n".join(output.lines)
+
+
+# --------------------------------------------------------------------------
+# A draft beside a published meeting of another event
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Across:
+    """A draft in the first event folder (by name) that writes a topic of a published meeting
+    of the last one in capitals: the topics page would list them as one."""
+
+    clusters: Path
+    draft: str
+    """The draft's file, as problems name it."""
+    other: str
+    """The published meeting's file."""
+    topic: str
+    """Its topic, which the draft writes in capitals."""
+
+
+def across_events(tmp_path: Path) -> Across:
+    """The made-up events of ``tests/fixtures/`` (nothing of the real records), with a draft
+    made from a meeting of the last event, moved to the first and a topic written otherwise."""
+    clusters = tmp_path / "clusters"
+    for event in sorted((ROOT / "tests" / "fixtures").glob("*/event.yaml")):
+        shutil.copytree(event.parent, clusters / event.parent.name)
+    catalog = collect(clusters, tmp_path)
+    first, last = sorted(catalog.events, key=lambda event: event.slug)[:: len(catalog.events) - 1]
+    taken = {topic.casefold() for meeting in first.meetings for topic in meeting.topics}
+    other, topic = next(
+        (meeting, topic)
+        for meeting in last.meetings
+        if len(meeting.topics) > 1
+        for topic in meeting.topics
+        if topic.casefold() not in taken and topic.upper() != topic
+    )
+    text = (tmp_path / other.file).read_text(encoding="utf-8")
+    number = max(meeting.cluster.number for meeting in first.meetings) + 1
+    slug = f"{other.slug}-draft"
+    text = text.replace(f"\nslug: {other.slug}\n", f"\nslug: {slug}\n")
+    text = re.sub(r"(?m)^  number: .*$", f"  number: {number}", text, count=1)
+    text = re.sub(r"(?m)^date: .*$", f"date: {first.start_date.isoformat()}", text)
+    assert text.count(f"\n  - {topic}\n") == 1
+    text = text.replace(f"\n  - {topic}\n", f"\n  - {topic.upper()}\n") + DRAFT
+    draft = clusters / first.slug / f"{slug}.yaml"
+    draft.write_text(text, encoding="utf-8")
+    # What it quotes, in the passages of its sources (of its new event).
+    for quoted, kind, cites in quoted_values(parse_yaml(text), Meeting):
+        for source in cites:
+            parts = [quoted] if kind == NAME else paragraphs_of(quoted)
+            add_passages(clusters, source, *parts, event=f"{first.slug}/event.yaml")
+    return Across(clusters, f"clusters/{first.slug}/{slug}.yaml", other.file, topic)
+
+
+def shown(catalog: Catalog) -> tuple[list[str], list[str]]:
+    """The records a catalog shows, and what it leaves out."""
+    files = [e.file for e in catalog.events] + [m.file for m in catalog.meetings]
+    return files, catalog.left_out
+
+
+def test_a_draft_yields_to_a_published_meeting_of_another_event(tmp_path: Path):
+    """Whatever the order of their folders: the draft is told, the published meeting is not,
+    and the site is built without the draft."""
+    case = across_events(tmp_path)
+    for preview in (False, True):
+        catalog = collect(case.clusters, tmp_path, preview=preview)
+        (warning,) = catalog.warnings
+        assert warning.file == case.draft and case.topic.upper() in warning.message
+        files, left_out = shown(catalog)
+        assert case.other in files and case.draft not in files
+        assert left_out == [case.draft]
+
+
+def test_the_preview_shows_a_draft_once_another_event_no_longer_stops_it(tmp_path: Path):
+    """``mkdocs serve`` keeps its work by what it is made from (``meetings.memo``): the draft
+    and its event are unchanged, but what stopped it, in another event, is gone; the
+    preview shows it then, as a fresh one would."""
+    case = across_events(tmp_path)
+    kept = KeptWork()
+    before = collect(case.clusters, tmp_path, preview=True, memo=kept)
+    kept.done()
+    assert case.draft not in shown(before)[0]
+    other = tmp_path / case.other
+    text = other.read_text(encoding="utf-8")
+    other.write_text(text.replace(f"\n  - {case.topic}\n", "\n"), encoding="utf-8")
+    after = collect(case.clusters, tmp_path, preview=True, memo=kept)
+    fresh = collect(case.clusters, tmp_path, preview=True)
+    assert case.draft in shown(after)[0]
+    assert shown(after) == shown(fresh)

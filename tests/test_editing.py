@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 import shutil
@@ -22,6 +23,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
+from meetings.banner import BANNER_ID
 from meetings.catalog import collect
 from meetings.cli import main
 from meetings.load import parse_yaml
@@ -238,7 +240,12 @@ def test_serve_prints_the_lines_of_validate_and_keeps_the_last_good_page(project
         assert len(expected) == 3, expected
         assert wait_for(lambda: all(output.has(line) for line in expected)), output.lines
         assert wait_for(lambda: output.has("3 problems in 1 file, listed above: nothing was built"))
-        assert without_reload(fetch(base + PAGE)) == without_reload(good)
+        # The last good page, with the errors' banner first in it (meetings.banner).
+        served = without_reload(fetch(base + PAGE))
+        banner = re.search(f'<div id="{BANNER_ID}".*?</pre></div>', served, re.DOTALL)
+        assert banner is not None
+        assert all(html.escape(line) in banner[0] for line in expected)
+        assert served.replace(banner[0], "") == without_reload(good)
         # Fixed, with a change of its own that still quotes the source: a word cut.
         fixed, shown = cut_a_word(text)
         record.write_text(fixed, encoding="utf-8")

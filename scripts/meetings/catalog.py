@@ -13,13 +13,15 @@ meetings, and so are the sources that only drafts cite; a preview
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .load import Document, read_records
+from .load import Document, Entries, ReadFolder, read_records
+from .memo import Key, Memo, no_memo
 from .problems import InvalidRecords, Problem, in_order
 from .published import EventEntry, MeetingEntry, Related
 from .validate import drafts, mark_drafts, validate
@@ -33,17 +35,54 @@ class Catalog:
     """Every event and meeting of the site, with their cross-references."""
 
     events: list[EventEntry]
-    topics: dict[str, list[MeetingEntry]]
-    """Each topic (as first written) with the meetings tagged with it."""
     warnings: list[Problem] = field(default_factory=list)
     """The problems of the drafts."""
     left_out: list[str] = field(default_factory=list)
     """What the site leaves out, as drafts: their files (an event's as its folder, with its
     meetings), and the sources only drafts cite."""
 
-    @property
+    @functools.cached_property
+    def topics(self) -> dict[str, list[MeetingEntry]]:
+        """Each topic (as first written) with the meetings tagged with it."""
+        return _topics(self.events)
+
+    @functools.cached_property
     def meetings(self) -> list[MeetingEntry]:
         return [meeting for event in self.events for meeting in event.meetings]
+
+    @functools.cached_property
+    def everything(self) -> Key:
+        """Every entry, in order: what a page made from the whole catalog is made from (a
+        :mod:`~meetings.memo` key; the catalog is a function of its entries)."""
+        return Key(tuple(self.events), tuple(self.meetings))
+
+    def shown(self, event: EventEntry) -> Key:
+        """What the pages of ``event`` and of its meetings are made from, as a
+        :mod:`~meetings.memo` key: the event, its meetings, and what each meeting's
+        page shows of its related meetings (:attr:`MeetingEntry.related_shown`)."""
+        keys = self._shown_keys
+        key = keys.get(event)
+        if key is None:
+            meetings = tuple(event.meetings)
+            related = tuple(meeting.related_shown for meeting in meetings)
+            key = keys[event] = Key(event, meetings, related)
+        return key
+
+    def records(self, event: EventEntry) -> Key:
+        """The entries of ``event`` and of its meetings, as a :mod:`~meetings.memo` key."""
+        keys = self._records_keys
+        key = keys.get(event)
+        if key is None:
+            key = keys[event] = Key(event, tuple(event.meetings))
+        return key
+
+    @functools.cached_property
+    def _shown_keys(self) -> dict[EventEntry, Key]:
+        return {}
+
+    @functools.cached_property
+    def _records_keys(self) -> dict[EventEntry, Key]:
+        return {}
 
 
 def collect(
@@ -53,6 +92,9 @@ def collect(
     *,
     preview: bool = False,
     schema_dir: Path | None = None,
+    memo: Memo = no_memo,
+    read_folder: ReadFolder | None = None,
+    entries: Entries | None = None,
 ) -> Catalog:
     """Read and validate every record under ``root`` into a catalog.
 
@@ -65,64 +107,92 @@ def collect(
     every file when any record is wrong; the drafts' problems are warnings,
     in :attr:`Catalog.warnings`. Drafts are left out, unless ``preview``: then
     each complete one is in (a draft event with its complete meetings).
+    ``memo``, ``read_folder`` and ``entries`` keep the work of the last build
+    (``mkdocs serve``: :mod:`meetings.memo`, :mod:`meetings.preview`).
     """
-    documents, problems = read_records(root, base)
+    documents, problems = read_records(root, base, read_folder, entries)
     unread = {PurePosixPath(problem.file).parent.name for problem in problems}
-    events, invalid = validate(documents, reserved, unread, schema_dir)
-    is_draft = drafts(documents)
-    problems = mark_drafts(problems, is_draft) + invalid
+    events, invalid = validate(documents, reserved, unread, schema_dir, memo)
+    if problems:  # of reading the files (the drafts' are warnings)
+        problems = mark_drafts(problems, drafts(documents))
+    problems = problems + invalid
     if any(not problem.warning for problem in problems):
         raise InvalidRecords(problems)
     warnings = in_order(problems)
     unfinished = {problem.file for problem in warnings} if preview else None
-    events, sources = _shown(events, unfinished)
-    catalog = build(events)
+    events, sources = _shown(events, unfinished, memo)
+    catalog = build(events, memo)
     catalog.warnings = warnings
-    catalog.left_out = _left_out(documents, is_draft, unfinished) + sources
+    catalog.left_out = _left_out(documents, unfinished) + sources
     return catalog
 
 
 def _shown(
-    events: list[EventEntry], unfinished: set[str] | None
+    events: list[EventEntry], unfinished: set[str] | None, memo: Memo = no_memo
 ) -> tuple[list[EventEntry], list[str]]:
     """The events and meetings the site shows, and the sources it leaves out with the drafts.
 
     ``unfinished`` are the files with problems, in a preview; without one, every
     draft is left out. An event keeps only the sources its shown records cite.
+    With a ``memo``, an event is looked at again only when its entry, its
+    meetings' entries or which of their files are unfinished changed (the
+    sources each record cites, counted for every event at every rebuild, took
+    as long as the rest of a one-record edit at 10,000 meetings).
     """
+    kept: list[EventEntry] = []
+    sources_left_out: list[str] = []
+    for event in events:
+        # As a set: the catalog puts the meetings in order later (build), in place.
+        meetings = frozenset(event.meetings)
+        waiting = None
+        if unfinished is not None:
+            files = (event.file, *(meeting.file for meeting in meetings))
+            waiting = frozenset(file for file in files if file in unfinished) if unfinished else ()
+        key = ("shown", event, meetings, waiting)
+        shown, left_out = memo(key, functools.partial(_shown_of, event, unfinished))
+        if shown is not None:
+            kept.append(shown)
+        sources_left_out += left_out
+    return kept, sources_left_out
+
+
+def _shown_of(
+    event: EventEntry, unfinished: set[str] | None
+) -> tuple[EventEntry | None, list[str]]:
+    """The event as the site shows it (None: left out, a draft), and the sources it leaves
+    out with the drafts (:func:`_shown`)."""
 
     def shown(record: EventEntry | MeetingEntry) -> bool:
         return not record.draft or (unfinished is not None and record.file not in unfinished)
 
-    kept: list[EventEntry] = []
-    sources_left_out: list[str] = []
-    for event in filter(shown, events):
-        meetings = [meeting for meeting in event.meetings if shown(meeting)]
-        cited = set(event.cited).union(*(meeting.cited for meeting in meetings))
-        if len(meetings) < len(event.meetings) or len(cited) < len(event.sources):
-            sources = [source for source in event.sources if source.id in cited]
-            sources_left_out += [
-                f"the source '{source.id}' of {event.file}, which only they cite"
-                for source in event.sources
-                if source.id not in cited
-            ]
-            placed = event.model_copy(update={"sources": sources})
-            placed._file, placed._meetings = event.file, meetings
-            event = placed
-        kept.append(event)
-    return kept, sources_left_out
+    if not shown(event):
+        return None, []
+    meetings = [meeting for meeting in event.meetings if shown(meeting)]
+    cited = set(event.cited).union(*(meeting.cited for meeting in meetings))
+    if len(meetings) == len(event.meetings) and len(cited) == len(event.sources):
+        return event, []
+    sources = [source for source in event.sources if source.id in cited]
+    left_out = [
+        f"the source '{source.id}' of {event.file}, which only they cite"
+        for source in event.sources
+        if source.id not in cited
+    ]
+    placed = event.model_copy(update={"sources": sources})
+    placed._file, placed._meetings = event.file, meetings
+    return placed, left_out
 
 
-def _left_out(
-    documents: Iterable[Document], is_draft: Callable[[str], bool], unfinished: set[str] | None
-) -> list[str]:
+def _left_out(documents: Iterable[Document], unfinished: set[str] | None) -> list[str]:
     """The drafts the site leaves out: a draft event as its folder, with its meetings; a draft
     meeting of a published (or, in a preview, shown) event as its file. In a preview, only
     those with problems are left out."""
-    documents = sorted(documents, key=lambda document: document.file)
+    documents = list(documents)
     events = {d.folder: d for d in documents if d.kind == "event"}
+    # A draft says so, or its event does (meetings.validate.drafts).
+    draft_events = {folder for folder, event in events.items() if event.draft}
     out: list[str] = []
-    for document in filter(lambda d: is_draft(d.file), documents):
+    drafted = [d for d in documents if d.folder in draft_events or d.draft]
+    for document in sorted(drafted, key=lambda document: document.file):
         if unfinished is not None and document.file not in unfinished:
             continue  # shown
         event = events.get(document.folder)
@@ -139,18 +209,31 @@ def _left_out(
     return out
 
 
-def build(events: Iterable[EventEntry]) -> Catalog:
-    """Arrange validated records into a catalog: their pages, order, topics and relations."""
+def build(events: Iterable[EventEntry], memo: Memo = no_memo) -> Catalog:
+    """Arrange validated records into a catalog: their pages, order, topics and relations.
+
+    With a ``memo``, an event whose entry and meetings' entries are those of the
+    last build is already in place.
+    """
     ordered = sorted(events, key=lambda e: (e.start_date, e.slug), reverse=True)
-    for event in ordered:
-        event._page = f"{event.slug}/index.md"
-        event.meetings.sort(key=lambda m: (m.cluster.number, m.slug))
-        for meeting in event.meetings:
-            meeting._event = event
-            meeting._page = f"{event.slug}/{meeting.slug}.md"
-    catalog = Catalog(ordered, _topics(ordered))
-    _relate(catalog)
+    topics = [
+        memo(("placed", event, frozenset(event.meetings)), functools.partial(_place, event))
+        for event in ordered
+    ]
+    catalog = Catalog(ordered)
+    _relate(catalog, Key(*topics), memo)
     return catalog
+
+
+def _place(event: EventEntry) -> Key:
+    """Give an event and its meetings their pages, and its meetings their order; return
+    their topics, in that order."""
+    event._page = f"{event.slug}/index.md"
+    event.meetings.sort(key=lambda m: (m.cluster.number, m.slug))
+    for meeting in event.meetings:
+        meeting._event = event
+        meeting._page = f"{event.slug}/{meeting.slug}.md"
+    return Key(*(tuple(meeting.topics) for meeting in event.meetings))
 
 
 def sort_key(text: str) -> tuple[str, str]:
@@ -173,8 +256,64 @@ def _topics(events: list[EventEntry]) -> dict[str, list[MeetingEntry]]:
     return dict(sorted(topics.items(), key=lambda item: sort_key(item[0])))
 
 
-def _relate(catalog: Catalog) -> None:
+def _relate(catalog: Catalog, topics: Key, memo: Memo = no_memo) -> None:
     """Give each meeting the others that share most of its topics.
+
+    Which ones depends only on every meeting's topics, in catalog order
+    (``topics``, by event): with a ``memo``, while they are the same, the
+    meetings found last time are given again, and only to the meetings whose
+    entry, or the entry of one they are given, is not the last build's (an
+    edit replaces a few entries; looking at the 50,000 others took longer
+    than the rest of a rebuild).
+    """
+    meetings = catalog.meetings
+    relations: _Relations = memo(("related", topics), lambda: _Relations(_most_shared(catalog)))
+    given = relations.given if _LAST_GIVEN[0] is relations else None
+    todo: Iterable[int] = range(len(meetings))
+    if given is not None and len(given) == len(meetings):
+        changed = [
+            i for i, (was, now) in enumerate(zip(given, meetings, strict=True)) if was is not now
+        ]
+        todo = sorted({*changed, *(other for i in changed for other in relations.referrers[i])})
+    for index in todo:
+        meeting, best = meetings[index], relations.best[index]
+        kept = meeting.related
+        if len(kept) == len(best) and all(
+            old.meeting is meetings[other] and old.shared == shared
+            for old, (other, shared) in zip(kept, best, strict=True)
+        ):
+            continue
+        related = tuple(Related(meetings[other], shared) for other, shared in best)
+        meeting._related = related
+        # What its page shows of them: see render.render_pages.
+        meeting._related_shown = Key(
+            *((r.meeting.title, r.meeting.page, r.meeting.event.name, r.shared) for r in related)
+        )
+    relations.given, _LAST_GIVEN[0] = meetings, relations
+
+
+class _Relations:
+    """The related meetings of every meeting, by index in catalog order, and to which
+    entries they were last given."""
+
+    def __init__(self, best: list[list[tuple[int, tuple[str, ...]]]]) -> None:
+        self.best = best
+        self.referrers: list[list[int]] = [[] for _ in best]
+        """For each meeting, the meetings it is related to (that list it)."""
+        for index, found in enumerate(best):
+            for other, _ in found:
+                self.referrers[other].append(index)
+        self.given: list[MeetingEntry] | None = None
+
+
+_LAST_GIVEN: list[_Relations | None] = [None]
+"""The relations last given to meetings in this process: a meeting not given again by
+:func:`_relate` must hold what these gave it."""
+
+
+def _most_shared(catalog: Catalog) -> list[list[tuple[int, tuple[str, ...]]]]:
+    """For each meeting, in catalog order, the others (by index) that share most of its
+    topics, with the topics they share.
 
     Counting, for each meeting, the meetings listed under each of its topics
     grows with the square of the site when a topic is common (at 10,000
@@ -199,7 +338,8 @@ def _relate(catalog: Catalog) -> None:
     names = [[key_of[topic.casefold()] for topic in m.topics] for m in meetings]
     named = [set(own) for own in names]
     everyone = (1 << count) - 1
-    for index, meeting in enumerate(meetings):
+    found = []
+    for index in range(count):
         own = names[index]
         # at_least[j]: the meetings (this one too) sharing at least j of the topics so far.
         at_least = [everyone]
@@ -218,10 +358,8 @@ def _relate(catalog: Catalog) -> None:
                     best.append(other)
             if len(best) == RELATED_LIMIT:
                 break
-        meeting._related = [
-            Related(meetings[other], tuple(name for name in own if name in named[other]))
-            for other in best
-        ]
+        found.append([(other, tuple(n for n in own if n in named[other])) for other in best])
+    return found
 
 
 _WINDOW = 256

@@ -30,6 +30,7 @@ the canonical address and the sitemap come from MkDocs and Material.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import struct
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from markupsafe import Markup
 from .calendars import when
 from .catalog import Catalog
 from .layout import Site
+from .memo import Memo, no_memo
 from .model import Attendance, Event, Meeting, Organizer, Source
 from .published import EventEntry, MeetingEntry
 
@@ -98,24 +100,43 @@ class Picture:
         return cls(path, width, height)
 
 
-def page_heads(catalog: Catalog, site: Site, image: Picture | None = None) -> dict[str, PageHead]:
+def page_heads(
+    catalog: Catalog, site: Site, image: Picture | None = None, memo: Memo = no_memo
+) -> dict[str, PageHead]:
     """The metadata of every page made from a record, by its Markdown page path.
 
-    ``image`` is the link-preview picture.
+    ``image`` is the link-preview picture. With a ``memo`` (scoped by the site's
+    settings and ``image``), an event's head is made again when the event or its
+    meetings changed, a meeting's when the meeting or its event did.
     """
     heads: dict[str, PageHead] = {}
     for event in catalog.events:
-        description = " ".join(event.description.split())
-        heads[event.page] = plain_head(
-            event.name, description, site.address(event.page), site, image,
-            json_ld=script_json(event_data(event, site)),
-        )  # fmt: skip
-        for meeting in event.meetings:
-            heads[meeting.page] = plain_head(
-                meeting.title, meeting.one_line, site.address(meeting.page), site, image,
-                json_ld=script_json(meeting_data(meeting, site)),
-            )  # fmt: skip
+        made = functools.partial(_event_heads, event, site, image)
+        heads.update(memo(("heads", catalog.records(event)), made))
     return heads
+
+
+def _event_heads(event: EventEntry, site: Site, image: Picture | None) -> dict[str, PageHead]:
+    """The heads of an event's page and of its meetings' pages."""
+    heads = {event.page: _event_head(event, site, image)}
+    for meeting in event.meetings:
+        heads[meeting.page] = _meeting_head(meeting, site, image)
+    return heads
+
+
+def _event_head(event: EventEntry, site: Site, image: Picture | None) -> PageHead:
+    description = " ".join(event.description.split())
+    return plain_head(
+        event.name, description, site.address(event.page), site, image,
+        json_ld=script_json(event_data(event, site)),
+    )  # fmt: skip
+
+
+def _meeting_head(meeting: MeetingEntry, site: Site, image: Picture | None) -> PageHead:
+    return plain_head(
+        meeting.title, meeting.one_line, site.address(meeting.page), site, image,
+        json_ld=script_json(meeting_data(meeting, site)),
+    )  # fmt: skip
 
 
 def plain_head(

@@ -9,6 +9,7 @@ the site (file, page, event, related meetings), which the catalog fills in.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -98,7 +99,8 @@ class MeetingEntry(Meeting, _Placed):
     """A meeting as the site publishes it: its record, file, page, event and related meetings."""
 
     _event: EventEntry | None = PrivateAttr(None)
-    _related: list[Related] = PrivateAttr(default_factory=list)
+    _related: tuple[Related, ...] = PrivateAttr(())
+    _related_shown: Hashable = PrivateAttr(())
     _cited_sources: list[Source] | None = PrivateAttr(None)
 
     __eq__ = object.__eq__
@@ -136,9 +138,15 @@ class MeetingEntry(Meeting, _Placed):
         )
 
     @property
-    def related(self) -> list[Related]:
+    def related(self) -> tuple[Related, ...]:
         """Other meetings that share most of its topics."""
         return self.__pydantic_private__["_related"]  # type: ignore[index]
+
+    @property
+    def related_shown(self) -> Hashable:
+        """What its page shows of its related meetings (title, page, event's name, shared
+        topics): what the page is made from, for :mod:`~meetings.memo`."""
+        return self.__pydantic_private__["_related_shown"]  # type: ignore[index]
 
     @property
     def calendar(self) -> str:

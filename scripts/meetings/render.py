@@ -26,14 +26,16 @@ import html
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from .catalog import Catalog
+from .memo import Key, Memo, no_memo
 from .model import Source
 from .published import EventEntry, MeetingEntry
 from .words import date_range, long_date, number_of
@@ -172,6 +174,7 @@ def render_pages(
     env: jinja2.Environment | None = None,
     sources_page: str | None = None,
     changed: Mapping[str, dt.date] | None = None,
+    memo: Memo = no_memo,
 ) -> dict[str, str]:
     """Every generated page: its path under ``docs/`` and its Markdown.
 
@@ -179,29 +182,59 @@ def render_pages(
     gives (the About page: :func:`sources_page`), which the pages' lists point to.
     ``changed`` is when each record's file was last changed, where the history is
     known (:func:`meetings.history.last_changed`).
+
+    With a ``memo`` (scoped by the templates' text: :mod:`meetings.memo`), the
+    pages of an event are rendered again only when what their templates show
+    changed, which the keys here name: the home page shows the newest event as
+    its own page does, and of each earlier event its record and its number of
+    meetings; an event's page its event and its meetings; a meeting's page its
+    meeting, its event and the event's meetings, and of its related meetings
+    what :attr:`~meetings.published.MeetingEntry.related_shown` holds (title,
+    page, event's name, shared topics); both the list of sources' page and their
+    records' dates. A template that shows more must say so in its key.
     """
     changed = changed or {}
     env = env or environment()
     home = env.get_template("home.md.j2")
     event_page = env.get_template("event.md.j2")
     meeting_page = env.get_template("meeting.md.j2")
-
-    pages = {"index.md": home.render(catalog=catalog, link=_linker("index.md"))}
+    index = functools.partial(home.render, catalog=catalog, link=_linker("index.md"))
+    newest = catalog.shown(catalog.events[0]) if catalog.events else None
+    earlier = Key(*((event, len(event.meetings)) for event in catalog.events[1:]))
+    pages = {"index.md": memo(("index.md", newest, earlier), index)}
     for event in catalog.events:
-        pages[event.page] = event_page.render(
+        dates = tuple(changed.get(record.file) for record in (event, *event.meetings))
+        made = functools.partial(
+            _event_pages, event, event_page, meeting_page, sources_page, changed
+        )
+        pages.update(memo(("pages", catalog.shown(event), sources_page, dates), made))
+    return pages
+
+
+def _event_pages(
+    event: EventEntry,
+    event_page: jinja2.Template,
+    meeting_page: jinja2.Template,
+    sources_page: str | None,
+    changed: Mapping[str, dt.date],
+) -> dict[str, str]:
+    """The pages of an event and of its meetings."""
+    pages = {
+        event.page: event_page.render(
             event=event,
             link=_linker(event.page),
             sources_page=sources_page,
             record_date=changed.get(event.file),
         )
-        for meeting in event.meetings:
-            pages[meeting.page] = meeting_page.render(
-                meeting=meeting,
-                event=event,
-                link=_linker(meeting.page),
-                sources_page=sources_page,
-                record_date=changed.get(meeting.file),
-            )
+    }
+    for meeting in event.meetings:
+        pages[meeting.page] = meeting_page.render(
+            meeting=meeting,
+            event=event,
+            link=_linker(meeting.page),
+            sources_page=sources_page,
+            record_date=changed.get(meeting.file),
+        )
     return pages
 
 
@@ -232,15 +265,92 @@ def fill_markers(
     catalog: Catalog,
     env: jinja2.Environment | None = None,
     repo_url: str | None = None,
+    memo: Memo = no_memo,
 ) -> str:
-    """A hand-written page's Markdown with each marker of :data:`ABOUT_BLOCKS` filled in."""
+    """A hand-written page's Markdown with each marker of :data:`ABOUT_BLOCKS` filled in.
+
+    Each block's template is given only what it shows: the events (with their
+    sources), or what no source gives (:class:`Unknown`); with a ``memo``, a
+    block is made again only when that changed (see :func:`render_pages`).
+    """
     for marker, name in ABOUT_BLOCKS.items():
         if marker in markdown:
             env = env or environment()
-            template = env.get_template(name)
-            block = template.render(catalog=catalog, link=_linker(page), repo_url=repo_url)
+            given = _about_given(name, catalog, memo, repo_url)
+            render = functools.partial(env.get_template(name).render, **given, link=_linker(page))
+            shown = (catalog.everything if value is catalog else value for value in given.values())
+            block = memo((name, page, Key(*shown)), render)
             markdown = markdown.replace(marker, block.strip())
     return markdown
+
+
+class Shown(NamedTuple):
+    """A meeting as a list of the About page names it: its title, linking to its page."""
+
+    title: str
+    page: str
+
+
+@dataclass(frozen=True, eq=False)
+class Unknown:
+    """What no source gives, which the About page lists (``about-unknown.md.j2``).
+
+    Compared as an object, as a :mod:`~meetings.memo` key: the memo gives the
+    same one while its parts are the same."""
+
+    meetings: int
+    untimed: tuple[Shown, ...]
+    """Meetings without start and end times."""
+    unnamed: tuple[Shown, ...]
+    """Meetings whose speakers no source names."""
+    unaddressed: tuple[Shown, ...]
+    """Meetings whose recording has no verified address."""
+    events: int
+    organisers: tuple[str, ...]
+    """The names of the events whose organiser a source names."""
+
+
+def _about_given(name: str, catalog: Catalog, memo: Memo, repo_url: str | None) -> dict[str, Any]:
+    """What the template ``name`` of :data:`ABOUT_BLOCKS` is given: the repository's address,
+    and what it shows of the records (another template than these, the whole catalog)."""
+    if name in ("about-correct.md.j2", "report.md.j2"):
+        return {"repo_url": repo_url}
+    if name == "about-sources.md.j2":
+        return {"repo_url": repo_url, "events": tuple(catalog.events)}
+    if name != "about-unknown.md.j2":
+        return {"repo_url": repo_url, "catalog": catalog}
+    parts = [
+        memo(("unknown", catalog.records(e)), functools.partial(_unknown, e))
+        for e in catalog.events
+    ]
+    unknown = memo(("unknown", Key(*parts)), functools.partial(_all_unknown, parts))
+    return {"repo_url": repo_url, "unknown": unknown}
+
+
+def _all_unknown(parts: list[Unknown]) -> Unknown:
+    return Unknown(
+        meetings=sum(part.meetings for part in parts),
+        untimed=tuple(shown for part in parts for shown in part.untimed),
+        unnamed=tuple(shown for part in parts for shown in part.unnamed),
+        unaddressed=tuple(shown for part in parts for shown in part.unaddressed),
+        events=len(parts),
+        organisers=tuple(name for part in parts for name in part.organisers),
+    )
+
+
+def _unknown(event: EventEntry) -> Unknown:
+    """What no source gives about an event and its meetings."""
+    meetings = event.meetings
+    return Unknown(
+        meetings=len(meetings),
+        untimed=tuple(Shown(m.title, m.page) for m in meetings if not m.time),
+        unnamed=tuple(Shown(m.title, m.page) for m in meetings if not m.speakers),
+        unaddressed=tuple(
+            Shown(m.title, m.page) for m in meetings if m.recording and not m.recording.url
+        ),
+        events=1,
+        organisers=(event.name,) if event.organizer else (),
+    )
 
 
 def _linker(from_page: str) -> Callable[[EventEntry | MeetingEntry | str], Markup]:

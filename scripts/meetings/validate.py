@@ -26,15 +26,18 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import os
 from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
 from .explain import problems_from
 from .load import Document
+from .memo import Key, Memo, no_memo
 from .model import Event, Meeting
 from .problems import Problem, field_path
 from .published import EventEntry, MeetingEntry
@@ -55,6 +58,7 @@ def validate(
     reserved: Iterable[str] = (),
     unread: Iterable[str] = (),
     schema_dir: Path | None = None,
+    memo: Memo = no_memo,
 ) -> tuple[list[EventEntry], list[Problem]]:
     """Validate every document; return the valid events, with their meetings, and every problem.
 
@@ -64,61 +68,137 @@ def validate(
     ``schema_dir``, the folder of the editors' JSON Schemas, each record's
     first line must point to its schema there. Drafts are among the events
     and meetings returned (:func:`meetings.catalog.collect` decides which are
-    shown); their problems are warnings.
+    shown); their problems are warnings; where a draft and a published record
+    claim the same value, the draft yields.
+
+    Each event folder is validated on its own (:func:`_validate_folder`), then
+    the records against those of the other folders. With a ``memo`` (``mkdocs
+    serve``), an event folder whose documents are those of the last build (not
+    read again: :class:`~meetings.preview.FolderReader`) gives the entries
+    validated before; in a folder read again, a record whose file and event
+    file read as before is the entry validated before; the checks across
+    folders are done again only where those entries changed.
     """
-    documents = list(documents)
+    reserved = frozenset(reserved)
+    unread = frozenset(unread)
+    by_folder: dict[str, list[Document]] = {}
+    for document in documents:
+        by_folder.setdefault(document.folder, []).append(document)
+    folders = [
+        memo(
+            ("folder", tuple(folder_documents), folder in unread, schema_dir),
+            functools.partial(
+                _validate_folder, folder_documents, folder in unread, schema_dir, memo
+            ),
+        )
+        for folder, folder_documents in by_folder.items()
+    ]
+    problems = [problem for folder in folders for problem in folder.problems]
+    draft_files = set().union(*(folder.draft_files for folder in folders))
+    draft_folders = {folder.draft_folder for folder in folders} - {None}
+    is_draft = _drafts(draft_files, draft_folders)
+    # The published records first, the drafts after them (they yield), as one list would be.
+    events = [f.event for f in sorted(folders, key=lambda f: f.event_is_draft) if f.event]
+    every_event = tuple(event for event, _ in events)
+    checked = memo(("events", every_event, reserved), lambda: _check_events(events, reserved))
+    problems += mark_drafts(checked, is_draft)
+    # Every published meeting first, of every folder, then the drafts: a draft yields to a
+    # published meeting of another event too (each folder's meetings are in that order).
+    meetings = [pair for folder in folders for pair in folder.meetings[: folder.published]]
+    meetings += [pair for folder in folders for pair in folder.meetings[folder.published :]]
+    # A check that found nothing is not done again while every meeting has the topics it
+    # had then (a problem found names lines, which any edit may move: looked for again).
+    topics = Key(*(folder.topics for folder in folders))
+    found = memo(("topics", topics), lambda: check_topics(meetings))
+    problems += mark_drafts(
+        check_topics(meetings) if found and memo is not no_memo else found, is_draft
+    )
+    return list(every_event), problems
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """The records of one event folder, validated and checked against each other."""
+
+    event: tuple[EventEntry, Document] | None
+    meetings: list[tuple[MeetingEntry, Document]]
+    """Its meetings, the published ones first."""
+    problems: list[Problem]
+    topics: Key
+    """Each meeting's file and topics."""
+    draft_files: frozenset[str]
+    draft_folder: str | None
+    """The folder, as problems name it, if its event is a draft."""
+    event_is_draft: bool
+    published: int
+    """How many of its meetings are published (not drafts): the first ones."""
+
+
+def _validate_folder(
+    documents: list[Document], unread: bool, schema_dir: Path | None, memo: Memo
+) -> _Folder:
+    """Validate the documents of one event folder (``unread``: one of its files could not
+    be read) and check them against each other. With a ``memo``, a record whose file and
+    event file read as before is the entry validated before."""
     is_draft = drafts(documents)
     # The published records first: where a draft and another claim the same value,
     # the draft yields.
-    documents.sort(key=lambda document: is_draft(document.file))
+    documents = sorted(documents, key=lambda document: is_draft(document.file))
     problems: list[Problem] = []
-    events: dict[str, tuple[EventEntry, Document]] = {}
-    meetings: dict[str, list[tuple[MeetingEntry, Document]]] = {}
-    # Event folders with a record that failed: what it cites is not known.
-    incomplete: set[str] = set(unread)
-
+    event: tuple[EventEntry, Document] | None = None
+    meetings: list[tuple[MeetingEntry, Document]] = []
+    # A record that failed: what it cites is not known.
+    incomplete = unread
+    # A meeting's entry holds its event's (its sources, its page): kept only with it.
+    event_text = next((d.text for d in documents if d.kind == "event"), None)
     for document in documents:
         problems += document.problems
         if schema_dir is not None:
             problems += _check_schema_line(document, schema_dir)
         model = EventEntry if document.kind == "event" else MeetingEntry
         try:
-            record = model.model_validate(document.data)
+            validated = functools.partial(model.model_validate, document.data)
+            record = cast(
+                EventEntry | MeetingEntry,
+                memo((model, document.file, document.text, event_text), validated),
+            )
         except ValidationError as error:
             problems += problems_from(error, document, model)
-            incomplete.add(document.folder)
+            incomplete = True
             continue
         if isinstance(record, MeetingEntry):
             problems += check_topic_words(record, document)
         if document.problems:  # read as far as it could be: not a record to publish
-            incomplete.add(document.folder)
+            incomplete = True
             continue
         record._file = document.file
         if isinstance(record, EventEntry):
-            events[document.folder] = (record, document)
+            event = (record, document)
         else:
-            meetings.setdefault(document.folder, []).append((record, document))
-
-    problems += _check_events(events.values(), frozenset(reserved))
-    problems += check_topics(pair for pairs in meetings.values() for pair in pairs)
-    for folder, (event, event_document) in events.items():
-        folder_meetings = meetings.get(folder, [])
-        problems += _check_meetings(event, event_document, folder_meetings)
-        problems += _check_citations(
-            event, event_document, folder_meetings, every_record=folder not in incomplete
-        )
-        problems += check_quotations(
-            event, event_document, [(event, event_document), *folder_meetings]
-        )
-        problems += _check_reports(event, event_document, folder_meetings)
-        event._meetings = [meeting for meeting, _ in folder_meetings]
+            meetings.append((record, document))
+    if event is not None:
+        entry, event_document = event
+        problems += _check_meetings(entry, event_document, meetings)
+        problems += _check_citations(entry, event_document, meetings, every_record=not incomplete)
+        problems += check_quotations(entry, event_document, [(entry, event_document), *meetings])
+        problems += _check_reports(entry, event_document, meetings)
+        entry._meetings = [meeting for meeting, _ in meetings]
     problems = mark_drafts(problems, is_draft) + _check_draft_events(documents)
-    return [event for event, _ in events.values()], problems
-
-
-# --------------------------------------------------------------------------
-# Drafts, and the first line
-# --------------------------------------------------------------------------
+    topics = Key(*((document.file, tuple(meeting.topics)) for meeting, document in meetings))
+    event_documents = [d for d in documents if d.kind == "event"]
+    draft_folder = next(
+        (str(PurePosixPath(d.file).parent) for d in event_documents if d.draft), None
+    )
+    return _Folder(
+        event,
+        meetings,
+        problems,
+        topics,
+        frozenset(d.file for d in documents if d.draft),
+        draft_folder,
+        event is not None and is_draft(event[1].file),
+        sum(not is_draft(document.file) for _, document in meetings),
+    )
 
 
 def drafts(documents: Iterable[Document]) -> Callable[[str], bool]:
@@ -129,6 +209,11 @@ def drafts(documents: Iterable[Document]) -> Callable[[str], bool]:
     folders = {
         str(PurePosixPath(d.file).parent) for d in documents if d.kind == "event" and d.draft
     }
+    return lambda file: file in files or str(PurePosixPath(file.rstrip("/")).parent) in folders
+
+
+def _drafts(files: set[str], folders: set[str | None]) -> Callable[[str], bool]:
+    """:func:`drafts` from the draft files and draft event folders already found."""
     return lambda file: file in files or str(PurePosixPath(file.rstrip("/")).parent) in folders
 
 

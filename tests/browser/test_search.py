@@ -110,3 +110,22 @@ def test_the_list_of_every_source_and_the_cards_are_left_out_of_the_search(
     entry = events[0].meetings[0]
     found = first_results(page, distinctive_word(entry))
     assert urlsplit(base_url).path not in found
+
+
+PLATFORMS = sorted({m.recording.platform for m in catalog().meetings if m.recording})
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_search_for_a_recordings_platform_lists_the_meetings_recorded_there_first(
+    page: Page, base_url: str, platform: str
+) -> None:
+    """Typed as visitors type it, in lower case ("youtube" for YouTube): the pages of the
+    meetings whose recording is there come before any other page."""
+    recorded = {
+        urlsplit(base_url + url(m)).path
+        for m in catalog().meetings
+        if m.recording and m.recording.platform == platform
+    }
+    page.goto("")
+    found = list(dict.fromkeys(first_results(page, platform.casefold())))
+    assert set(found[: len(recorded)]) == recorded, (platform, found)
