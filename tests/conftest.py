@@ -145,6 +145,8 @@ def _guard(what: str) -> None:
 BUILD_COMMANDS = {"build", "serve", "gh-deploy"}
 MAKE_TARGETS = {"build", "serve", "test", "test-deep", "check", "screenshots", "social-image"}
 MAKE_TARGETS |= {"bench"}
+DRY_RUN = {"-n", "--dry-run", "--just-print", "--recon", "-q", "--question"}
+"""make's options that print or check what it would run, running nothing."""
 
 
 def _a_build(args: Any) -> str | None:
@@ -161,7 +163,8 @@ def _a_build(args: Any) -> str | None:
     for engine in ("mkdocs", "properdocs"):
         if engine in names and BUILD_COMMANDS & set(words):
             return f"runs `{engine} {next(w for w in words if w in BUILD_COMMANDS)}`"
-    if names and names[0] in {"make", "gmake"} and MAKE_TARGETS & set(words):
+    make = names and names[0] in {"make", "gmake"} and not DRY_RUN & set(words)
+    if make and MAKE_TARGETS & set(words):
         return f"runs `make {' '.join(sorted(MAKE_TARGETS & set(words)))}`"
     if "pytest" in names and "-m" in words:
         return "runs pytest, whose tests build"

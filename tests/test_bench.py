@@ -117,6 +117,7 @@ def test_theme_templates_are_compiled_once_and_again_when_edited(tmp_path: Path)
     assert render(3) == "two 3"  # an edited template is compiled anew
 
 
+@pytest.mark.build
 def test_the_preview_is_timed_in_its_two_parts(tmp_path: Path):
     """A one-record edit in ``mkdocs serve --dirty`` (the real records, one edit): the
     plugin's part and the whole rebuild, in processor time, and the record as it was."""

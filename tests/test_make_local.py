@@ -97,6 +97,7 @@ def test_each_command_installs_the_locks_it_needs(tmp_path: Path, arguments, loc
     assert installed == locks, result.stdout
 
 
+@pytest.mark.build
 def test_make_build_ends_by_naming_the_site_folder(project: Path):
     """Its last line names site/, not the temporary folder MkDocs built in."""
     settings = ["STAMP=", f"BIN={Path(sys.executable).parent}"]

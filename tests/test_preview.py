@@ -41,6 +41,7 @@ from .helpers import (
     ROOT,
     Output,
     build_in_process,
+    building,
     fetch,
     free_port,
     make_project,
@@ -166,6 +167,7 @@ class Preview:
 
 
 @pytest.fixture
+@building
 def preview(tmp_path: Path) -> Iterator[Preview]:
     project = make_project(tmp_path / "project")
     for event in FIXTURES.iterdir():

@@ -22,7 +22,7 @@ from playwright.sync_api import Dialog, Page
 from meetings.banner import BANNER_ID
 from meetings.cli import main
 from tests.browser.browsing import ConsoleErrors
-from tests.helpers import PAGE, RECORD, make_project, mkdocs_serve
+from tests.helpers import PAGE, RECORD, building, make_project, mkdocs_serve
 
 HOSTILE = 'a"><img src=x onerror=alert(1)> %.yaml'
 """A record file named with markup: refused by name, and the name is in the error."""
@@ -30,6 +30,7 @@ BANNER = f"#{BANNER_ID}"
 
 
 @pytest.fixture
+@building
 def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     project = make_project(tmp_path / "project")
     with mkdocs_serve(project, "--dirty") as (base, _output):
