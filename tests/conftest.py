@@ -34,11 +34,11 @@ import pytest
 from hypothesis import is_hypothesis_test, settings
 
 from .helpers import (
-    EXAMPLE_REPO,
     ROOT,
     TESTED_SITE,
     building,
     builds_the_site,
+    built_site_env,
     make_project,
     mkdocs_build,
     tested_site,
@@ -62,7 +62,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if TESTED_SITE:
         return tested_site()
     site = tmp_path_factory.mktemp("built") / "site"
-    result = mkdocs_build(ROOT, site, env={"REPO_URL": os.environ.get("REPO_URL") or EXAMPLE_REPO})
+    result = mkdocs_build(ROOT, site, env=built_site_env())
     assert result.returncode == 0, result.stderr
     return site
 
@@ -145,6 +145,8 @@ def _guard(what: str) -> None:
 BUILD_COMMANDS = {"build", "serve", "gh-deploy"}
 MAKE_TARGETS = {"build", "serve", "test", "test-deep", "check", "screenshots", "social-image"}
 MAKE_TARGETS |= {"bench"}
+DRY_RUN = {"-n", "--dry-run", "--just-print", "--recon", "-q", "--question"}
+"""make's options that print or check what it would run, running nothing."""
 
 
 def _a_build(args: Any) -> str | None:
@@ -161,8 +163,8 @@ def _a_build(args: Any) -> str | None:
     for engine in ("mkdocs", "properdocs"):
         if engine in names and BUILD_COMMANDS & set(words):
             return f"runs `{engine} {next(w for w in words if w in BUILD_COMMANDS)}`"
-    dry_run = {"-n", "--dry-run", "--just-print", "--recon"} & set(words)
-    if names and names[0] in {"make", "gmake"} and MAKE_TARGETS & set(words) and not dry_run:
+    make = names and names[0] in {"make", "gmake"} and not DRY_RUN & set(words)
+    if make and MAKE_TARGETS & set(words):
         return f"runs `make {' '.join(sorted(MAKE_TARGETS & set(words)))}`"
     if "pytest" in names and "-m" in words:
         return "runs pytest, whose tests build"

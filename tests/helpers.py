@@ -89,16 +89,18 @@ def built_for(site: Path) -> str:
     return str(address)
 
 
-def built_site_env() -> dict[str, str]:
-    """The variables of ``BUILD_ENV`` as ``built_site`` was built with them: a
-    ``TESTED_SITE`` was built by ``make build``, with the environment's."""
-    if TESTED_SITE:
-        return {name: os.environ.get(name, value) for name, value in BUILD_ENV.items()}
-    return BUILD_ENV
-
-
 EXAMPLE_REPO = "https://github.com/example/action-cluster-meetings"
 """The repository of a test build when none is known, so that its edit buttons exist."""
+
+
+def built_site_env() -> dict[str, str]:
+    """The variables ``built_site`` was built with (``BUILD_ENV`` and ``REPO_URL``), for
+    another build or command to match it: a ``TESTED_SITE`` was built by ``make build``,
+    with the environment's."""
+    if TESTED_SITE:
+        names = [*BUILD_ENV, "REPO_URL"]
+        return {name: os.environ[name] for name in names if name in os.environ}
+    return {**BUILD_ENV, "REPO_URL": os.environ.get("REPO_URL") or EXAMPLE_REPO}
 
 
 def url(page: EventEntry | MeetingEntry | str) -> str:

@@ -24,13 +24,15 @@ from meetings.catalog import collect
 from meetings.exports import export_files
 from meetings.layout import Site
 
-from .helpers import BUILD_ENV, CLUSTERS, ROOT, building, mkdocs_build, url
+from .helpers import CLUSTERS, ROOT, building, built_site_env, url
 
 CATALOG = collect(CLUSTERS)
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
 
 
-def properdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+def properdocs_build(
+    project: Path, site_dir: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
@@ -44,7 +46,7 @@ def properdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProce
             site_dir,
         ],
         cwd=project,
-        env={**os.environ, **BUILD_ENV},
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=300,
@@ -57,14 +59,15 @@ def files_of(site: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 @building
-def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """The real project built by MkDocs and by ProperDocs: every file of each."""
+def builds(
+    built_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The real project built by MkDocs (the session's build) and by ProperDocs, with
+    the same settings: every file of each."""
     folder = tmp_path_factory.mktemp("engines")
-    result = mkdocs_build(ROOT, folder / "mkdocs")
+    result = properdocs_build(ROOT, folder / "properdocs", built_site_env())
     assert result.returncode == 0, result.stderr
-    result = properdocs_build(ROOT, folder / "properdocs")
-    assert result.returncode == 0, result.stderr
-    return files_of(folder / "mkdocs"), files_of(folder / "properdocs")
+    return files_of(built_site), files_of(folder / "properdocs")
 
 
 def test_properdocs_builds_the_same_files(builds):

@@ -24,12 +24,10 @@ from meetings.browser import ChromiumMissing, launch_args, serve
 from tests.browser.browsing import PHONE, ConsoleErrors, site_pages
 from tests.helpers import (
     ROOT,
-    TESTED_SITE,
     building,
     built_for,
     make_project,
     mkdocs_build,
-    tested_site,
 )
 
 HERE = Path(__file__).parent
@@ -59,26 +57,17 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
-@building
-def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """The site served on 127.0.0.1; yields (folder, address).
+def served_site(built_site: Path) -> Iterator[tuple[Path, str]]:
+    """The site of the real records served on 127.0.0.1; yields (folder, address).
 
-    With ``TESTED_SITE``, that build, whatever host it was built for (CI's is
-    the Pages address): the browser tests check the bytes that are published.
-    Without it, the site is built for its address on 127.0.0.1, as GitHub Pages
-    serves it at the ``SITE_URL`` it was built for."""
-    if TESTED_SITE:
-        site = tested_site()
-        # At the path it was built for, as GitHub Pages serves a repository's site
-        # (the not-found page's links start with it).
-        with serve(site, at=urlsplit(built_for(site)).path) as url:
-            yield site, url
-        return
-    site = tmp_path_factory.mktemp("served") / "site"
-    with serve(site) as url:
-        result = mkdocs_build(ROOT, site, env={"SITE_URL": url})
-        assert result.returncode == 0, result.stderr
-        yield site, url
+    It is :func:`~tests.conftest.built_site`, the one build of the session (with
+    ``TESTED_SITE``, that build: CI's, for the Pages address, the bytes that are
+    published), served at the path it was built for, as GitHub Pages serves a
+    repository's site (the not-found page's links start with it). Its host is
+    another than the one it was built for, as in CI: no page asks that host for
+    anything (``test_pages``)."""
+    with serve(built_site, at=urlsplit(built_for(built_site)).path) as url:
+        yield built_site, url
 
 
 @pytest.fixture(scope="session")

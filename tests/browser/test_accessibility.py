@@ -9,8 +9,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.browser.browsing import PHONE
-
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 OPTIONS = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
 SCHEMES = {"light": ("default", None), "dark": ("slate", "Switch to dark mode")}
@@ -44,11 +42,10 @@ def test_page_has_no_accessibility_violation(page: Page, page_path: str, scheme:
     assert_no_violation(page)
 
 
-def test_page_on_a_phone_has_no_accessibility_violation(new_context, page_path: str) -> None:
+def test_page_on_a_phone_has_no_accessibility_violation(phone_page: Page, page_path: str) -> None:
     """The sizes and spacing of targets (and the rest) as lines wrap on a 360 px phone."""
-    page = new_context(**PHONE).new_page()
-    page.goto(page_path)
-    assert_no_violation(page)
+    phone_page.goto(page_path)
+    assert_no_violation(phone_page)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

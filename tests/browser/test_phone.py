@@ -5,11 +5,10 @@ the menu reaches every meeting, and the light/dark toggle works and is remembere
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import markdown
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from meetings.navigation import NAV_EVENTS, titles
 from meetings.render import paragraphs
@@ -103,9 +102,9 @@ def test_menu_opens_and_reaches_every_meeting(phone_page: Page, base_url: str) -
 
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
 def test_colour_scheme_toggle_works_and_is_remembered(
-    new_context: Callable[..., BrowserContext], screen: str
+    request: pytest.FixtureRequest, screen: str
 ) -> None:
-    page = new_context(**(PHONE if screen == "phone" else {})).new_page()
+    page: Page = request.getfixturevalue("phone_page" if screen == "phone" else "page")
     body = page.locator("body")
     background = "getComputedStyle(document.body).backgroundColor"
     page.goto("")
